@@ -1,0 +1,144 @@
+"""The `digest` command: import, build, serve, check. User errors become one line each and a non-zero exit."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import build
+from .content import load_decisions, save_decision
+from .errors import BuildErrors, DigestError
+from .model import Decision
+from .raw import read_raw_file
+
+RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildErrors as failure:
+        for error in failure.errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(f"build failed: {len(failure.errors)} error(s); nothing was written", file=sys.stderr)
+        return 1
+    except DigestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="digest", description="Build a searchable website of Ombudsman decisions.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    command = commands.add_parser("import", help="turn raw decision statements into content files")
+    command.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a raw decision file or a folder of them")
+    command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    command.add_argument("--force", action="store_true", help="replace existing content files (a .bak is kept)")
+    command.set_defaults(run=run_import)
+
+    command = commands.add_parser("build", help="build the site")
+    command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    command.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    command.add_argument("--templates", type=Path, default=None, help="templates folder (default: templates)")
+    command.set_defaults(run=run_build)
+
+    command = commands.add_parser("serve", help="build, serve with live reload, rebuild on change")
+    command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    command.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    command.add_argument("--templates", type=Path, default=None, help="templates folder (default: templates)")
+    command.set_defaults(run=run_serve)
+
+    command = commands.add_parser("check", help="validate content and list decisions that need review")
+    command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    command.set_defaults(run=run_check)
+    return top
+
+
+def raw_files(paths: list[Path]) -> list[Path]:
+    """Files named directly, and the raw-looking files of named folders (sorted)."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*"))
+                         if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not p.name.startswith("."))
+        else:
+            found.append(path)
+    return found
+
+
+def run_import(args: argparse.Namespace) -> int:
+    failed = False
+    records: dict[str, list[tuple[Path, Decision]]] = {}
+    for path in raw_files(args.paths):
+        if not path.exists():
+            print(f"error: {path}: no such file or folder", file=sys.stderr)
+            failed = True
+            continue
+        try:
+            decision = read_raw_file(path)
+        except DigestError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed = True
+            continue
+        records.setdefault(decision.slug, []).append((path, decision))
+
+    for slug, found in sorted(records.items()):
+        if len(found) > 1:
+            files = " and ".join(str(path) for path, _ in found)
+            print(f"error: {slug}: the same reference is in {files}; import them one at a time", file=sys.stderr)
+            failed = True
+            continue
+        path, decision = found[0]
+        target, what = save_decision(decision, args.content, force=args.force)
+        guessed = f"  guessed: {', '.join(decision.needs_review)}" if decision.needs_review else ""
+        if what == "exists":
+            print(f"{slug}  kept: {target} exists and differs (use --force to replace it){guessed}")
+        else:
+            print(f"{slug}  {what}: {target}{guessed}")
+    return 1 if failed else 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    report = build(args.content, args.out, args.templates)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve   # livereload is only needed here
+
+    serve(args.content, args.out, args.templates, port=args.port)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    loaded = load_decisions(args.content)
+    for warning in loaded.warnings:
+        print(f"warning: {warning}")
+    for error in loaded.errors:
+        print(f"error: {error}")
+    review = [d for d in loaded.decisions if d.needs_review]
+    for decision in review:
+        print(f"{decision.path}: needs review:")
+        for name in decision.needs_review:
+            print(f"  - {name}: {describe(decision, name)}")
+    print(f"{len(loaded.decisions)} decisions checked: {len(loaded.errors)} error(s), "
+          f"{len(loaded.warnings)} warning(s), {len(review)} need review")
+    return 1 if loaded.errors else 0
+
+
+def describe(decision: Decision, name: str) -> str:
+    """What the field holds now, so an editor knows what to confirm or fix."""
+    if name == "remedy":
+        note = f" ({decision.remedy.note})" if decision.remedy.note else ""
+        return f"total £{decision.remedy.total:,}{note}"
+    value = getattr(decision, name, None)
+    return "not printed (empty)" if value in (None, "", ()) else f"inferred as {value!s}"

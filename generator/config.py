@@ -1,0 +1,122 @@
+"""Site settings: `content/site.yaml` mapped onto one typed object, with defaults and unknown keys rejected."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError
+from .model import slugify
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    low: int            # smallest whole-pound total in the band
+    high: int | None    # largest, or None for the open-ended top band
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+    def holds(self, total: int) -> bool:
+        return self.low <= total and (self.high is None or total <= self.high)
+
+
+# Each band runs from one above the previous band's upper limit to its own; the last is open-ended.
+DEFAULT_BANDS = (
+    ("No financial remedy", 0),
+    ("Up to £250", 250),
+    ("£251 to £500", 500),
+    ("£501 to £1,000", 1000),
+    ("£1,001 to £5,000", 5000),
+    ("Over £5,000", None),
+)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Decisions Digest"                       # site name, in every page header and feed
+    description: str = (                                  # one line for the home page and meta description
+        "A searchable digest of Local Government and Social Care Ombudsman decision statements."
+    )
+    base_url: str = "http://127.0.0.1:8000"               # absolute URL of the published site (canonical, sitemap, feed)
+    footer: str = (                                       # text at the foot of every page
+        "Decision statements are published by the Local Government and Social Care Ombudsman."
+    )
+    home_newest: int = 10                                 # how many newest decisions the home page lists
+    feed_size: int = 50                                   # how many newest decisions the Atom feed carries
+    remedy_bands: tuple[Band, ...] = ()                   # filled from DEFAULT_BANDS when not configured
+
+    def band_for(self, total: int) -> Band:
+        for band in self.remedy_bands:
+            if band.holds(total):
+                return band
+        return self.remedy_bands[-1]
+
+
+def bands_from_limits(limits: list[tuple[str, int | None]]) -> tuple[Band, ...]:
+    bands, low = [], 0
+    for name, high in limits:
+        bands.append(Band(name, low, high))
+        low = (high if high is not None else low) + 1
+    return tuple(bands)
+
+
+def load_config(content_dir: Path) -> SiteConfig:
+    """Read `site.yaml` from the content folder; every key is optional."""
+    path = content_dir / "site.yaml"
+    raw: dict = {}
+    if path.exists():
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            raise ContentError(path, f"not valid YAML: {getattr(error, 'problem', error)}",
+                               line=mark.line + 1 if mark else None) from None
+        if not isinstance(raw, dict):
+            raise ContentError(path, "must be a mapping of setting: value")
+    return config_from_mapping(raw, path)
+
+
+def config_from_mapping(raw: dict, path: Path) -> SiteConfig:
+    known = {f.name: f for f in fields(SiteConfig)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ContentError(path, f"unknown setting {unknown[0]!r}; known settings: {', '.join(known)}")
+    values = {}
+    for key, value in raw.items():
+        if key == "remedy_bands":
+            values[key] = _read_bands(value, path)
+        elif key in ("home_newest", "feed_size"):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ContentError(path, f"{key} must be a whole number of at least 1, not {value!r}")
+            values[key] = value
+        else:
+            if not isinstance(value, str):
+                raise ContentError(path, f"{key} must be text, not {value!r}")
+            values[key] = value.rstrip("/") if key == "base_url" else value
+    values.setdefault("remedy_bands", bands_from_limits(list(DEFAULT_BANDS)))
+    return SiteConfig(**values)
+
+
+def _read_bands(value: object, path: Path) -> tuple[Band, ...]:
+    """`remedy_bands: [{name: "Up to £250", max: 250}, ..., {name: "Over £5,000"}]`, in rising order."""
+    hint = "remedy_bands must be a list of {name: ..., max: N}, rising, the last without max"
+    if not isinstance(value, list) or not value:
+        raise ContentError(path, hint)
+    limits: list[tuple[str, int | None]] = []
+    for position, item in enumerate(value):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or set(item) - {"name", "max"}:
+            raise ContentError(path, f"{hint} (item {position + 1})")
+        high = item.get("max")
+        last = position == len(value) - 1
+        if (high is None) != last or (high is not None and (not isinstance(high, int) or isinstance(high, bool))):
+            raise ContentError(path, f"{hint} (item {position + 1}: {item['name']!r})")
+        if limits and high is not None and limits[-1][1] is not None and high <= limits[-1][1]:
+            raise ContentError(path, f"{hint} (item {position + 1}: max must rise)")
+        limits.append((item["name"], high))
+    if limits[0][1] != 0:
+        raise ContentError(path, "the first remedy band must be the no-money band, with max: 0")
+    return bands_from_limits(limits)

@@ -1,0 +1,350 @@
+"""Records <-> content files: `content/decisions/<slug>.md`, YAML front matter plus a markdown body.
+
+`dump(decision)` and `parse(text, path)` are symmetric: parse(dump(d)) == d for every valid record.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError, DigestError
+from .model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy, normalise_reference
+
+FENCE = "---"
+
+# Front matter keys in the order they are written; other tools depend on these names.
+KEYS = (
+    "reference", "council", "category", "subcategory", "outcome", "decision_date", "summary",
+    "remedy", "decided_by", "source", "lgsco_url", "aliases", "needs_review",
+)
+REMEDY_KEYS = ("total", "payments", "apology", "service_improvements", "actions", "deadline", "note")
+PAYMENT_KEYS = ("amount", "purpose", "period")
+REQUIRED = ("reference", "council", "summary")
+
+
+# ---------------------------------------------------------------- writing
+
+class _Quoted(str):
+    """Written in double quotes: a reference like 24001566 must stay text, not become a number."""
+
+
+class _Flow(list):
+    """A short list written on one line: `needs_review: [category, outcome]`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Quoted, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
+_Dumper.add_representer(_Flow, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True))
+
+
+def canonical_body(body: str) -> str:
+    """No blank lines around the body, one newline at its end."""
+    body = body.strip("\n")
+    return body + "\n" if body else ""
+
+
+def dump(decision: Decision) -> str:
+    """The content file for a record: front matter in a fixed key order, then the body."""
+    remedy = decision.remedy
+    meta = {
+        "reference": _Quoted(decision.reference),
+        "council": decision.council,
+        "category": decision.category,
+        "subcategory": decision.subcategory,
+        "outcome": decision.outcome,
+        "decision_date": decision.decision_date,
+        "summary": decision.summary,
+        "remedy": {
+            "total": remedy.total,
+            "payments": [_payment_mapping(p) for p in remedy.payments],
+            "apology": remedy.apology,
+            "service_improvements": remedy.service_improvements,
+            "actions": list(remedy.actions),
+            "deadline": remedy.deadline,
+            "note": remedy.note,
+        },
+        "decided_by": decision.decided_by,
+        "source": decision.source,
+        "lgsco_url": decision.lgsco_url,
+        "aliases": _Flow(decision.aliases),
+        "needs_review": _Flow(decision.needs_review),
+    }
+    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    body = canonical_body(decision.body)
+    return f"{FENCE}\n{front}{FENCE}\n\n{body}" if body else f"{FENCE}\n{front}{FENCE}\n"
+
+
+def _payment_mapping(payment: Payment) -> dict:
+    mapping: dict = {"amount": payment.amount, "purpose": payment.purpose}
+    if payment.period:
+        mapping["period"] = payment.period
+    return mapping
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename, so no reader sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save_decision(decision: Decision, content_dir: Path, force: bool = False) -> tuple[Path, str]:
+    """Write `<content>/decisions/<slug>.md`. Returns (path, what happened): written, unchanged, exists, replaced.
+
+    An existing file is never touched without `force`; with it, the old text is kept as `<slug>.md.bak`.
+    """
+    path = content_dir / "decisions" / f"{decision.slug}.md"
+    text = dump(decision)
+    if not path.exists():
+        write_atomically(path, text)
+        return path, "written"
+    if path.read_text(encoding="utf-8") == text:
+        return path, "unchanged"
+    if not force:
+        return path, "exists"
+    shutil.copy2(path, path.with_name(path.name + ".bak"))
+    write_atomically(path, text)
+    return path, "replaced"
+
+
+# ---------------------------------------------------------------- reading
+
+@dataclass(frozen=True)
+class Loaded:
+    decisions: list[Decision]
+    errors: list[DigestError]
+    warnings: list[DigestError]
+
+
+def load_decisions(content_dir: Path) -> Loaded:
+    """Read every content file, collecting all errors rather than stopping at the first."""
+    folder = content_dir / "decisions"
+    decisions, errors, warnings = [], [], []
+    if not folder.is_dir():
+        errors.append(ContentError(folder, "no decisions folder: run `digest import PATH` to create it"))
+        return Loaded([], errors, [])
+    for path in sorted(folder.glob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            errors.append(ContentError(path, f"not UTF-8 text (byte {error.start}); save the file as UTF-8"))
+            continue
+        try:
+            decision, unknown = parse_with_warnings(text, path)
+        except ContentError as error:
+            errors.append(error)
+            continue
+        warnings.extend(unknown)
+        decisions.append(decision)
+    errors.extend(_clashes(decisions))
+    return Loaded(decisions, errors, warnings)
+
+
+def _clashes(decisions: list[Decision]) -> list[DigestError]:
+    """A file name must match its reference, and no two files may hold one reference."""
+    errors: list[DigestError] = []
+    seen: dict[str, Path] = {}
+    for decision in decisions:
+        assert decision.path is not None
+        if decision.path.stem != decision.slug:
+            errors.append(ContentError(decision.path, f"file name does not match reference {decision.reference!r}: "
+                                                       f"rename it to {decision.slug}.md (and add the old slug to aliases)"))
+        if decision.slug in seen:
+            errors.append(ContentError(decision.path, f"reference {decision.reference!r} is also in {seen[decision.slug]}; "
+                                                       "keep one file per decision"))
+        seen.setdefault(decision.slug, decision.path)
+    return errors
+
+
+def parse(text: str, path: Path) -> Decision:
+    return parse_with_warnings(text, path)[0]
+
+
+def parse_with_warnings(text: str, path: Path) -> tuple[Decision, list[DigestError]]:
+    """Read one content file; raise ContentError (with line) for anything an editor must fix."""
+    front, body = split_front_matter(text, path)
+    node = _compose(front, path)
+    lines = _key_lines(node)
+    meta = _load(front, path)
+    field = _FieldReader(path, lines)
+    warnings = [ContentError(path, f"unknown key {key!r} ignored; known keys: {', '.join(KEYS)}", line=lines.get(key))
+                for key in meta if key not in KEYS]
+    for key in REQUIRED:
+        if meta.get(key) in (None, ""):
+            raise ContentError(path, f"missing {key!r} in the front matter", line=1)
+    reference = normalise_reference(str(meta["reference"]))
+    if reference is None:
+        raise ContentError(path, f"reference {meta['reference']!r} is not like '24 001 566'", line=lines.get("reference"))
+    decision = Decision(
+        reference=reference,
+        council=field.text("council", meta),
+        category=field.optional_text("category", meta),
+        subcategory=field.optional_text("subcategory", meta),
+        outcome=field.outcome(meta),
+        decision_date=field.date("decision_date", meta),
+        summary=field.text("summary", meta),
+        remedy=field.remedy(meta.get("remedy")),
+        decided_by=field.optional_text("decided_by", meta),
+        source=field.optional_text("source", meta),
+        lgsco_url=field.optional_text("lgsco_url", meta),
+        aliases=field.text_list("aliases", meta.get("aliases")),
+        needs_review=field.review(meta.get("needs_review")),
+        body=canonical_body(body),
+        path=path,
+    )
+    return decision, warnings
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str]:
+    """Split `---\\nYAML\\n---\\nbody` into (YAML, body)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        raise ContentError(path, "the file must start with a '---' line opening the YAML front matter", line=1)
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == FENCE:
+            return "\n".join(lines[1:number - 1]), "\n".join(lines[number:])
+    raise ContentError(path, "the front matter has no closing '---' line", line=len(lines))
+
+
+def _compose(front: str, path: Path) -> yaml.Node | None:
+    try:
+        return yaml.compose(front, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        raise _yaml_error(error, path) from None
+
+
+def _load(front: str, path: Path) -> dict:
+    try:
+        meta = yaml.safe_load(front)
+    except yaml.YAMLError as error:
+        raise _yaml_error(error, path) from None
+    if not isinstance(meta, dict):
+        raise ContentError(path, "the front matter must be a mapping of key: value", line=2)
+    return meta
+
+
+def _yaml_error(error: yaml.YAMLError, path: Path) -> ContentError:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    # +2: the front matter starts on the line after the opening fence.
+    return ContentError(path, f"front matter is not valid YAML: {problem}",
+                        line=mark.line + 2 if mark else None, column=mark.column + 1 if mark else None)
+
+
+def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
+    """File line of every key, by dotted path ('remedy.total'), for error messages."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            lines[key] = key_node.start_mark.line + 2
+            lines.update(_key_lines(value_node, key + "."))
+    return lines
+
+
+class _FieldReader:
+    """Type checks for front-matter values, each failing with the key's line and the fix."""
+
+    def __init__(self, path: Path, lines: dict[str, int]):
+        self.path, self.lines = path, lines
+
+    def fail(self, key: str, message: str) -> ContentError:
+        return ContentError(self.path, f"{key}: {message}", line=self.lines.get(key))
+
+    def text(self, key: str, meta: dict) -> str:
+        value = meta.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"must be text, not {value!r}")
+        return value.strip()
+
+    def optional_text(self, key: str, meta: dict) -> str | None:
+        return None if meta.get(key) in (None, "") else self.text(key, meta)
+
+    def outcome(self, meta: dict) -> str | None:
+        value = meta.get("outcome")
+        if value is None:
+            return None
+        if value not in OUTCOMES:
+            raise self.fail("outcome", f"must be one of {', '.join(OUTCOMES)} (or null), not {value!r}")
+        return value
+
+    def date(self, key: str, meta: dict) -> date | None:
+        value = meta.get(key)
+        if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
+            return value
+        raise self.fail(key, f"must be a date like 2025-01-14 (or null), not {value!r}")
+
+    def text_list(self, key: str, value: object) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, f"must be a list of text, not {value!r}")
+        return tuple(value)
+
+    def review(self, value: object) -> tuple[str, ...]:
+        fields = self.text_list("needs_review", value)
+        for name in fields:
+            if name not in REVIEWABLE:
+                raise self.fail("needs_review", f"{name!r} is not a field; use any of {', '.join(REVIEWABLE)}")
+        return fields
+
+    def whole(self, key: str, value: object) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.fail(key, f"must be a whole number of pounds, not {value!r}")
+        return value
+
+    def flag(self, key: str, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, f"must be true or false, not {value!r}")
+        return value
+
+    def remedy(self, value: object) -> Remedy:
+        if value is None:
+            return Remedy()
+        if not isinstance(value, dict):
+            raise self.fail("remedy", "must be a mapping with total, payments, apology, ...")
+        unknown = set(value) - set(REMEDY_KEYS)
+        if unknown:
+            raise self.fail(f"remedy.{sorted(unknown)[0]}", f"unknown remedy key; known: {', '.join(REMEDY_KEYS)}")
+        return Remedy(
+            total=self.whole("remedy.total", value.get("total", 0)),
+            payments=tuple(self.payment(item) for item in value.get("payments") or []),
+            apology=self.flag("remedy.apology", value.get("apology", False)),
+            service_improvements=self.flag("remedy.service_improvements", value.get("service_improvements", False)),
+            actions=self.text_list("remedy.actions", value.get("actions")),
+            deadline=None if value.get("deadline") is None else self._remedy_text("deadline", value),
+            note=None if value.get("note") is None else self._remedy_text("note", value),
+        )
+
+    def _remedy_text(self, key: str, value: dict) -> str:
+        if not isinstance(value[key], str):
+            raise self.fail(f"remedy.{key}", f"must be text, not {value[key]!r}")
+        return value[key]
+
+    def payment(self, item: object) -> Payment:
+        key = "remedy.payments"
+        if not isinstance(item, dict) or set(item) - set(PAYMENT_KEYS) or "amount" not in item:
+            raise self.fail(key, "each payment must be {amount: N, purpose: ..., period: ...}")
+        amount = item["amount"]
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0:
+            raise self.fail(key, f"amount must be a number of pounds, not {amount!r}")
+        purpose, period = item.get("purpose") or "", item.get("period")
+        if not isinstance(purpose, str) or not (period is None or isinstance(period, str)):
+            raise self.fail(key, "purpose and period must be text")
+        return Payment(amount=amount, purpose=purpose, period=period)

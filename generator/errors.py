@@ -1,0 +1,39 @@
+"""The few errors a user can cause; the CLI prints each as one line and exits non-zero."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DigestError(Exception):
+    """An error in user input: a file, where in it, and what to do about it."""
+
+    def __init__(self, path: Path | str | None, message: str, line: int | None = None, column: int | None = None):
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path is not None else "digest"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class RawFormatError(DigestError):
+    """A raw decision statement that cannot be read as one."""
+
+
+class ContentError(DigestError):
+    """A content file (front matter or body) or site.yaml that is not valid."""
+
+
+class BuildErrors(Exception):
+    """Every content error found in one build, reported together."""
+
+    def __init__(self, errors: list[DigestError]):
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))

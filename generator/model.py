@@ -1,0 +1,83 @@
+"""The plain records that flow between the stages: raw text -> Decision -> content file -> site."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+OUTCOMES = ("Upheld", "Not upheld", "Closed after initial enquiries")
+
+# Field names an editor may list under `needs_review`.
+REVIEWABLE = (
+    "reference", "council", "category", "subcategory", "outcome", "decision_date",
+    "summary", "remedy", "decided_by", "body",
+)
+
+
+@dataclass(frozen=True)
+class Payment:
+    amount: int | float          # exact amount as printed (pence kept: 1250.5)
+    purpose: str                 # what the payment recognises, as worded in the decision
+    period: str | None = None    # "per month", "per term" ... when the sum recurs
+
+
+@dataclass(frozen=True)
+class Remedy:
+    total: int = 0                                   # whole pounds agreed; 0 when none
+    payments: tuple[Payment, ...] = ()
+    apology: bool = False
+    service_improvements: bool = False
+    actions: tuple[str, ...] = ()
+    deadline: str | None = None                      # "within four weeks of the final decision"
+    note: str | None = None                          # why the remedy needs a human look
+
+
+@dataclass(frozen=True)
+class Decision:
+    reference: str                                   # "24 001 566", as the Ombudsman prints it
+    council: str                                     # the organisation in the title line
+    summary: str
+    body: str                                        # markdown: ## sections, continuously numbered paragraphs
+    category: str | None = None
+    subcategory: str | None = None
+    outcome: str | None = None
+    decision_date: date | None = None
+    remedy: Remedy = field(default_factory=Remedy)
+    decided_by: str | None = None
+    source: str | None = None                        # raw file the record was imported from
+    lgsco_url: str | None = None
+    aliases: tuple[str, ...] = ()                    # former slugs that must keep working
+    needs_review: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)   # the content file it was read from
+
+    @property
+    def slug(self) -> str:
+        return reference_slug(self.reference)
+
+    @property
+    def title(self) -> str:
+        return f"{self.council} ({self.reference})"
+
+
+_REFERENCE = re.compile(r"^\s*(\d{2})[\s-]?(\d{3})[\s-]?(\d{3})([a-z]?)\s*$", re.IGNORECASE)
+
+
+def normalise_reference(text: str) -> str | None:
+    """'24001566', '24-001-566' or '24 001 566' -> '24 001 566'; joint-case suffixes kept ('17 002 402b')."""
+    match = _REFERENCE.match(text)
+    if not match:
+        return None
+    first, second, third, suffix = match.groups()
+    return f"{first} {second} {third}{suffix.lower()}"
+
+
+def reference_slug(reference: str) -> str:
+    """'24 001 566' -> '24-001-566' (the decision's URL slug and content file name)."""
+    return "-".join(reference.split())
+
+
+def slugify(text: str) -> str:
+    """'Children's care services' -> 'childrens-care-services' (index page and anchor slugs)."""
+    text = text.lower().replace("’", "").replace("'", "").replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"

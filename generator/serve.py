@@ -1,0 +1,115 @@
+"""Preview server: build, serve the output on 127.0.0.1, rebuild on every change, and reload the browser.
+
+Serving is separate from building: `Preview` holds the folders and the last build's errors, and its
+`app` is a small WSGI app that python-livereload wraps (it injects the reload script into HTML).
+Builds and requests run on the same event loop thread, so a request never sees a half-written site.
+"""
+from __future__ import annotations
+
+import mimetypes
+import sys
+from html import escape
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import unquote
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+
+from .build import build, default_templates
+from .errors import BuildErrors, DigestError
+
+StartResponse = Callable[[str, list[tuple[str, str]]], object]
+
+
+class Preview:
+    def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path):
+        self.content_dir, self.out_dir, self.templates_dir = content_dir, out_dir, templates_dir
+        self.errors: list[str] = []
+
+    def rebuild(self) -> None:
+        """Build; on failure keep serving the last good site and show the errors on every page."""
+        try:
+            report = build(self.content_dir, self.out_dir, self.templates_dir)
+        except BuildErrors as failure:
+            self.errors = [str(error) for error in failure.errors]
+        except DigestError as error:
+            self.errors = [str(error)]
+        else:
+            self.errors = []
+            for warning in report.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            print(report.summary(), file=sys.stderr)
+            return
+        for line in self.errors:
+            print(f"error: {line}", file=sys.stderr)
+
+    def app(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        path = self.resolve(environ.get("PATH_INFO", "/"))
+        if path is None:
+            return self.respond(start_response, "404 Not Found", *self.not_found())
+        if path.is_dir():
+            location = environ.get("PATH_INFO", "/").rstrip("/") + "/"
+            start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
+            return [b""]
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if self.errors and content_type == "text/html":
+            return self.respond(start_response, "500 Build Failed", self.error_page(), "text/html")
+        return self.respond(start_response, "200 OK", path.read_bytes(), content_type)
+
+    def resolve(self, url_path: str) -> Path | None:
+        """The file a URL names inside the output folder, or None. Nothing outside it is ever served."""
+        parts = [part for part in unquote(url_path).replace("\\", "/").split("/") if part not in ("", ".")]
+        if any(part == ".." or "\x00" in part for part in parts):
+            return None
+        root = self.out_dir.resolve()
+        candidate = root.joinpath(*parts).resolve()
+        if candidate != root and root not in candidate.parents:
+            return None
+        if candidate.is_dir() and url_path.endswith("/"):
+            candidate = candidate / "index.html"
+        return candidate if candidate.exists() else None
+
+    def not_found(self) -> tuple[bytes, str]:
+        page = self.out_dir / "404.html"
+        if self.errors or not page.is_file():
+            return self.error_page(), "text/html"
+        return page.read_bytes(), "text/html"
+
+    def error_page(self) -> bytes:
+        items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in self.errors) or "<li>Not built yet.</li>"
+        return (
+            "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Build failed</title>"
+            "<style>body{font:1rem/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
+            "h1{color:#a00}code{white-space:pre-wrap}</style></head><body>"
+            "<h1>The site could not be built</h1><p>Fix these and save; this page reloads by itself.</p>"
+            f"<ul>{items}</ul></body></html>"
+        ).encode("utf-8")
+
+    @staticmethod
+    def respond(start_response: StartResponse, status: str, body: bytes, content_type: str) -> list[bytes]:
+        if content_type.startswith("text/") or content_type in ("application/json", "application/javascript"):
+            content_type += "; charset=utf-8"
+        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-store")])
+        return [body]
+
+
+def is_scratch(path: str) -> bool:
+    """Editor swap files, atomic-write temporaries and backups do not trigger a rebuild."""
+    name = Path(path).name
+    return name.startswith(".") or name.endswith(("~", ".tmp", ".bak", ".swp"))
+
+
+def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
+          port: int = 8000, host: str = "127.0.0.1") -> None:
+    preview = Preview(content_dir, out_dir, templates_dir or default_templates())
+    preview.rebuild()
+    # Reload after every rebuild: the library's default skips reloads within 3 s of the last one,
+    # which would leave the browser showing a stale page after two quick saves.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    server = Server(app=preview.app)
+    for folder in (content_dir, preview.templates_dir):
+        server.watch(str(folder), preview.rebuild, ignore=is_scratch)
+    print(f"Serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
+    server.serve(port=port, host=host, debug=False, restart_delay=0)

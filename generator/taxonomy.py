@@ -1,0 +1,155 @@
+"""Decisions as the site shows them (entries), grouped into the index pages: council, category, remedy band, outcome."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .config import Band, SiteConfig
+from .markdown import Body, render_body
+from .model import OUTCOMES, Decision, slugify
+
+UNCATEGORISED = "Not categorised"
+NO_OUTCOME = "Outcome not recorded"
+NO_SUBCATEGORY = "No subcategory"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One decision with everything its pages need, worked out once."""
+    decision: Decision
+    url: str
+    body: Body
+    band: Band
+    first_sentence: str
+    council_url: str
+    category_url: str
+    subcategory_url: str | None
+    outcome_url: str
+    band_url: str
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    anchor: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One index page: a council, a category, a remedy band or an outcome, and its decisions."""
+    name: str
+    slug: str
+    url: str
+    entries: tuple[Entry, ...]
+    groups: tuple[Group, ...] = ()     # categories are grouped by subcategory
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    key: str              # URL folder: councils, categories, remedies, outcomes
+    title: str            # "Councils"
+    singular: str         # "Council"
+    terms: tuple[Term, ...]
+    a_to_z: bool = False  # list the index under letters (councils: there will be hundreds)
+
+    @property
+    def url(self) -> str:
+        return f"/{self.key}/"
+
+    def letters(self) -> list[tuple[str, list[Term]]]:
+        """Terms under their first letter, for an A-Z list."""
+        grouped: dict[str, list[Term]] = {}
+        for term in self.terms:
+            grouped.setdefault(term.name[:1].upper(), []).append(term)
+        return sorted(grouped.items())
+
+
+def newest_first(decision: Decision) -> tuple:
+    """Newest first, undated last, then by reference so the order never wobbles."""
+    day = decision.decision_date
+    return (day is None, -(day.toordinal()) if day else 0, decision.reference)
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(?=\s+[A-Z‘“'\"(]|\s*$)", text.strip())
+    return match.group(1) if match else text.strip()
+
+
+def term_slug(name: str) -> str:
+    return slugify(name.replace(",", ""))
+
+
+def make_entries(decisions: list[Decision], config: SiteConfig) -> list[Entry]:
+    entries = []
+    for decision in sorted(decisions, key=newest_first):
+        band = config.band_for(decision.remedy.total)
+        category = decision.category or UNCATEGORISED
+        entries.append(Entry(
+            decision=decision,
+            url=f"/decisions/{decision.slug}/",
+            body=render_body(decision.body),
+            band=band,
+            first_sentence=first_sentence(decision.summary),
+            council_url=f"/councils/{term_slug(decision.council)}/",
+            category_url=f"/categories/{term_slug(category)}/",
+            subcategory_url=(f"/categories/{term_slug(category)}/#{term_slug(decision.subcategory)}"
+                             if decision.subcategory else None),
+            outcome_url=f"/outcomes/{term_slug(decision.outcome or NO_OUTCOME)}/",
+            band_url=f"/remedies/{band.slug}/",
+        ))
+    return entries
+
+
+def make_taxonomies(entries: list[Entry], config: SiteConfig) -> list[Taxonomy]:
+    return [
+        Taxonomy("councils", "Councils", "Council", _terms("councils", entries, lambda e: e.decision.council),
+                 a_to_z=True),
+        Taxonomy("categories", "Categories", "Category",
+                 _terms("categories", entries, lambda e: e.decision.category or UNCATEGORISED, grouped=True)),
+        Taxonomy("remedies", "Remedies", "Remedy band",
+                 _terms("remedies", entries, lambda e: e.band.name, order=[b.name for b in config.remedy_bands])),
+        Taxonomy("outcomes", "Outcomes", "Outcome",
+                 _terms("outcomes", entries, lambda e: e.decision.outcome or NO_OUTCOME, order=list(OUTCOMES))),
+    ]
+
+
+def _terms(key: str, entries: list[Entry], name_of, order: list[str] | None = None,
+           grouped: bool = False) -> tuple[Term, ...]:
+    """Group entries by name. Named `order` terms are always listed (even empty), in that order; others A-Z."""
+    by_name: dict[str, list[Entry]] = {name: [] for name in order or []}
+    for entry in entries:
+        by_name.setdefault(name_of(entry), []).append(entry)
+    names = list(order or []) + sorted((n for n in by_name if n not in (order or [])), key=str.casefold)
+    terms = []
+    for name in names:
+        slug = term_slug(name)
+        members = tuple(by_name[name])
+        groups = _subcategory_groups(members) if grouped else ()
+        terms.append(Term(name, slug, f"/{key}/{slug}/", members, groups))
+    return tuple(terms)
+
+
+def _subcategory_groups(entries: tuple[Entry, ...]) -> tuple[Group, ...]:
+    by_sub: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_sub.setdefault(entry.decision.subcategory or NO_SUBCATEGORY, []).append(entry)
+    names = sorted((n for n in by_sub if n != NO_SUBCATEGORY), key=str.casefold)
+    if NO_SUBCATEGORY in by_sub:
+        names.append(NO_SUBCATEGORY)
+    return tuple(Group(name, term_slug(name), tuple(by_sub[name])) for name in names)
+
+
+def format_date(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "Date not printed"
+
+
+def format_money(amount: int | float) -> str:
+    if isinstance(amount, float) and not amount.is_integer():
+        return f"£{amount:,.2f}"
+    return f"£{int(amount):,}"
