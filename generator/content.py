@@ -25,7 +25,14 @@ KEYS = (
 )
 REMEDY_KEYS = ("total", "payments", "apology", "service_improvements", "actions", "deadline", "note")
 PAYMENT_KEYS = ("amount", "purpose", "period")
-REQUIRED = ("reference", "council", "summary")
+REQUIRED = ("reference", "council")
+
+# What to do about the YAML errors hand edits cause most.
+YAML_HINTS = {
+    "mapping values are not allowed here": 'a value containing ": " must be in double quotes',
+    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    "could not find expected ':'": "each line needs `key: value`; a long value must be in double quotes",
+}
 
 
 # ---------------------------------------------------------------- writing
@@ -62,7 +69,7 @@ def dump(decision: Decision) -> str:
         "subcategory": decision.subcategory,
         "outcome": decision.outcome,
         "decision_date": decision.decision_date,
-        "summary": decision.summary,
+        "summary": _Quoted(decision.summary),
         "remedy": {
             "total": remedy.total,
             "payments": [_payment_mapping(p) for p in remedy.payments],
@@ -78,7 +85,7 @@ def dump(decision: Decision) -> str:
         "aliases": _Flow(decision.aliases),
         "needs_review": _Flow(decision.needs_review),
     }
-    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
     body = canonical_body(decision.body)
     return f"{FENCE}\n{front}{FENCE}\n\n{body}" if body else f"{FENCE}\n{front}{FENCE}\n"
 
@@ -197,7 +204,7 @@ def parse_with_warnings(text: str, path: Path) -> tuple[Decision, list[DigestErr
         subcategory=field.optional_text("subcategory", meta),
         outcome=field.outcome(meta),
         decision_date=field.date("decision_date", meta),
-        summary=field.text("summary", meta),
+        summary=field.optional_text("summary", meta) or "",
         remedy=field.remedy(meta.get("remedy")),
         decided_by=field.optional_text("decided_by", meta),
         source=field.optional_text("source", meta),
@@ -242,6 +249,8 @@ def _load(front: str, path: Path) -> dict:
 def _yaml_error(error: yaml.YAMLError, path: Path) -> ContentError:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if problem in YAML_HINTS:
+        problem += f" ({YAML_HINTS[problem]})"
     # +2: the front matter starts on the line after the opening fence.
     return ContentError(path, f"front matter is not valid YAML: {problem}",
                         line=mark.line + 2 if mark else None, column=mark.column + 1 if mark else None)

@@ -1,0 +1,155 @@
+"""Content files: the writer and reader are symmetric, and bad front matter is reported with its line."""
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.content import KEYS, dump, load_decisions, parse, save_decision
+from generator.errors import ContentError
+from generator.model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy
+
+# Printable text: control characters (NEL, form feed ...) are removed by the importer before they get here.
+CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029")
+TEXT = st.text(CHARS, min_size=1, max_size=40).map(str.strip).filter(bool)
+OPTIONAL = st.none() | TEXT
+
+
+def payments() -> st.SearchStrategy[Payment]:
+    amount = st.integers(0, 100_000) | st.decimals(0, 100_000, places=2).map(float)
+    return st.builds(Payment, amount=amount, purpose=st.text(CHARS, max_size=40), period=st.none() | st.just("per month"))
+
+
+DECISIONS = st.builds(
+    Decision,
+    reference=st.tuples(st.integers(10, 29), st.integers(0, 999), st.integers(0, 999), st.sampled_from(["", "a", "b"]))
+    .map(lambda t: f"{t[0]:02d} {t[1]:03d} {t[2]:03d}{t[3]}"),
+    council=TEXT,
+    summary=TEXT,
+    body=st.just("## The complaint\n\n1. Mrs X complained.\n") | st.text(CHARS, max_size=200),
+    category=OPTIONAL,
+    subcategory=OPTIONAL,
+    outcome=st.none() | st.sampled_from(OUTCOMES),
+    decision_date=st.none() | st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+    remedy=st.builds(Remedy, total=st.integers(0, 100_000), payments=st.lists(payments(), max_size=3).map(tuple),
+                     apology=st.booleans(), service_improvements=st.booleans(),
+                     actions=st.lists(st.text(CHARS, max_size=60), max_size=3).map(tuple),
+                     deadline=st.none() | st.text(CHARS, max_size=40), note=st.none() | st.text(CHARS, max_size=40)),
+    decided_by=OPTIONAL,
+    source=OPTIONAL,
+    lgsco_url=st.none() | st.just("https://www.lgo.org.uk/decisions/children/24-001-566"),
+    aliases=st.lists(st.sampled_from(["24-001-565", "24001566"]), max_size=2, unique=True).map(tuple),
+    needs_review=st.lists(st.sampled_from(REVIEWABLE), max_size=3, unique=True).map(tuple),
+)
+
+
+def canonical(decision: Decision) -> Decision:
+    """What a content file can hold: the body without surrounding blank lines, ending in one newline."""
+    from dataclasses import replace
+    body = decision.body.strip("\n")
+    return replace(decision, body=body + "\n" if body else "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(DECISIONS)
+def test_dump_then_parse_gives_back_the_record(decision: Decision) -> None:
+    path = Path(f"{decision.slug}.md")
+    assert parse(dump(decision), path) == canonical(decision)
+
+
+def test_written_file_matches_the_documented_format() -> None:
+    decision = Decision(reference="24 001 566", council="Essex County Council", summary="Mrs X complained.",
+                        body="## The complaint\n\n1. Mrs X complained.\n", outcome="Upheld",
+                        decision_date=date(2025, 1, 14), remedy=Remedy(total=200, payments=(Payment(200, "distress"),)),
+                        needs_review=("category",))
+    text = dump(decision)
+    assert text.startswith('---\nreference: "24 001 566"\ncouncil: Essex County Council\n')
+    assert "decision_date: 2025-01-14\n" in text
+    assert "needs_review: [category]\n" in text
+    assert text.endswith("---\n\n## The complaint\n\n1. Mrs X complained.\n")
+
+
+GOOD = """\
+---
+reference: "24 001 566"
+council: Essex County Council
+category: null
+subcategory: null
+outcome: Upheld
+decision_date: 2025-01-14
+summary: Mrs X complained.
+remedy:
+  total: 200
+decided_by: Investigator
+---
+
+1. Text.
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "line", "words"), [
+    ("decision_date: 2025-01-14", "decision_date: next week", 7, "must be a date like 2025-01-14"),
+    ("  total: 200", "  total: five hundred", 10, "whole number of pounds"),
+    ("outcome: Upheld", "outcome: 7", 6, "must be one of Upheld"),
+    ("council: Essex County Council", "council: [unclosed", 4, "not valid YAML"),
+    ("council: Essex County Council", "council: Essex: the County", 3, 'containing ": " must be in double quotes'),
+    ('reference: "24 001 566"', 'reference: "next year"', 2, "is not like '24 001 566'"),
+])
+def test_wrong_values_name_the_file_line_and_fix(tmp_path: Path, old: str, new: str, line: int, words: str) -> None:
+    path = tmp_path / "24-001-566.md"
+    with pytest.raises(ContentError) as caught:
+        parse(GOOD.replace(old, new), path)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}:{line}")
+    assert words in str(caught.value)
+
+
+def test_missing_closing_fence_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="no closing '---'"):
+        parse(GOOD.replace("---\n\n1. Text.", "1. Text."), tmp_path / "24-001-566.md")
+
+
+def test_load_collects_every_error_and_unknown_keys_warn(tmp_path: Path) -> None:
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "24-001-566.md").write_text(GOOD.replace("decided_by", "colour: blue\ndecided_by"), encoding="utf-8")
+    (folder / "24-001-567.md").write_text(GOOD.replace("outcome: Upheld", "outcome: Maybe"), encoding="utf-8")
+    (folder / "24-009-999.md").write_text(GOOD, encoding="utf-8")   # file name does not match the reference
+    loaded = load_decisions(tmp_path)
+    messages = [str(error) for error in loaded.errors]
+    assert any("24-001-567.md:6" in m and "Maybe" in m for m in messages)
+    assert any("24-009-999.md" in m and "does not match reference" in m for m in messages)
+    assert any("24-009-999.md" in m and "also in" in m for m in messages)
+    assert [str(w) for w in loaded.warnings] == [
+        f"{folder / '24-001-566.md'}:11: unknown key 'colour' ignored; known keys: " + ", ".join(KEYS)]
+
+
+def test_save_never_overwrites_without_force_and_keeps_a_backup(tmp_path: Path) -> None:
+    decision = parse(GOOD, Path("24-001-566.md"))
+    path, what = save_decision(decision, tmp_path)
+    assert what == "written"
+    assert save_decision(decision, tmp_path) == (path, "unchanged")
+    edited = path.read_text(encoding="utf-8").replace("1. Text.", "1. Edited by hand.")
+    path.write_text(edited, encoding="utf-8")
+    assert save_decision(decision, tmp_path) == (path, "exists")
+    assert path.read_text(encoding="utf-8") == edited
+    assert save_decision(decision, tmp_path, force=True) == (path, "replaced")
+    assert path.with_name("24-001-566.md.bak").read_text(encoding="utf-8") == edited
+    assert "1. Text." in path.read_text(encoding="utf-8")
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_body_text_is_kept_verbatim() -> None:
+    body = textwrap.dedent("""\
+        ## What I found
+
+        7. The Council said:
+           - it would pay;
+           - it would apologise.
+        """)
+    decision = parse(GOOD.replace("1. Text.\n", body), Path("24-001-566.md"))
+    assert decision.body == body
