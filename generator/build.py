@@ -60,7 +60,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None) -
         pages.append(render_sitemap(env, config, pages))
     except TemplateError as error:
         raise BuildErrors([template_error(error, templates_dir)]) from None
-    pages.append(render_search_index(config, entries))
+    pages.extend(render_search_index(config, entries))
 
     # Output: static assets beside the pages; only files whose bytes changed are rewritten.
     files = {page.path: page.text.encode("utf-8") for page in pages}

@@ -30,7 +30,7 @@ def search_record(entry: Entry) -> dict:
     }
 
 
-def render_search_index(config: SiteConfig, entries: list[Entry]) -> Page:
+def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
     """Entries arrive newest first; that order is kept so an empty query browses newest first."""
     index = {
         "version": 1,
@@ -39,4 +39,4 @@ def render_search_index(config: SiteConfig, entries: list[Entry]) -> Page:
         "decisions": [search_record(entry) for entry in entries],
     }
     text = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Page("search/index.json", text + "\n")
+    return [Page("search/index.json", text + "\n")]
