@@ -1,8 +1,11 @@
 """The build, top to bottom: settings -> decisions -> pages, feed, sitemap, search index -> static files -> output."""
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,13 +41,13 @@ def default_templates() -> Path:
     return local if local.is_dir() else PACKAGE_TEMPLATES
 
 
-def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None) -> BuildReport:
+def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, strict: bool = False) -> BuildReport:
     started = time.perf_counter()
     templates_dir = templates_dir or default_templates()
 
     # Settings and decisions: every content error is collected, and nothing is written if there is one.
     config = load_config(content_dir)
-    loaded = load_decisions(content_dir)
+    loaded = load_decisions(content_dir, strict=strict)
     if loaded.errors:
         raise BuildErrors(loaded.errors)
 
@@ -72,9 +75,15 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None) -
 
 
 def template_error(error: TemplateError, templates_dir: Path) -> DigestError:
+    """Name the template and line: Jinja puts template frames in the traceback, innermost last."""
     if isinstance(error, TemplateSyntaxError):
         return ContentError(templates_dir / (error.name or "?"), error.message or "template syntax error",
                             line=error.lineno)
+    root = str(templates_dir.resolve())
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename.startswith(root) and frame.filename.endswith((".html", ".xml"))]
+    if frames:
+        return ContentError(frames[-1].filename, f"template error: {error}", line=frames[-1].lineno)
     return ContentError(templates_dir, f"template error: {error}")
 
 
@@ -86,30 +95,65 @@ def static_files(folder: Path) -> dict[str, bytes]:
 
 
 def publish(files: dict[str, bytes], out_dir: Path) -> tuple[int, int, int]:
-    """Make `out_dir` hold exactly `files`: changed files replaced atomically, the rest left as they are
-    (mtime kept, so a deploy uploads only real changes), files no longer built removed."""
+    """Make `out_dir` hold exactly `files`, all at once.
+
+    The new site is assembled in a staging folder beside the output (unchanged files are hard links to
+    the old ones, so their mtime is kept and a deploy uploads only real changes), then swapped in
+    atomically; a failure before the swap leaves the old site exactly as it was.
+    """
+    out_dir = out_dir.resolve()
+    staging = out_dir.with_name(f".{out_dir.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
     written = unchanged = 0
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for relative, data in sorted(files.items()):
-        target = out_dir / relative
-        if target.is_file() and target.read_bytes() == data:
-            unchanged += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        written += 1
-    return written, unchanged, remove_stale(out_dir, set(files))
+    try:
+        for relative, data in sorted(files.items()):
+            target, old = staging / relative, out_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data:
+                keep_file(old, target)
+                unchanged += 1
+            else:
+                target.write_bytes(data)
+                written += 1
+        removed = count_files(out_dir) - unchanged
+        swap_folders(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)   # after the swap, this is the old site
+    return written, unchanged, removed
 
 
-def remove_stale(out_dir: Path, keep: set[str]) -> int:
-    removed = 0
-    for path in sorted(out_dir.rglob("*"), reverse=True):
-        relative = path.relative_to(out_dir).as_posix()
-        if path.is_file() and relative not in keep:
-            path.unlink()
-            removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return removed
+def keep_file(old: Path, target: Path) -> None:
+    try:
+        os.link(old, target)
+    except OSError:              # a file system without hard links
+        shutil.copy2(old, target)
+
+
+def count_files(folder: Path) -> int:
+    return sum(1 for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else 0
+
+
+def swap_folders(new: Path, current: Path) -> None:
+    """Put `new` in place of `current`. On Linux the two are exchanged in one step (renameat2), so a
+    reader always sees a whole site; elsewhere two renames leave a gap of microseconds."""
+    if not current.exists():
+        os.replace(new, current)
+        return
+    if _exchange(new, current):
+        return
+    retired = current.with_name(f".{current.name}.retired")
+    shutil.rmtree(retired, ignore_errors=True)
+    os.replace(current, retired)
+    os.replace(new, current)
+    os.replace(retired, new)     # the caller removes `new`, now the old site
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return result == 0

@@ -45,17 +45,22 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     command.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     command.add_argument("--templates", type=Path, default=None, help="templates folder (default: templates)")
+    command.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     command.set_defaults(run=run_build)
 
     command = commands.add_parser("serve", help="build, serve with live reload, rebuild on change")
-    command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    command.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    command.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default: 127.0.0.1, this computer only)")
     command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     command.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     command.add_argument("--templates", type=Path, default=None, help="templates folder (default: templates)")
+    command.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     command.set_defaults(run=run_serve)
 
     command = commands.add_parser("check", help="validate content and list decisions that need review")
     command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    command.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     command.set_defaults(run=run_check)
     return top
 
@@ -105,7 +110,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    report = build(args.content, args.out, args.templates)
+    report = build(args.content, args.out, args.templates, strict=args.strict)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())
@@ -115,12 +120,19 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve   # livereload is only needed here
 
-    serve(args.content, args.out, args.templates, port=args.port)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {args.host}: other computers on the network can read the preview",
+              file=sys.stderr)
+    try:
+        serve(args.content, args.out, args.templates, port=args.port, host=args.host, strict=args.strict)
+    except OSError as error:
+        raise DigestError(None, f"cannot listen on {args.host}:{args.port}: {error.strerror}; "
+                                f"try another port with --port") from None
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
-    loaded = load_decisions(args.content)
+    loaded = load_decisions(args.content, strict=args.strict)
     for warning in loaded.warnings:
         print(f"warning: {warning}")
     for error in loaded.errors:

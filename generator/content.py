@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 import os
-import shutil
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -26,6 +29,7 @@ KEYS = (
 REMEDY_KEYS = ("total", "payments", "apology", "service_improvements", "actions", "deadline", "note")
 PAYMENT_KEYS = ("amount", "purpose", "period")
 REQUIRED = ("reference", "council")
+MAX_CONTENT_BYTES = 5_000_000
 
 # What to do about the YAML errors hand edits cause most.
 YAML_HINTS = {
@@ -97,17 +101,33 @@ def _payment_mapping(payment: Payment) -> dict:
     return mapping
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename, so no reader sees half a file."""
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename, so no reader sees half a file.
+    Ctrl-C is held back until the file is complete or gone, so an interrupt leaves nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with _interrupts_deferred():
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Block SIGINT/SIGTERM for the duration; a signal that arrives is delivered on exit."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def save_decision(decision: Decision, content_dir: Path, force: bool = False) -> tuple[Path, str]:
@@ -116,16 +136,17 @@ def save_decision(decision: Decision, content_dir: Path, force: bool = False) ->
     An existing file is never touched without `force`; with it, the old text is kept as `<slug>.md.bak`.
     """
     path = content_dir / "decisions" / f"{decision.slug}.md"
-    text = dump(decision)
+    data = dump(decision).encode("utf-8")
     if not path.exists():
-        write_atomically(path, text)
+        write_atomically(path, data)
         return path, "written"
-    if path.read_text(encoding="utf-8") == text:
+    old = path.read_bytes()
+    if old == data:
         return path, "unchanged"
     if not force:
         return path, "exists"
-    shutil.copy2(path, path.with_name(path.name + ".bak"))
-    write_atomically(path, text)
+    write_atomically(path.with_name(path.name + ".bak"), old)
+    write_atomically(path, data)
     return path, "replaced"
 
 
@@ -138,8 +159,9 @@ class Loaded:
     warnings: list[DigestError]
 
 
-def load_decisions(content_dir: Path) -> Loaded:
-    """Read every content file, collecting all errors rather than stopping at the first."""
+def load_decisions(content_dir: Path, strict: bool = False) -> Loaded:
+    """Read every content file, collecting all errors rather than stopping at the first.
+    With `strict`, warnings (unknown keys) count as errors."""
     folder = content_dir / "decisions"
     decisions, errors, warnings = [], [], []
     if not folder.is_dir():
@@ -147,19 +169,37 @@ def load_decisions(content_dir: Path) -> Loaded:
         return Loaded([], errors, [])
     for path in sorted(folder.glob("*.md")):
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            errors.append(ContentError(path, f"not UTF-8 text (byte {error.start}); save the file as UTF-8"))
-            continue
-        try:
-            decision, unknown = parse_with_warnings(text, path)
+            decision, unknown = parse_with_warnings(read_content_file(path), path)
         except ContentError as error:
             errors.append(error)
             continue
         warnings.extend(unknown)
         decisions.append(decision)
     errors.extend(_clashes(decisions))
+    if strict:
+        return Loaded(decisions, errors + warnings, [])
     return Loaded(decisions, errors, warnings)
+
+
+def read_content_file(path: Path) -> str:
+    """The text of a content file, refusing what cannot be one: too big, binary, not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CONTENT_BYTES:
+            raise ContentError(path, f"file is {size / 1_000_000:.1f} MB; a decision file is far smaller "
+                                     f"(limit {MAX_CONTENT_BYTES // 1_000_000} MB): is it the right file?")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ContentError(path, f"cannot be read: {error.strerror}") from None
+    if not data.strip():
+        raise ContentError(path, "empty file: delete it, or import the decision again with `digest import`", line=1)
+    if b"\x00" in data:
+        raise ContentError(path, "binary file, not text: content files are UTF-8 markdown with YAML front matter")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ContentError(path, f"not UTF-8 text (byte {error.start}); save the file as UTF-8", line=line) from None
 
 
 def _clashes(decisions: list[Decision]) -> list[DigestError]:
@@ -208,7 +248,7 @@ def parse_with_warnings(text: str, path: Path) -> tuple[Decision, list[DigestErr
         remedy=field.remedy(meta.get("remedy")),
         decided_by=field.optional_text("decided_by", meta),
         source=field.optional_text("source", meta),
-        lgsco_url=field.optional_text("lgsco_url", meta),
+        lgsco_url=field.web_address("lgsco_url", meta),
         aliases=field.text_list("aliases", meta.get("aliases")),
         needs_review=field.review(meta.get("needs_review")),
         body=canonical_body(body),
@@ -234,6 +274,8 @@ def _compose(front: str, path: Path) -> yaml.Node | None:
         return yaml.compose(front, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         raise _yaml_error(error, path) from None
+    except RecursionError:
+        raise ContentError(path, "front matter is nested too deeply to be a decision's") from None
 
 
 def _load(front: str, path: Path) -> dict:
@@ -241,6 +283,9 @@ def _load(front: str, path: Path) -> dict:
         meta = yaml.safe_load(front)
     except yaml.YAMLError as error:
         raise _yaml_error(error, path) from None
+    except (ValueError, OverflowError) as error:     # e.g. decision_date: 2025-02-30
+        raise ContentError(path, f"front matter has a value that cannot be read ({error}); "
+                                 "dates must be real days written 2025-01-14") from None
     if not isinstance(meta, dict):
         raise ContentError(path, "the front matter must be a mapping of key: value", line=2)
     return meta
@@ -284,6 +329,12 @@ class _FieldReader:
 
     def optional_text(self, key: str, meta: dict) -> str | None:
         return None if meta.get(key) in (None, "") else self.text(key, meta)
+
+    def web_address(self, key: str, meta: dict) -> str | None:
+        value = self.optional_text(key, meta)
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise self.fail(key, f"must be a web address starting https://, not {value!r}")
+        return value
 
     def outcome(self, meta: dict) -> str | None:
         value = meta.get("outcome")

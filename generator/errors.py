@@ -15,7 +15,9 @@ class DigestError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = str(self.path) if self.path is not None else "digest"
+        if self.path is None:
+            return self.message
+        where = str(self.path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:

@@ -23,18 +23,21 @@ StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 
 class Preview:
-    def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path):
+    def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path, strict: bool = False):
         self.content_dir, self.out_dir, self.templates_dir = content_dir, out_dir, templates_dir
+        self.strict = strict
         self.errors: list[str] = []
 
     def rebuild(self) -> None:
         """Build; on failure keep serving the last good site and show the errors on every page."""
         try:
-            report = build(self.content_dir, self.out_dir, self.templates_dir)
+            report = build(self.content_dir, self.out_dir, self.templates_dir, strict=self.strict)
         except BuildErrors as failure:
             self.errors = [str(error) for error in failure.errors]
         except DigestError as error:
             self.errors = [str(error)]
+        except OSError as error:          # e.g. the output folder cannot be written
+            self.errors = [f"{error.filename or self.out_dir}: {error.strerror}"]
         else:
             self.errors = []
             for warning in report.warnings:
@@ -102,8 +105,8 @@ def is_scratch(path: str) -> bool:
 
 
 def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
-          port: int = 8000, host: str = "127.0.0.1") -> None:
-    preview = Preview(content_dir, out_dir, templates_dir or default_templates())
+          port: int = 8000, host: str = "127.0.0.1", strict: bool = False) -> None:
+    preview = Preview(content_dir, out_dir, templates_dir or default_templates(), strict)
     preview.rebuild()
     # Reload after every rebuild: the library's default skips reloads within 3 s of the last one,
     # which would leave the browser showing a stale page after two quick saves.
@@ -111,5 +114,4 @@ def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
     server = Server(app=preview.app)
     for folder in (content_dir, preview.templates_dir):
         server.watch(str(folder), preview.rebuild, ignore=is_scratch)
-    print(f"Serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
     server.serve(port=port, host=host, debug=False, restart_delay=0)
