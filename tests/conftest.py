@@ -36,3 +36,49 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def guarded_page(chromium):
+    """new_page(base_url, width=1280) -> a page that records trouble; after the test, asserts there was no
+    script error, dialog, CSP violation or request to anywhere but the site itself."""
+    contexts, trouble = [], []
+
+    def new_page(base_url: str, width: int = 1280, height: int = 900):
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+
+        def guard(route) -> None:
+            if route.request.url.startswith(base_url + "/"):
+                route.continue_()
+            else:
+                trouble.append(f"request left the site: {route.request.url}")
+                route.abort()
+
+        def on_dialog(dialog) -> None:
+            trouble.append(f"dialog opened: {dialog.message}")
+            dialog.dismiss()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("pageerror", lambda error: trouble.append(f"page error: {error}"))
+        page.on("dialog", on_dialog)
+        page.on("console", lambda message: trouble.append(f"console: {message.text}")
+                if "Content Security Policy" in message.text else None)
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+    assert not trouble, trouble

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -118,3 +122,87 @@ def test_unknown_paths_get_the_404_page_and_nothing_outside_the_site_is_served(s
         status, page = fetch(port, path)
         assert status == 404 and "root:" not in page and "remedy_bands" not in page
     assert fetch(port, "/councils")[0] == 200                 # redirected to the folder's page
+
+
+def raw_get(port: int, path: str) -> tuple[int, str]:
+    """GET a path exactly as written (no client-side normalising of `..` or `%2e`)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("path", [
+    "/../pyproject.toml", "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+    "/static/..%2f..%2fcontent/site.yaml", "//etc/passwd", "/..\\..\\pyproject.toml", "/static/%00style.css",
+])
+def test_path_traversal_is_refused(server, path: str) -> None:
+    port, _ = server
+    status, page = raw_get(port, path)
+    assert status == 404
+    assert "root:" not in page and "remedy_bands" not in page and "[project]" not in page
+
+
+def test_200_concurrent_requests_during_rebuilds_all_get_whole_pages(server) -> None:
+    port, content = server
+    path = content / "decisions" / "24-001-566.md"
+    original = path.read_text(encoding="utf-8")
+    stop = threading.Event()
+
+    def keep_editing() -> None:
+        flip = False
+        while not stop.is_set():
+            flip = not flip
+            path.write_text(original.replace("Mrs X complained the Council failed", "Mrs X said the Council failed")
+                            if flip else original, encoding="utf-8")
+            time.sleep(0.2)
+
+    editor = threading.Thread(target=keep_editing)
+    editor.start()
+    try:
+        time.sleep(1.0)          # let rebuilds start
+        with ThreadPoolExecutor(max_workers=200) as pool:
+            results = list(pool.map(lambda _: raw_get(port, DECISION), range(200)))
+    finally:
+        stop.set()
+        editor.join()
+    assert [status for status, _ in results] == [200] * 200
+    for _, page in results:
+        assert page.rstrip().endswith("</html>") and "Essex County Council (24 001 566)" in page
+
+
+def test_another_host_is_allowed_with_a_warning(content_copy: Path, tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--host", "127.0.0.2", "--port", str(port),
+             "--content", str(content_copy), "--out", str(tmp_path / "site"), "--templates", str(TEMPLATES)],
+            cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
+    try:
+        def answered() -> bool:
+            with urllib.request.urlopen(f"http://127.0.0.2:{port}/", timeout=5) as response:
+                return response.status == 200
+        wait_until(answered)
+        assert "warning: serving on 127.0.0.2: other computers on the network can read the preview" in log.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_port_in_use_is_one_clear_line(content_copy: Path, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "serve", "--port", str(port), "--content", str(content_copy),
+             "--out", str(tmp_path / "site"), "--templates", str(TEMPLATES)],
+            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use; try another port with --port" \
+        in result.stderr
+    assert "Traceback" not in result.stderr

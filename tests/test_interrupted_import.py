@@ -1,0 +1,57 @@
+"""An import killed or interrupted half-way leaves every content file whole: old or new, never partial."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.content import load_decisions
+
+from .conftest import ROOT, SEEDS
+
+SEED = (SEEDS / "004_c63c2500b19da48a.txt").read_text(encoding="utf-8")
+
+
+def many_raw_decisions(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for number in range(count):
+        reference = f"23 {number // 1000:03d} {number % 1000:03d}"
+        (folder / f"{number:04d}.txt").write_text(SEED.replace("(24 001 566)", f"({reference})", 1), encoding="utf-8")
+    # The existing 24 001 566 again, changed, so --force replaces a file that is already there.
+    (folder / "essex.txt").write_text(SEED.replace("Mrs X complained the Council failed", "Mrs X said the Council failed", 1),
+                                      encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".md"}
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT])
+def test_import_stopped_half_way_leaves_the_content_folder_whole(content_copy: Path, tmp_path: Path, stop) -> None:
+    raw = tmp_path / "raw"
+    many_raw_decisions(raw, 600)
+    decisions = content_copy / "decisions"
+    before = snapshot(decisions)
+    process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(raw), "--content", str(content_copy),
+                                "--force"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(list(decisions.glob("23-*.md"))) < 30 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=30)
+    written = list(decisions.glob("23-*.md"))
+    assert 30 <= len(written) < 600, "the import was not stopped half-way"
+    assert "Traceback" not in stderr
+
+    loaded = load_decisions(content_copy)
+    assert loaded.errors == []                                   # every file there is a whole decision
+    after = snapshot(decisions)
+    for name, data in before.items():                            # earlier content: kept, or replaced whole
+        assert after[name] == data or (name == "24-001-566.md" and b"Mrs X said the Council failed" in after[name])
+    if stop == signal.SIGINT:
+        assert process.returncode == 130 and "interrupted" in stderr
+        assert not [p for p in decisions.iterdir() if p.name.endswith(".tmp")]   # nothing left behind
