@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -14,7 +14,10 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from .config import load_config
 from .content import load_decisions
 from .errors import BuildErrors, ContentError, DigestError
-from .render import make_environment, render_feed, render_pages, render_sitemap
+from .assets import fingerprint
+from .data import render_data
+from .feeds import render_feeds, render_redirects, render_sitemap
+from .render import make_environment, render_pages
 from .search import render_search_index
 from .taxonomy import make_entries, make_taxonomies
 
@@ -41,12 +44,17 @@ def default_templates() -> Path:
     return local if local.is_dir() else PACKAGE_TEMPLATES
 
 
-def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, strict: bool = False) -> BuildReport:
+def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, strict: bool = False,
+          base_url: str | None = None) -> BuildReport:
     started = time.perf_counter()
     templates_dir = templates_dir or default_templates()
 
     # Settings and decisions: every content error is collected, and nothing is written if there is one.
     config = load_config(content_dir)
+    if base_url:
+        if not base_url.startswith(("https://", "http://")):
+            raise ContentError(None, f"--base-url must start with https:// or http://, not {base_url!r}")
+        config = replace(config, base_url=base_url.rstrip("/"))
     loaded = load_decisions(content_dir, strict=strict)
     if loaded.errors:
         raise BuildErrors(loaded.errors)
@@ -55,19 +63,23 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     entries = make_entries(loaded.decisions, config)
     taxonomies = make_taxonomies(entries, config)
 
-    # Pages, then the files derived from them.
+    # Pages, then the files derived from them: feeds, sitemap, redirects, data, search index.
+    assets = fingerprint(templates_dir / "static")
     try:
-        env = make_environment(templates_dir)
+        env = make_environment(templates_dir, assets)
         pages = list(render_pages(env, config, entries, taxonomies))
-        pages.append(render_feed(env, config, entries))
+        pages.extend(render_feeds(env, config, entries, taxonomies))
         pages.append(render_sitemap(env, config, pages))
     except TemplateError as error:
         raise BuildErrors([template_error(error, templates_dir)]) from None
+    pages.append(render_redirects(entries))
+    pages.extend(render_data(config, entries))
     pages.extend(render_search_index(config, entries))
 
-    # Output: static assets beside the pages; only files whose bytes changed are rewritten.
+    # Output: pages and content-hashed assets, swapped in all at once.
     files = {page.path: page.text.encode("utf-8") for page in pages}
-    files.update(static_files(templates_dir / "static"))
+    files.update(assets.files)
+    files.update(static_files(templates_dir / "static"))   # unhashed copies, for pages that name them directly
     report = BuildReport(decisions=len(entries), warnings=loaded.warnings)
     report.written, report.unchanged, report.removed = publish(files, out_dir)
     report.seconds = time.perf_counter() - started
@@ -115,7 +127,7 @@ def publish(files: dict[str, bytes], out_dir: Path) -> tuple[int, int, int]:
             else:
                 target.write_bytes(data)
                 written += 1
-        removed = count_files(out_dir) - unchanged
+        removed = len(relative_files(out_dir) - set(files))
         swap_folders(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)   # after the swap, this is the old site
@@ -129,8 +141,10 @@ def keep_file(old: Path, target: Path) -> None:
         shutil.copy2(old, target)
 
 
-def count_files(folder: Path) -> int:
-    return sum(1 for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else 0
+def relative_files(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
 
 
 def swap_folders(new: Path, current: Path) -> None:

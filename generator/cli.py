@@ -46,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     command.add_argument("--templates", type=Path, default=None, help="templates folder (default: templates)")
     command.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
+    command.add_argument("--base-url", default=None,
+                         help="address the site is published at, instead of base_url in site.yaml (deploy previews)")
     command.set_defaults(run=run_build)
 
     command = commands.add_parser("serve", help="build, serve with live reload, rebuild on change")
@@ -110,7 +112,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    report = build(args.content, args.out, args.templates, strict=args.strict)
+    report = build(args.content, args.out, args.templates, strict=args.strict, base_url=args.base_url)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())

@@ -96,6 +96,8 @@ def config_from_mapping(raw: dict, path: Path) -> SiteConfig:
         else:
             if not isinstance(value, str):
                 raise ContentError(path, f"{key} must be text, not {value!r}")
+            if key == "base_url" and not value.startswith(("https://", "http://")):
+                raise ContentError(path, f"base_url must start with https:// (or http://), not {value!r}")
             values[key] = value.rstrip("/") if key == "base_url" else value
     values.setdefault("remedy_bands", bands_from_limits(list(DEFAULT_BANDS)))
     return SiteConfig(**values)

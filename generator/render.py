@@ -1,13 +1,14 @@
-"""Entries and taxonomies -> pages (HTML, Atom, sitemap) through the Jinja2 templates."""
+"""Entries and taxonomies -> HTML pages through the Jinja2 templates."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .assets import Assets
+from .charts import council_band_chart, home_charts
 from .config import SiteConfig
 from .taxonomy import Entry, Taxonomy, format_date, format_money
 
@@ -18,7 +19,7 @@ class Page:
     text: str
 
 
-def make_environment(templates_dir: Path) -> Environment:
+def make_environment(templates_dir: Path, assets: Assets) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=select_autoescape(["html", "xml"]),
@@ -30,6 +31,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["longdate"] = format_date
     env.filters["money"] = format_money
     env.filters["isodate"] = lambda day: day.isoformat() if day else ""
+    env.globals["asset"] = assets.url
     return env
 
 
@@ -45,34 +47,16 @@ def render_pages(env: Environment, config: SiteConfig, entries: list[Entry],
         text = env.get_template(template).render(site=config, url=url, **context)
         return Page(page_path(url) if url.endswith("/") else url.lstrip("/"), text)
 
-    yield render("home.html", "/", entries=entries, newest=entries[:config.home_newest], taxonomies=taxonomies)
+    bands = next(t for t in taxonomies if t.key == "remedies")
+    yield render("home.html", "/", entries=entries, newest=entries[:config.home_newest], taxonomies=taxonomies,
+                 charts=home_charts(entries, taxonomies))
     for entry in entries:
         yield render("decision.html", entry.url, entry=entry)
     for taxonomy in taxonomies:
         yield render("taxonomy.html", taxonomy.url, taxonomy=taxonomy)
         for term in taxonomy.terms:
-            yield render("term.html", term.url, taxonomy=taxonomy, term=term)
+            chart = council_band_chart(term.entries, entries, bands) if taxonomy.key == "councils" else None
+            yield render("term.html", term.url, taxonomy=taxonomy, term=term, chart=chart)
     yield render("search.html", "/search/")
+    yield render("about.html", "/about/", entries=entries)
     yield render("404.html", "/404.html")
-
-
-def render_feed(env: Environment, config: SiteConfig, entries: list[Entry]) -> Page:
-    """Atom feed of the newest decisions; timestamps come from decision dates so output is stable."""
-    newest = entries[:config.feed_size]
-    dated = [e.decision.decision_date for e in entries if e.decision.decision_date]
-    fallback = max(dated) if dated else date(2000, 1, 1)
-    stamps = {e.url: atom_time(e.decision.decision_date or fallback) for e in newest}
-    updated = max(stamps.values()) if stamps else atom_time(fallback)
-    text = env.get_template("feed.xml").render(site=config, url="/feed.xml", entries=newest,
-                                               stamps=stamps, updated=updated)
-    return Page("feed.xml", text)
-
-
-def render_sitemap(env: Environment, config: SiteConfig, pages: list[Page]) -> Page:
-    urls = sorted("/" + p.path.removesuffix("index.html") for p in pages
-                  if p.path.endswith("index.html"))
-    return Page("sitemap.xml", env.get_template("sitemap.xml").render(site=config, url="/sitemap.xml", urls=urls))
-
-
-def atom_time(day: date) -> str:
-    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")

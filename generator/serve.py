@@ -50,6 +50,10 @@ class Preview:
     def app(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         path = self.resolve(environ.get("PATH_INFO", "/"))
         if path is None:
+            target = self.redirects().get(environ.get("PATH_INFO", "/"))
+            if target:      # short and former decision addresses, as Netlify serves them
+                start_response("301 Moved Permanently", [("Location", target), ("Content-Length", "0")])
+                return [b""]
             return self.respond(start_response, "404 Not Found", *self.not_found())
         if path.is_dir():
             location = environ.get("PATH_INFO", "/").rstrip("/") + "/"
@@ -72,6 +76,14 @@ class Preview:
         if candidate.is_dir() and url_path.endswith("/"):
             candidate = candidate / "index.html"
         return candidate if candidate.exists() else None
+
+    def redirects(self) -> dict[str, str]:
+        """The build's Netlify `_redirects` file: `from to status` a line."""
+        rules = self.out_dir / "_redirects"
+        if not rules.is_file():
+            return {}
+        pairs = (line.split() for line in rules.read_text(encoding="utf-8").splitlines())
+        return {parts[0]: parts[1] for parts in pairs if len(parts) >= 2 and not parts[0].startswith("#")}
 
     def not_found(self) -> tuple[bytes, str]:
         page = self.out_dir / "404.html"

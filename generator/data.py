@@ -1,0 +1,83 @@
+"""The digest as data: `/decisions.json` and `/decisions.csv`, every front-matter field of every decision."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .config import SiteConfig
+from .render import Page
+from .taxonomy import Entry
+
+CSV_COLUMNS = (
+    "reference", "url", "council", "category", "subcategory", "outcome", "decision_date", "summary",
+    "remedy_band", "remedy_total", "remedy_payments", "remedy_apology", "remedy_service_improvements",
+    "remedy_actions", "remedy_deadline", "remedy_note", "decided_by", "source", "lgsco_url", "aliases",
+    "needs_review",
+)
+
+
+def decision_record(entry: Entry, config: SiteConfig) -> dict:
+    d, remedy = entry.decision, entry.decision.remedy
+    return {
+        "reference": d.reference,
+        "url": config.base_url + entry.url,
+        "council": d.council,
+        "category": d.category,
+        "subcategory": d.subcategory,
+        "outcome": d.outcome,
+        "decision_date": d.decision_date.isoformat() if d.decision_date else None,
+        "summary": d.summary,
+        "remedy": {
+            "band": entry.band.name,
+            "total": remedy.total,
+            "payments": [{"amount": p.amount, "purpose": p.purpose, "period": p.period} for p in remedy.payments],
+            "apology": remedy.apology,
+            "service_improvements": remedy.service_improvements,
+            "actions": list(remedy.actions),
+            "deadline": remedy.deadline,
+            "note": remedy.note,
+        },
+        "decided_by": d.decided_by,
+        "source": d.source,
+        "lgsco_url": d.lgsco_url,
+        "aliases": list(d.aliases),
+        "needs_review": list(d.needs_review),
+    }
+
+
+def render_data(config: SiteConfig, entries: list[Entry]) -> list[Page]:
+    records = [decision_record(entry, config) for entry in entries]
+    as_json = json.dumps({"site": config.title, "source": config.base_url + "/about/", "decisions": records},
+                         ensure_ascii=False, indent=1, sort_keys=False)
+    return [Page("decisions.json", as_json + "\n"), Page("decisions.csv", _csv(records))]
+
+
+def _csv(records: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in records:
+        writer.writerow([_cell(value) for value in _flat(record)])
+    return buffer.getvalue()
+
+
+def _flat(record: dict) -> list:
+    remedy = record["remedy"]
+    payments = "; ".join(f"£{p['amount']}" + (f" {p['period']}" if p["period"] else "") + f" for {p['purpose']}"
+                         for p in remedy["payments"])
+    return [record["reference"], record["url"], record["council"], record["category"], record["subcategory"],
+            record["outcome"], record["decision_date"], record["summary"], remedy["band"], remedy["total"], payments,
+            remedy["apology"], remedy["service_improvements"], " | ".join(remedy["actions"]), remedy["deadline"],
+            remedy["note"], record["decided_by"], record["source"], record["lgsco_url"], " ".join(record["aliases"]),
+            " ".join(record["needs_review"])]
+
+
+def _cell(value: object) -> str:
+    """Text a spreadsheet will not run: a cell starting = + - @ (or a tab/CR) gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

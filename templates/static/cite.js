@@ -1,0 +1,62 @@
+// Copy controls for trainers: next to each paragraph number and section anchor (plain links that work
+// without JavaScript), a button copies the citation "Council (ref), para N — URL#para-N"; clicking a
+// paragraph number or section anchor also copies its link.
+(function () {
+  "use strict";
+  var article = document.querySelector("article.decision");
+  var cite = document.getElementById("cite");
+  var status = document.getElementById("cite-status");
+  if (!article || !cite || !status) return;
+  var title = article.getAttribute("data-cite");
+  var base = cite.getAttribute("data-base");
+
+  function copy(text, message) {
+    function done() { status.textContent = message; }
+    function fallback() {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      try { document.execCommand("copy"); done(); } catch (e) { status.textContent = text; }
+      document.body.removeChild(area);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  function citation(number) {
+    return number ? title + ", para " + number + " — " + base + "#para-" + number : title + " — " + base;
+  }
+
+  function addButton(after, label, text, message) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-cite";
+    button.textContent = "Copy citation";
+    button.setAttribute("aria-label", label);
+    button.addEventListener("click", function () { copy(text, message); });
+    after.insertAdjacentElement("afterend", button);
+  }
+
+  document.querySelectorAll(".decision-text li[id^='para-'] > a.para-num").forEach(function (link) {
+    var number = link.parentElement.id.slice(5);
+    addButton(link, "Copy citation for paragraph " + number, citation(number),
+              "Copied: " + citation(number));
+    link.addEventListener("click", function () {
+      copy(base + "#para-" + number, "Link to paragraph " + number + " copied: " + base + "#para-" + number);
+    });
+  });
+  document.querySelectorAll(".decision-text a.anchor").forEach(function (link) {
+    var anchor = link.getAttribute("href");
+    link.addEventListener("click", function () {
+      copy(base + anchor, "Link to this section copied: " + base + anchor);
+    });
+  });
+  addButton(cite.querySelector(".cite-url"), "Copy citation for the whole decision", citation(null),
+            "Copied: " + citation(null));
+})();
