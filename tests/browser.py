@@ -3,15 +3,23 @@ from __future__ import annotations
 
 import functools
 import threading
+import tomllib
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# As strict as the published site's: scripts, styles and requests only from the site itself.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+NETLIFY = Path(__file__).resolve().parent.parent / "netlify.toml"
+
+
+def published_headers() -> dict[str, str]:
+    """The headers Netlify sends with every page, from netlify.toml, so tests run under the real policy."""
+    config = tomllib.loads(NETLIFY.read_text(encoding="utf-8"))
+    return next(rule["values"] for rule in config["headers"] if rule["for"] == "/*")
+
+
+CSP = published_headers()["Content-Security-Policy"]
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -37,3 +45,15 @@ class StaticServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(5)
+
+
+def wait_for(page, expression: str, arg=None, timeout: float = 10.0) -> None:
+    """Poll a JS expression from Python: Playwright's own waiting evaluates strings in the page,
+    which the site's Content-Security-Policy (no 'unsafe-eval') rightly forbids."""
+    import time
+    deadline = time.monotonic() + timeout
+    function = f"arg => ({expression})"
+    while not page.evaluate(function, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(50)

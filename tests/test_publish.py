@@ -1,0 +1,256 @@
+"""Publish-ready: lasting links, redirects, previews, feeds, data downloads, charts and Netlify settings."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.charts import BAR_WIDTH, count_chart, year_counts
+from generator.content import KEYS
+from generator.feeds import redirect_rules
+
+from .browser import NETLIFY, StaticServer, wait_for
+from .conftest import TEMPLATES
+from .pin_urls import GOLDEN, published_urls
+from .sitecheck import file_for, html_pages, soup, url_of
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+BASE = "https://decisions-digest.netlify.app"
+
+
+def redirects_of(site: Path) -> dict[str, str]:
+    lines = (site / "_redirects").read_text(encoding="utf-8").splitlines()
+    return {parts[0]: parts[1] for parts in (line.split() for line in lines) if parts[2] == "301"}
+
+
+# ------------------------------------------------------------ links that last
+
+def test_no_published_address_breaks(built_site: Path) -> None:
+    """Every pinned page and anchor still resolves, directly or through a redirect (an alias)."""
+    redirects = redirects_of(built_site)
+    live = set(published_urls(built_site))
+    broken = []
+    for url in GOLDEN.read_text(encoding="utf-8").split():
+        path, _, anchor = url.partition("#")
+        target = redirects.get(path, path)
+        if (f"{target}#{anchor}" if anchor else target) not in live:
+            broken.append(url)
+    assert broken == [], ("these published links would break: add the old slug to `aliases:` or a redirect; "
+                          "if the change is intended, refresh the list with `python -m tests.pin_urls`")
+
+
+def test_short_forms_and_former_slugs_redirect_permanently(content_copy: Path, tmp_path: Path) -> None:
+    path = content_copy / "decisions" / "24-001-566.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("aliases: []", "aliases: [24-001-565]"), encoding="utf-8")
+    build(content_copy, tmp_path / "site", TEMPLATES)
+    redirects = redirects_of(tmp_path / "site")
+    for source in ("/24-001-566", "/24001566", "/decisions/24001566", "/decisions/24001566/",
+                   "/decisions/24-001-565/", "/decisions/24-001-565", "/24-001-565", "/24001565"):
+        assert redirects[source] == "/decisions/24-001-566/", source
+    assert "/decisions/24-001-566/" not in redirects
+
+
+def test_redirects_never_shadow_a_page(built_site: Path) -> None:
+    for source, target in redirects_of(built_site).items():
+        assert not file_for(built_site, source).is_file() or source.endswith("/") is False
+        assert file_for(built_site, target).is_file()
+
+
+def test_joint_case_suffix_keeps_its_letter() -> None:
+    from generator.feeds import short_forms
+    assert short_forms("17-002-402b") == ["17-002-402b", "17002402b"]
+    assert redirect_rules([]) == []
+
+
+def test_every_page_previews_well_when_pasted(built_site: Path) -> None:
+    for page_path in html_pages(built_site):
+        url = url_of(built_site, page_path)
+        page = soup(built_site, url)
+        meta = {tag.get("property") or tag.get("name"): tag.get("content") for tag in page.find_all("meta")}
+        canonical = page.find("link", rel="canonical")["href"]
+        assert canonical == BASE + (url if url != "/404.html" else "/404.html"), url
+        assert meta["og:url"] == canonical and meta["og:site_name"] == "Decisions Digest"
+        assert meta["og:title"] == page.title.get_text() == meta["twitter:title"]
+        assert meta["og:description"] and meta["og:description"] == meta["twitter:description"] == meta["description"]
+        assert meta["twitter:card"] == "summary"
+    decision = soup(built_site, "/decisions/24-001-566/")
+    assert decision.find("meta", property="og:type")["content"] == "article"
+    assert decision.find("meta", property="og:description")["content"].startswith("Mrs X complained the Council")
+
+
+def test_a_deploy_preview_links_to_itself(content_copy: Path, tmp_path: Path) -> None:
+    from .test_cli import digest
+    preview = "https://deploy-preview-12--decisions-digest.netlify.app"
+    result = digest("build", "--content", content_copy, "--out", tmp_path / "site", "--base-url", preview + "/")
+    assert result.returncode == 0, result.stderr
+    page = soup(tmp_path / "site", "/decisions/24-001-566/")
+    assert page.find("link", rel="canonical")["href"] == preview + "/decisions/24-001-566/"
+    assert f"<loc>{preview}/</loc>" in (tmp_path / "site/sitemap.xml").read_text(encoding="utf-8")
+    assert f'href="{preview}/feed.xml"' in (tmp_path / "site/feed.xml").read_text(encoding="utf-8")
+
+
+def test_the_ombudsman_link_is_shown_when_known(content_copy: Path, tmp_path: Path) -> None:
+    path = content_copy / "decisions" / "24-001-566.md"
+    url = "https://www.lgo.org.uk/decisions/childrens-care-services/looked-after-children/24-001-566"
+    path.write_text(path.read_text(encoding="utf-8").replace("lgsco_url: null", f"lgsco_url: {url}"), encoding="utf-8")
+    build(content_copy, tmp_path / "site", TEMPLATES)
+    link = soup(tmp_path / "site", "/decisions/24-001-566/").find("a", href=url)
+    assert link is not None and "Ombudsman" in link.get_text()
+
+
+# ------------------------------------------------------------ feeds
+
+def check_atom(path: Path, site: Path) -> list[ET.Element]:
+    """The elements RFC 4287 requires, absolute links, and entries that point at pages that exist."""
+    feed = ET.parse(path).getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{name}") is not None and feed.find(f"{ATOM}{name}").text, name
+    assert feed.find(f"{ATOM}author/{ATOM}name").text
+    self_link = feed.find(f"{ATOM}link[@rel='self']").get("href")
+    assert self_link == BASE + "/" + path.relative_to(site).as_posix()
+    entries = feed.findall(f"{ATOM}entry")
+    for entry in entries:
+        for name in ("id", "title", "updated", "summary"):
+            assert entry.find(f"{ATOM}{name}") is not None, name
+        href = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
+        assert href.startswith(BASE) and file_for(site, href.removeprefix(BASE)).is_file()
+        assert entry.find(f"{ATOM}updated").text.endswith("Z")
+    return entries
+
+
+def test_every_index_page_has_its_own_valid_feed(built_site: Path) -> None:
+    assert len(check_atom(built_site / "feed.xml", built_site)) == 5
+    for kind in ("councils", "categories", "remedies", "outcomes"):
+        for page_path in (built_site / kind).glob("*/index.html"):
+            url = url_of(built_site, page_path)
+            page = soup(built_site, url)
+            alternate = page.find("link", rel="alternate", href=f"{url}feed.xml")
+            assert alternate is not None and alternate["type"] == "application/atom+xml", url
+            entries = check_atom(file_for(built_site, f"{url}feed.xml"), built_site)
+            assert len(entries) == len(page.select(".entry")), url
+    essex = ET.parse(built_site / "councils/essex-county-council/feed.xml").getroot()
+    assert [e.find(f"{ATOM}title").text for e in essex.findall(f"{ATOM}entry")] == ["Essex County Council (24 001 566)"]
+
+
+# ------------------------------------------------------------ data downloads
+
+def test_data_downloads_carry_every_front_matter_field(built_site: Path) -> None:
+    data = json.loads((built_site / "decisions.json").read_text(encoding="utf-8"))
+    records = {record["reference"]: record for record in data["decisions"]}
+    assert len(records) == 5
+    essex = records["24 001 566"]
+    assert set(KEYS) <= set(essex)
+    assert essex["url"] == BASE + "/decisions/24-001-566/"
+    assert essex["decision_date"] == "2025-01-14" and essex["remedy"]["total"] == 200
+    assert essex["remedy"]["payments"][0]["amount"] == 200 and essex["remedy"]["band"] == "Up to £250"
+    rows = list(csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 5
+    row = next(r for r in rows if r["reference"] == "24 001 566")
+    assert row["remedy_total"] == "200" and row["remedy_apology"] == "yes" and row["outcome"] == "Upheld"
+    assert {key for key in KEYS if key != "remedy"} <= set(row)
+    about = soup(built_site, "/about/")
+    assert about.find("a", href="/decisions.csv") and about.find("a", href="/decisions.json")
+    assert "Local Government and Social Care Ombudsman" in about.select_one("#source").find_next("p").get_text()
+
+
+def test_spreadsheet_formulas_in_text_are_neutralised(content_copy: Path, tmp_path: Path) -> None:
+    path = content_copy / "decisions" / "24-001-566.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'summary: "Mrs X', 'summary: "=HYPERLINK(\\"http://x\\")Mrs X', 1), encoding="utf-8")
+    build(content_copy, tmp_path / "site", TEMPLATES)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text(encoding="utf-8"))))
+    summary = next(r for r in rows if r["reference"] == "24 001 566")["summary"]
+    assert summary.startswith("'=HYPERLINK")
+
+
+# ------------------------------------------------------------ charts
+
+def test_home_and_council_pages_carry_charts_with_their_numbers(built_site: Path) -> None:
+    home = soup(built_site, "/")
+    charts = home.select("figure.chart")
+    assert [c.figcaption.get_text() for c in charts] == [
+        "Decisions by remedy band", "Decisions by outcome", "Decisions by year of decision"]
+    bands = {row.th.get_text(): row.td.get_text() for row in charts[0].select("tbody tr")}
+    assert bands == {"No financial remedy": "1", "Up to £250": "1", "£251 to £500": "3", "£501 to £1,000": "0",
+                     "£1,001 to £5,000": "0", "Over £5,000": "0"}
+    years = {row.th.get_text(): row.td.get_text() for row in charts[2].select("tbody tr")}
+    assert years == {"2025": "2", "Date not printed": "3"}
+    assert all(chart.find("svg") for chart in charts)
+    council = soup(built_site, "/councils/essex-county-council/").select_one("figure.chart")
+    row = next(r for r in council.select("tbody tr") if r.th.get_text() == "Up to £250")
+    assert [td.get_text() for td in row.select("td")] == ["100% (1)", "20% (1)"]
+
+
+def test_charts_scale_from_five_decisions_to_twenty_thousand() -> None:
+    chart = count_chart("c", "Big", [("A", 20_000, None), ("B", 7, None), ("C", 0, None)])
+    lengths = [bar.length for bar in chart.bars]
+    assert lengths[0] == BAR_WIDTH and 0 < lengths[1] < 1 and lengths[2] == 0
+    assert [bar.text for bar in chart.bars] == ["20,000", "7", "0"]
+    assert count_chart("c", "Empty", []).bars == ()
+
+    class Stub:
+        def __init__(self, day):
+            self.decision = type("D", (), {"decision_date": day})
+    counts = year_counts([Stub(date(2019, 5, 1)), Stub(date(2022, 1, 1)), Stub(None)])
+    assert [(label, count) for label, count, _ in counts] == [
+        ("2019", 1), ("2020", 0), ("2021", 0), ("2022", 1), ("Date not printed", 1)]
+
+
+# ------------------------------------------------------------ Netlify
+
+def test_netlify_settings() -> None:
+    config = tomllib.loads(NETLIFY.read_text(encoding="utf-8"))
+    assert config["build"]["publish"] == "site" and "digest build" in config["build"]["command"]
+    assert config["build"]["environment"]["PYTHON_VERSION"] == "3.11"
+    assert "--base-url \"$DEPLOY_PRIME_URL\"" in config["context"]["deploy-preview"]["command"]
+    assert {"from": "/*", "to": "/404.html", "status": 404} in config["redirects"]
+    headers = {rule["for"]: rule["values"] for rule in config["headers"]}
+    csp = dict(part.strip().split(" ", 1) for part in headers["/*"]["Content-Security-Policy"].split(";"))
+    assert csp["script-src"] == "'self'" and csp["frame-ancestors"] == "'none'" and csp["default-src"] == "'none'"
+    assert headers["/*"]["X-Content-Type-Options"] == "nosniff" and headers["/*"]["Referrer-Policy"]
+    assert headers["/assets/*"]["Cache-Control"] == "public, max-age=31536000, immutable"
+    for pattern in ("/", "/*/", "/*.json", "/*.xml", "/search/*"):
+        assert headers[pattern]["Cache-Control"] == "public, max-age=0, must-revalidate"
+
+
+def test_no_inline_script_and_assets_are_fingerprinted(built_site: Path) -> None:
+    for page_path in html_pages(built_site):
+        page = soup(built_site, url_of(built_site, page_path))
+        for script in page.find_all("script"):
+            assert script.get("src", "").startswith("/assets/") and not script.get_text().strip()
+        for sheet in page.find_all("link", rel="stylesheet"):
+            assert sheet["href"].startswith("/assets/")
+        assert not page.find(style=True) and not page.find("style")
+
+
+# ------------------------------------------------------------ copying links and citations
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path):
+    server = StaticServer(built_site)
+    yield server.url
+    server.close()
+
+
+def test_copy_citation_for_a_paragraph(guarded_page, site_url: str) -> None:
+    page = guarded_page(site_url)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    page.goto(site_url + "/decisions/24-001-566/#para-12")
+    assert page.inner_text("#cite .cite-text") == "Essex County Council (24 001 566), para 12"
+    page.click("#para-12 > .copy-cite")
+    expected = f"Essex County Council (24 001 566), para 12 — {BASE}/decisions/24-001-566/#para-12"
+    wait_for(page, "document.getElementById('cite-status').textContent.length > 0")
+    assert page.inner_text("#cite-status") == "Copied: " + expected
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    page.click("#para-3 > a.para-num")
+    wait_for(page, "document.getElementById('cite-status').textContent.includes('paragraph 3')")
+    assert page.evaluate("navigator.clipboard.readText()") == f"{BASE}/decisions/24-001-566/#para-3"
+    assert page.url.endswith("#para-3")
