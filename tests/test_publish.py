@@ -254,3 +254,7 @@ def test_copy_citation_for_a_paragraph(guarded_page, site_url: str) -> None:
     wait_for(page, "document.getElementById('cite-status').textContent.includes('paragraph 3')")
     assert page.evaluate("navigator.clipboard.readText()") == f"{BASE}/decisions/24-001-566/#para-3"
     assert page.url.endswith("#para-3")
+    page.click("#agreed-action > .copy-cite")
+    wait_for(page, "document.getElementById('cite-status').textContent.includes('Agreed action')")
+    assert page.evaluate("navigator.clipboard.readText()") == \
+        f"Essex County Council (24 001 566), Agreed action — {BASE}/decisions/24-001-566/#agreed-action"

@@ -33,6 +33,10 @@
     return number ? title + ", para " + number + " — " + base + "#para-" + number : title + " — " + base;
   }
 
+  function sectionCitation(heading, anchor) {
+    return title + ", " + heading + " — " + base + anchor;
+  }
+
   function addButton(after, label, text, message) {
     var button = document.createElement("button");
     button.type = "button";
@@ -53,6 +57,9 @@
   });
   document.querySelectorAll(".decision-text a.anchor").forEach(function (link) {
     var anchor = link.getAttribute("href");
+    var heading = link.parentElement.firstChild.textContent.trim();
+    addButton(link, "Copy citation for section " + heading, sectionCitation(heading, anchor),
+              "Copied: " + sectionCitation(heading, anchor));
     link.addEventListener("click", function () {
       copy(base + anchor, "Link to this section copied: " + base + anchor);
     });
