@@ -154,5 +154,9 @@ def describe(decision: Decision, name: str) -> str:
     if name == "remedy":
         note = f" ({decision.remedy.note})" if decision.remedy.note else ""
         return f"total £{decision.remedy.total:,}{note}"
+    if name == "body":
+        if not decision.body:
+            return "not printed (empty)"
+        return "may be cut short or split wrongly: compare it with the published statement"
     value = getattr(decision, name, None)
     return "not printed (empty)" if value in (None, "", ()) else f"inferred as {value!s}"

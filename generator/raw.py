@@ -1,17 +1,26 @@
-"""Raw decision statement (text copied from the Ombudsman's website) -> Decision.
+"""Raw decision statement (text or a saved web page) -> Decision.
 
-Three layouts are read, told apart line by line rather than guessed up front:
+Reading goes in stages, one module each: raw_text.py turns bytes into clean lines (raw_html.py does
+the same for a saved page), this module finds the statement's structure and printed fields in those
+lines, and remedy.py reads what was agreed.  Layouts are told apart line by line, not guessed up front:
 
 * plain text where every paragraph and every sub-point is a "- " bullet;
 * the same with "Category : A > B", "Decision : Upheld" and "Decision date : 14 Jan 2025" lines;
 * a copy of the web page: blank lines between everything, "1." numbering that restarts in
   each section, sub-points indented deeper ("    1.", "    •"), and page furniture
-  ("Back to top", "Print this page", the cookie banner ...) that is dropped.
+  ("Back to top", "Print this page", the cookie banner ...) that is dropped;
+* the web page saved from a browser (.html), turned into the copy's lines by raw_html.py;
+* a page printed to PDF and copied: paragraphs wrapped over several lines, the browser's date,
+  title, address and page number lines between them (dropped, the address kept as lgsco_url).
 
 The body becomes markdown: "## " for the statement's top-level sections, "### " for any other
 heading, every paragraph numbered continuously through the decision (the Ombudsman's own
 numbering, which a copy of the web page loses), and sub-points as "- " items nested under the
 paragraph that introduces them.
+
+The header, between the title line and the first section, holds the printed fields.  A label may
+share its line with its value ("Decision : Upheld") or stand above it ("Decision", then "Upheld"),
+as a saved page's label/value pairs come out; the summary may go on over several lines.
 
 Nesting rules, needed where paragraphs and sub-points look alike ("- " for both):
 
@@ -29,33 +38,34 @@ Nesting rules, needed where paragraphs and sub-points look alike ("- " for both)
 7. If the first sub-point is a sentence ("The Council should have ..."), the list ends at an
    item starting with a date ("On 10 October 2024", "In April 2024") or with the subject of the
    paragraph that introduced it ("Mr B tried ... for example:" ... "Mr B also raised ...").
+8. A line that is only a bracketed citation ("(Local Government Act 1974, section 24A(6), as
+   amended)") ends the paragraph before it and is never a paragraph of its own.
+
+A line that does not follow a blank line continues the text before it (a wrapped paragraph) unless
+it is a section heading, or the text before it ended a sentence and the line reads as a heading
+(and the line after it does not carry on in lower case, as the next line of a wrapped page does).
+
+A statement is complete when it is signed, or when its final decision section ends a sentence.
+Anything less was cut short: the record keeps what is there and lists `body` for review.  So does
+a body whose paragraphs, counted through, disagree with numbers printed continuously through the
+statement (a saved page's <ol start=N>): the printed numbers are the Ombudsman's own.
 """
 from __future__ import annotations
 
-import codecs
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import RawFormatError
-from .model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy, normalise_reference
+from .model import OUTCOMES, REVIEWABLE, Decision, normalise_reference, reference_slug
+from .raw_html import looks_like_html, page_lines
+from .raw_text import (Line, check_length, decode, ends_sentence, key, plain, read_limited, reject_binary,
+                       sentences, text_lines)
+from .remedy import Passage, read_remedy
 
 UPHELD, NOT_UPHELD, CLOSED = OUTCOMES
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
-
-
-def _plain(text: str) -> str:
-    """For matching only: straight apostrophes."""
-    return text.translate(APOSTROPHES)
-
-
-def _key(text: str) -> str:
-    """Heading and furniture lines compared without case, apostrophe style, spacing or a final colon."""
-    return " ".join(_plain(text).lower().rstrip(":").split())
-
 
 # --------------------------------------------------------------------------- tables
 
@@ -76,21 +86,25 @@ TOP_LEVEL_SECTIONS = (
     "Recommendation", "Recommendations",
     "Final decision",
     "Decision",
+    "Conclusion", "Conclusions",
 )
 ACTION_SECTIONS = (
     "Agreed action", "Agreed actions", "Action", "Actions",
     "Recommended action", "Recommended actions", "Recommendation", "Recommendations",
 )
-DECISION_SECTIONS = ("Final decision", "Decision")
+DECISION_SECTIONS = ("Final decision", "Decision", "Conclusion", "Conclusions")
 
 # Lines of the web page around the statement, dropped wherever they appear.
-PAGE_FURNITURE = ("Back to top", "Print this page", "LGO logogram")
+PAGE_FURNITURE = ("Back to top", "Print this page", "LGO logogram", "Skip to main content", "Share this page")
 # The cookie and privacy block: from here to the end of the text is not the statement.
 PAGE_END_MARKERS = ("Review your privacy settings",)
+HEADER_LABELS = ("Category", "Decision", "Decision date", "Summary")
 
-TOP_LEVEL_KEYS = frozenset(map(_key, TOP_LEVEL_SECTIONS))
-FURNITURE_KEYS = frozenset(map(_key, PAGE_FURNITURE))
-PAGE_END_KEYS = frozenset(map(_key, PAGE_END_MARKERS))
+SECTION_WORDS = {"ombudsmen's": "ombudsman's", "we": "i", "our": "my"}
+TOP_LEVEL_KEYS = frozenset(map(key, TOP_LEVEL_SECTIONS))
+FURNITURE_KEYS = frozenset(map(key, PAGE_FURNITURE))
+PAGE_END_KEYS = frozenset(map(key, PAGE_END_MARKERS))
+LABEL_KEYS = frozenset(map(key, HEADER_LABELS))
 
 # Category inference: only wording that leaves no doubt.  All signals found must agree.
 CATEGORY_SIGNALS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -99,6 +113,9 @@ CATEGORY_SIGNALS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"share this decision with (?:the )?(?:Office for Standards in Education|Ofsted)", re.I),
      "Children's care services"),
     (re.compile(r"share this decision with the Care Quality Commission", re.I), "Adult care services"),
+    (re.compile(r"\bEducation,? Health and Care (?:\(EHC\) )?[Pp]lan", re.I), "Education"),
+    (re.compile(r"First-tier Tribunal \(Special Educational Needs and Disability\)", re.I), "Education"),
+    (re.compile(r"\bhome to school transport\b|\bschool admission appeals?\b", re.I), "Education"),
 )
 
 # Outcome inference from the Summary and the Final decision wording.  Checked in this order and
@@ -132,8 +149,6 @@ FINITE_VERBS = frozenset("""
 """.split())
 # Words that take the next word into a paragraph's subject: "Mr B", "The Council".
 SUBJECT_PREFIXES = frozenset("Mr Mrs Ms Miss Dr The A An This His Her Their Its Our My".split())
-PROPER_WORDS = frozenset("Mr Mrs Ms Miss Dr Council I".split())
-ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St No eg ie e.g i.e etc para paras vs v".split())
 
 MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
@@ -147,76 +162,49 @@ DATE_START = re.compile(
 TITLE = re.compile(r"^(?P<council>[^\s(].*?)\s*\((?P<reference>[\d \-]{8,12}[a-zA-Z]?)\)$")
 METADATA = re.compile(r"^(?P<name>Category|Decision date|Decision)\s*:\s*(?P<value>\S.*)$", re.I)
 SUMMARY = re.compile(r"^Summary\s*:\s*(?P<text>.*)$", re.I)
-FINAL_DECISION_LINE = re.compile(r"^The Ombudsman's final decision\s*:?$", re.I)
-SIGNATURE = re.compile(
-    r"^(?P<role>[A-Z][\w' -]{0,60}?)'s? decision on behalf of the (?:Local Government and Social Care )?Ombudsman\.?$")
-ITEM = re.compile(r"^(?P<marker>\d{1,3}[.)]|[-–•·▪◦*]|\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)])\s+(?P<text>\S.*)$")
-LGSCO_URL = re.compile(r"https?://(?:www\.)?lgo\.org\.uk[^\s<>()\"'“”‘’]*", re.I)
-MONEY = re.compile(r"£\s?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?(?!\d)")
-
-# --------------------------------------------------------------------------- remedy patterns
-
-# Where an agreed or recommended action starts in a sentence; the action is what follows.
-ACTION_ANCHORS = (
-    re.compile(r"\bagree[sd]? to\b(?!\s+(?:this|that|these|those|it|them|do so)\b)\s*", re.I),
-    re.compile(r"\bagree[sd]? that\b[^.]*?\b(?:it|the Council) (?:will|would|should)\b\s*"),
-    re.compile(r"\brecommend(?:s|ed)?(?:\s+that)?(?:\s*,?\s*(?:within|by)\b[^.]*?,)?\s+the\s+(?:[A-Z][\w']*\s+){0,2}?[A-Z][\w']*"),
-    # "The Council should ...", at the start of a sentence or after a "Within a month," lead-in.
-    re.compile(r"^(?:(?:Within|To|By|In order to)\b[^.]*?,\s*)?[Tt]he\s+(?:[A-Z][\w']*\s+){0,2}?[A-Z][\w']*"
-               r"\s+(?:should|must|will)\s+(?:also\s+|now\s+)?"),
+FINAL_DECISION_LINE = re.compile(r"^The Ombudsm[ae]n's final decision\s*:?$", re.I)
+SIGNATURES = (
+    # "Investigator's decision on behalf of the Ombudsman"
+    re.compile(r"^(?P<role>[A-Z][\w' -]{0,60}?)'s? (?:final )?decision on behalf of the "
+               r"(?:Local Government and Social Care )?(?:Ombudsman|Ombudsmen|two Ombudsmen)\.?$"),
+    # "Deputy Ombudsman's decision" - never the header's "The Ombudsman's final decision:"
+    re.compile(r"^(?!The )(?:Local Government and Social Care )?(?P<role>(?:[A-Z][\w-]*\s){0,3}?Ombudsman)'s "
+               r"(?:final )?decision\.?$"),
 )
-COMPLIANCE_BOILERPLATE = re.compile(r"\bprovide us with (?:evidence|details|confirmation)\b|\bevidence it has complied\b", re.I)
-DEADLINE = re.compile(r"\bwithin\s+(?:[\w-]+\s+){1,3}?of\s+(?:the\s+date\s+of\s+)?(?:my|the|our|this)\s+(?:final\s+)?decision\b", re.I)
-GENERIC_ACTION = re.compile(
-    r"(?:(?:take|do|carry out|complete)\s+)?(?:the\s+)?(?:following|below)?\s*(?:actions?|steps?)?"
-    r"\s*(?:to\s+remedy\s+(?:the|this|that)\s+injustice)?", re.I)
-PAYMENT_ACTION = re.compile(r"^(?:pay|make (?:a|an)\b[^.£]{0,20}\bpayment|refund|reimburse)\b", re.I)
-APOLOGY_ACTION = re.compile(r"^(?:apologi[sz]e|(?:send|give|provide|make|offer|write)\b[^.]{0,60}?\b(?:apology|apologi[sz]e))\b", re.I)
-IMPROVEMENT_WORDS = re.compile(
-    r"\b(?:polic(?:y|ies)|procedures?|process(?:es)?|guidance|training|train|staff|practice|systems?|learning"
-    r"|service improvements?|remind\w*|improve\w*)\b", re.I)
-# The summary's word for what was agreed: "The Council has agreed to apologise and make a payment."
-SUMMARY_AGREED = re.compile(r"\b(?:has|have)\s+(?:also\s+)?agreed to\b|\bagreed to (?:pay|make|refund|remedy|provide)\b"
-                            r"|\b(?:I|we)\s+(?:have\s+)?recommend\w*\b", re.I)
-SUMMARY_APOLOGY = re.compile(r"\bapologi[sz]e\b", re.I)
-SUMMARY_IMPROVEMENT = re.compile(r"\bservice improvements?\b|\bimprove (?:its|their)\b|\btraining\b"
-                                 r"|\bremind\w* (?:its |relevant |all )?staff\b", re.I)
-PERIOD = re.compile(r"^\s*(?:per|a|each|every)\s+(?P<unit>week|month|term|year)\b", re.I)
-PURPOSE_AFTER_AMOUNT = re.compile(
-    r"^\s*(?:(?:per|a|each|every)\s+(?:week|month|term|year)\b)?\s*,?\s*"
-    r"(?:to\s+(?:recognise|recognize|remedy|acknowledge|reflect|address)|in\s+recognition\s+of"
-    r"|in\s+acknowledgement\s+of|for)\s+(?P<purpose>\S.*)$", re.I | re.S)
-PURPOSE_FOLLOW_UP = re.compile(
-    r"^(?:This|It|That|The payment|This payment|The sum)\s+is\s+(?:to\s+(?:recognise|recognize|remedy|acknowledge|reflect|address)"
-    r"|in\s+recognition\s+of|for)\s+(?P<purpose>\S.*)$", re.S)
-ANAPHORIC_PURPOSE = re.compile(r"^(?:that|this|these|those|it|its|such)\b|^(?:the\s+)?injustice$", re.I)
-ACCEPTED_OFFER = re.compile(r"\b(?:I|[Ww]e)\s+(?:\w+\s+)?(?:welcome|accept)s?\s+(?:the\s+)?[^.£]{0,60}?\boffer\s+(?:of\s+)?(?=£)")
-OFFER = re.compile(r"\boffer(?:s|ed|ing)?\b", re.I)
-OFFER_ENDORSED = re.compile(
-    r"\bput right\b|\bremedied\b|\bin line with our guidance\b|\bin excess of\b"
-    r"|\b(?:is|was) (?:appropriate|proportionate|sufficient|reasonable)\b", re.I)
-
-# --------------------------------------------------------------------------- text clean-up
-
-LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-INVISIBLES = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
-BINARY_MESSAGE = "this is a binary file, not a decision statement; save the statement as plain text (.txt)"
-
-
-@dataclass(frozen=True)
-class _Line:
-    number: int          # 1-based line number in the text as given
-    indent: int
-    text: str            # whitespace normalised, never empty
-    after_blank: bool
+ITEM = re.compile(r"^(?P<marker>\d{1,3}[.)]|[-–•·▪◦*]|\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)])\s+(?P<text>\S.*)$")
+DECISION_URL = re.compile(r"(?:https?://)?(?:www\.)?lgo\.org\.uk/decisions/[^\s<>()\"'“”‘’]+", re.I)
+# A browser's print header and footer, left in a copy of the printed page: "14/01/2025, 10:32 <title>"
+# and "https://www.lgo.org.uk/... 2/5".
+PRINT_HEADER = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\b")
+PAGE_ADDRESS = re.compile(r"^(?:https?://)?(?:www\.)?lgo\.org\.uk(?:/\S*)?(?:\s+\d{1,3}/\d{1,3})?$", re.I)
+CITATION_WORDS = re.compile(r"\b(?:Act|Acts|Regulations|section|sections|Order|Rules|Code)\b")
 
 
 @dataclass
 class _Paragraph:
-    text: str
+    parts: list[str]                 # its text, as the lines it was wrapped over
     indent: int
-    kind: str            # its marker: "number", "bullet", "letter", or "prose" for none
-    points: list[str] = field(default_factory=list)
+    kind: str                        # its marker: "number", "bullet", "letter", or "prose" for none
+    printed: int | None = None       # the number printed before it, if any
+    closed: bool = False             # a citation ended it: nothing more belongs to it (rule 8)
+    points: list[list[str]] = field(default_factory=list)
+    open_points: int = 0             # points before the last that do not end a sentence (rule 5)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+    def point_texts(self) -> list[str]:
+        return [" ".join(point) for point in self.points]
+
+    def add_point(self, text: str) -> None:
+        if self.points and not ends_sentence(self.points[-1][-1]):
+            self.open_points += 1
+        self.points.append([text])
+
+    def add_text(self, text: str) -> None:
+        """A wrapped line: it goes on the last point, or the paragraph's own text."""
+        (self.points[-1] if self.points else self.parts).append(text)
 
 
 @dataclass(frozen=True)
@@ -229,87 +217,54 @@ _Block = _Heading | _Paragraph
 
 
 @dataclass(frozen=True)
-class _Action:
-    text: str            # as worded, lower-case first letter
-    context: str = ""    # the sentence after it, which may say what a payment is for
+class _Header:
+    metadata: dict[str, str]         # "category", "decision", "decision date" -> the printed value
+    summary: str | None
+    body: list[Line]                 # the statement's lines after the header
 
 
 # --------------------------------------------------------------------------- public API
 
 def read_raw_file(path: Path) -> Decision:
-    """Read a raw statement file: UTF-8 (with or without BOM), falling back to Windows-1252."""
+    """Read a raw statement file: text (UTF-8, UTF-16 or Windows-1252) or a saved web page."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RawFormatError(path, f"cannot read the file: {error.strerror or error}") from None
-    return _read(_decode(data, path), source=path.name, where=path)
+    return _read(decode(read_limited(path), path), source=path.name, where=path)
 
 
 def read_raw(text: str, source: str) -> Decision:
-    """Read raw statement text; `source` names it in messages and in Decision.source."""
+    """Read raw statement text (or a page's HTML); `source` names it in messages and in Decision.source."""
     return _read(text, source=source, where=source)
 
 
 # --------------------------------------------------------------------------- reading
 
-def _decode(data: bytes, path: Path) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise RawFormatError(path, BINARY_MESSAGE) from None
-    if b"\x00" in data:
-        raise RawFormatError(path, BINARY_MESSAGE)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RawFormatError(path, "the file is neither UTF-8 nor Windows-1252 text; save it as UTF-8 plain text")
-
-
 def _read(text: str, source: str, where: Path | str) -> Decision:
-    _reject_binary(text, where)
-    lines = _normalised_lines(text)
+    check_length(text, where)
+    reject_binary(text, where)
+    if looks_like_html(text):
+        page = page_lines(text)
+        return _read_lines(page.lines, source, where, page.url)
+    return _read_lines(text_lines(text), source, where, None)
+
+
+def _read_lines(lines: list[Line], source: str, where: Path | str, page_url: str | None) -> Decision:
     if not lines:
         raise RawFormatError(where, "the file is empty; paste the whole decision statement into it")
     title_index, council, reference = _find_title(lines, where)
     statement, decided_by = _statement_lines(lines[title_index + 1:])
-    metadata, summary, body_start = _header(statement)
-    blocks = _build_blocks([line for line in statement[body_start:] if not _is_dropped(line.text)])
+    header = _header(statement)
+    blocks = _build_blocks([line for line in header.body if not _is_furniture(line.text)])
     if not any(isinstance(block, _Paragraph) for block in blocks):
-        raise RawFormatError(where, "no statement paragraphs found after the title line; paste the whole "
-                                    "statement, from the title to the signature", line=lines[title_index].number)
-    return _decision(source, council, reference, metadata, summary, blocks, decided_by, text)
+        if not header.summary:
+            raise RawFormatError(where, "nothing of the statement after the title line (no summary, no numbered "
+                                        "paragraphs); paste the whole statement, from the title to the signature",
+                                 line=lines[title_index].number)
+        blocks = []
+    url = _lgsco_url(page_url, lines, reference)
+    return _decision(source, council, reference, header, blocks, decided_by, url)
 
 
-def _reject_binary(text: str, where: Path | str) -> None:
-    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\x0b\x0c")
-    if "\x00" in text or controls > max(8, len(text) // 50):
-        raise RawFormatError(where, BINARY_MESSAGE)
-
-
-def _normalised_lines(text: str) -> list[_Line]:
-    """Non-blank lines with CRLF, BOM, tabs and control characters smoothed out.
-
-    str.split() treats every Unicode space (no-break, thin ...) as a space, so those need no rule of their own.
-    """
-    text = LINE_BREAKS.sub("\n", text.translate(INVISIBLES))
-    lines, after_blank = [], False
-    for number, raw in enumerate(text.split("\n"), start=1):
-        raw = "".join(char for char in raw if char == "\t" or unicodedata.category(char) != "Cc")
-        raw = raw.expandtabs(4)
-        content = " ".join(raw.split())
-        if not content:
-            after_blank = True
-            continue
-        lines.append(_Line(number, len(raw) - len(raw.lstrip()), content, after_blank))
-        after_blank = False
-    return lines
-
-
-def _find_title(lines: list[_Line], where: Path | str) -> tuple[int, str, str]:
+def _find_title(lines: list[Line], where: Path | str) -> tuple[int, str, str]:
     for index, line in enumerate(lines):
         parsed = _parse_title(line.text)
         if parsed:
@@ -326,73 +281,135 @@ def _parse_title(text: str) -> tuple[str, str] | None:
     if not match:
         return None
     reference = normalise_reference(match["reference"])
-    council = match["council"].strip(" -–:,")
+    # A breadcrumb ("Home > Decisions > Essex County Council") ends with the organisation.
+    council = match["council"].rpartition(" > ")[2].strip(" -–:,")
     if reference is None or not any(char.isalpha() for char in council):
         return None
     return council, reference
 
 
-def _statement_lines(lines: list[_Line]) -> tuple[list[_Line], str | None]:
+def _statement_lines(lines: list[Line]) -> tuple[list[Line], str | None]:
     """The lines up to the signature (or the cookie banner), and who signed it."""
     for index, line in enumerate(lines):
-        signature = SIGNATURE.match(_plain(line.text))
-        if signature:
-            return lines[:index], signature["role"].strip()
-        if _key(line.text) in PAGE_END_KEYS:
+        role = _signature(line.text)
+        if role:
+            return lines[:index], role
+        if key(line.text) in PAGE_END_KEYS:
             return lines[:index], None
     return lines, None
 
 
-def _header(lines: list[_Line]) -> tuple[dict[str, str], str | None, int]:
-    """Category/Decision/Decision date lines (first of each), the Summary, and where the body starts."""
+def _signature(text: str) -> str | None:
+    if len(text) > 120:
+        return None
+    for pattern in SIGNATURES:
+        match = pattern.match(plain(text))
+        if match:
+            return match["role"].strip()
+    return None
+
+
+# --------------------------------------------------------------------------- header
+
+def _header(lines: list[Line]) -> _Header:
+    """Category/Decision/Decision date (first of each), the Summary, and the lines of the body.
+
+    The header ends at the first section heading or numbered/bulleted item.  Lines in it that are
+    neither fields nor furniture go on the summary; before any summary they are kept for the body
+    only when there is no summary at all (a copy that lost its "Summary:" label).
+    """
     metadata: dict[str, str] = {}
-    summary, body_start = None, 0
-    for index, line in enumerate(lines):
-        field_line = METADATA.match(line.text)
-        if field_line:
-            metadata.setdefault(field_line["name"].lower(), field_line["value"].strip())
-        elif summary is None and SUMMARY.match(line.text):
-            summary, body_start = SUMMARY.match(line.text)["text"].strip(), index + 1
-    return metadata, summary, body_start
+    summary: list[str] | None = None
+    unknown: list[Line] = []
+    index = 0
+    while index < len(lines):
+        text = lines[index].text
+        pair = _label_pair(lines, index)
+        if pair is not None:
+            name, value, used = pair
+            if name == "summary":
+                summary = summary if summary is not None else [value] if value else []
+            else:
+                metadata.setdefault(name, value)
+            index += used
+            continue
+        if _is_top_level(text) or ITEM.match(text):
+            break
+        if _is_furniture(text):
+            pass
+        elif summary is not None:
+            if summary and _looks_like_heading(text):
+                break
+            summary.append(text)
+        else:
+            unknown.append(lines[index])
+        index += 1
+    body = lines[index:] if summary is not None else unknown + lines[index:]
+    return _Header(metadata, " ".join(summary) if summary else None, body)
 
 
-def _is_dropped(text: str) -> bool:
-    """Header lines, page furniture and bare links: nothing of these belongs in the body."""
-    return (bool(METADATA.match(text)) or bool(SUMMARY.match(text)) or bool(FINAL_DECISION_LINE.match(_plain(text)))
-            or _key(text) in FURNITURE_KEYS
-            or bool(LGSCO_URL.fullmatch(text)))
+def _label_pair(lines: list[Line], index: int) -> tuple[str, str, int] | None:
+    """("category", value, lines used) for "Category : value", or for a "Category" line above its value."""
+    text = lines[index].text
+    field_line = METADATA.match(text)
+    if field_line:
+        return field_line["name"].lower(), field_line["value"].strip(), 1
+    summary = SUMMARY.match(text)
+    if summary:
+        return "summary", summary["text"].strip(), 1
+    name = key(text)
+    if name not in LABEL_KEYS or index + 1 >= len(lines):
+        return None
+    value = lines[index + 1].text
+    if key(value) in LABEL_KEYS or METADATA.match(value) or SUMMARY.match(value) or ITEM.match(value):
+        return None
+    if name != "summary" and (_is_top_level(value) or len(value) > 150):
+        return None
+    return name, value, 2
+
+
+def _is_furniture(text: str) -> bool:
+    """The header's "final decision:" line, page furniture, a browser's print header and footer, and bare
+    links to the Ombudsman's site: never part of the statement."""
+    return (bool(FINAL_DECISION_LINE.match(plain(text))) or key(text) in FURNITURE_KEYS
+            or bool(PAGE_ADDRESS.match(text)) or bool(PRINT_HEADER.match(text)))
 
 
 # --------------------------------------------------------------------------- body structure
 
-def _build_blocks(lines: list[_Line]) -> list[_Block]:
+def _build_blocks(lines: list[Line]) -> list[_Block]:
     blocks: list[_Block] = []
     current: _Paragraph | None = None      # the paragraph that sub-points attach to
     paragraph_kind: str | None = None      # marker of the first item: what paragraphs look like here
     in_section = False
-    previous_was_text = False
-    for line in lines:
+    previous_text: str | None = None       # the line before, when it was paragraph text
+    for index, line in enumerate(lines):
         item = ITEM.match(line.text)
-        if item:
-            kind, text = _marker_kind(item["marker"]), item["text"]
+        text = item["text"] if item else line.text
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if current is not None and _is_citation(text):
+            current.add_text(text)                              # rule 8
+            current.closed = True
+        elif item:
+            kind = _marker_kind(item["marker"])
             paragraph_kind = paragraph_kind or kind
             if current is not None and _is_sub_point(current, line.indent, kind, text, paragraph_kind):
-                current.points.append(text)
+                current.add_point(text)
             else:
-                current = _Paragraph(text, line.indent, kind)
+                current = _Paragraph([text], line.indent, kind, _printed_number(item["marker"]))
                 blocks.append(current)
-        elif previous_was_text and not line.after_blank and not _looks_like_heading(line.text):
-            _continue_last_text(current, line.text)     # a paragraph wrapped over two lines
-        elif _looks_like_heading(line.text):
-            level = 2 if _is_top_level(line.text) or not in_section else 3
+        elif current is not None and _continues(previous_text, line, following):
+            current.add_text(text)                              # a paragraph wrapped over two lines
+        elif _looks_like_heading(text):
+            level = 2 if _is_top_level(text) or not in_section else 3
             in_section = in_section or level == 2
-            blocks.append(_Heading(level, line.text))
-            current, previous_was_text = None, False
+            blocks.append(_Heading(level, text))
+            current, previous_text = None, None
             continue
         else:
-            current = _Paragraph(line.text, line.indent, "prose")
+            current = _Paragraph([text], line.indent, "prose")
             blocks.append(current)
-        previous_was_text = True
+        previous_text = line.text
     return blocks
 
 
@@ -402,13 +419,40 @@ def _marker_kind(marker: str) -> str:
     return "letter" if marker[0].isalpha() or marker[0] == "(" else "bullet"
 
 
-def _continue_last_text(current: _Paragraph | None, text: str) -> None:
-    if current is None:
-        return
-    if current.points:
-        current.points[-1] += " " + text
-    else:
-        current.text += " " + text
+def _printed_number(marker: str) -> int | None:
+    return int(marker[:-1]) if marker[:-1].isdigit() else None
+
+
+def _numbering_disagrees(blocks: list[_Block]) -> bool:
+    """Printed numbers that run on through the sections are the Ombudsman's own: if ours differ, a
+    paragraph was split or merged wrongly.  (Numbers that restart in each section, as a copy of the
+    web page gives, say nothing.)"""
+    printed = [block.printed for block in blocks if isinstance(block, _Paragraph)]
+    if not printed or None in printed or any(b <= a for a, b in zip(printed, printed[1:])):
+        return False
+    return printed != list(range(1, len(printed) + 1))
+
+
+def _is_citation(text: str) -> bool:
+    """"(Local Government Act 1974, section 26(6)(c), as amended)" - rule 8."""
+    return (len(text) <= 200 and text.startswith("(") and text.rstrip(".").endswith(")")
+            and bool(CITATION_WORDS.search(text)))
+
+
+def _continues(previous_text: str | None, line: Line, following: Line | None) -> bool:
+    """A line wrapped from the one before: it follows text without a blank line, and does not read as a
+    heading - or it does, but the text goes on after it ("... to respond." / "Councils have up to 20
+    working days" / "to respond to a complaint."), as a page's wrapped lines do."""
+    if previous_text is None or line.after_blank or _is_top_level(line.text):
+        return False
+    if not (_looks_like_heading(line.text) and _ends_block(previous_text)):
+        return True
+    return (following is not None and not following.after_blank and following.text[0].islower()
+            and not ITEM.match(following.text))
+
+
+def _ends_block(text: str) -> bool:
+    return ends_sentence(text) or text.endswith((":", ";", ")"))
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -420,10 +464,17 @@ def _looks_like_heading(text: str) -> bool:
 
 
 def _is_top_level(text: str) -> bool:
-    return _key(text) in TOP_LEVEL_KEYS
+    return len(text) <= 60 and _section_key(text) in TOP_LEVEL_KEYS
+
+
+def _section_key(text: str) -> str:
+    """A joint statement speaks for both Ombudsmen: "How we considered ..." is "How I considered ..."."""
+    return " ".join(SECTION_WORDS.get(word, word) for word in key(text).split())
 
 
 def _is_sub_point(current: _Paragraph, indent: int, kind: str, text: str, paragraph_kind: str) -> bool:
+    if current.closed:
+        return False                                    # rule 8
     if indent != current.indent and current.kind != "prose":
         return indent > current.indent                  # rule 1: deeper is nested
     if kind != paragraph_kind:
@@ -439,22 +490,18 @@ def _is_plain_sub_point(lead: _Paragraph, text: str) -> bool:
         return False                                    # rule 2
     if text[0].islower():
         return True                                     # rule 4
-    if not lead.text.endswith(":"):
+    if not lead.parts[-1].endswith(":"):
         return False                                    # rule 3
-    points = lead.points
-    if not points:
+    if not lead.points:
         return True                                     # rule 3
-    if not _ends_sentence(points[-1]):
+    if not ends_sentence(lead.points[-1][-1]):
         return True                                     # rule 5: "...;" goes on
-    if not all(_ends_sentence(point) for point in points):
+    if lead.open_points:
         return False                                    # rule 5: closed by its "."
-    if not _starts_with_subject(points[0]):             # rule 6
-        return not ((_starts_with_subject(text) and _has_finite_verb(text)) or len(_sentences(text)) > 1)
-    return not (DATE_START.match(text) or _restarts_subject(lead.text, text))   # rule 7
-
-
-def _ends_sentence(text: str) -> bool:
-    return text.rstrip("\"”’')]").endswith((".", "!", "?"))
+    first = lead.points[0][0]
+    if not _starts_with_subject(first):                 # rule 6
+        return not ((_starts_with_subject(text) and _has_finite_verb(text)) or len(sentences(text)) > 1)
+    return not (DATE_START.match(text) or _restarts_subject(lead.parts[0], text))   # rule 7
 
 
 def _words(text: str) -> list[str]:
@@ -481,22 +528,11 @@ def _restarts_subject(lead: str, text: str) -> bool:
     return bool(subject) and text.split()[:len(subject)] == subject
 
 
-def _sentences(text: str) -> list[str]:
-    """Split at ". " before a capital, not after Mr./e.g. and the like."""
-    sentences, start = [], 0
-    for match in re.finditer(r"[.!?][\"”’')\]]*\s+(?=[A-Z£“‘\"'(])", text):
-        before = text[max(start, match.start() - 12):match.start()].split()
-        if before and before[-1].rstrip(".") in ABBREVIATIONS:
-            continue
-        sentences.append(text[start:match.end()].strip())
-        start = match.end()
-    rest = text[start:].strip()
-    return sentences + [rest] if rest else sentences
-
-
 # --------------------------------------------------------------------------- markdown
 
 def _render_body(blocks: list[_Block]) -> str:
+    if not blocks:
+        return ""
     chunks: list[str] = []
     run: list[str] = []
     number = 0
@@ -511,7 +547,7 @@ def _render_body(blocks: list[_Block]) -> str:
         marker = f"{number}. "
         run.append(marker + _escape_markdown(block.text))
         # Nested items sit under the paragraph's text column, so "10. " needs four spaces.
-        run.extend(" " * len(marker) + "- " + _escape_markdown(point) for point in block.points)
+        run.extend(" " * len(marker) + "- " + _escape_markdown(point) for point in block.point_texts())
     if run:
         chunks.append("\n".join(run))
     return "\n\n".join(chunks) + "\n"
@@ -531,14 +567,18 @@ def _escape_heading(text: str) -> str:
 
 # --------------------------------------------------------------------------- fields
 
-def _decision(source: str, council: str, reference: str, metadata: dict[str, str], summary: str | None,
-              blocks: list[_Block], decided_by: str | None, text: str) -> Decision:
-    printed_category, printed_subcategory = _printed_category(metadata.get("category"))
+def _decision(source: str, council: str, reference: str, header: _Header, blocks: list[_Block],
+              decided_by: str | None, url: str | None) -> Decision:
+    summary = header.summary
+    printed_category, printed_subcategory = _printed_category(header.metadata.get("category"))
     category = printed_category or _inferred_category(summary, blocks)
-    printed_outcome = _printed_outcome(metadata.get("decision"))
+    printed_outcome = _printed_outcome(header.metadata.get("decision"))
     outcome = printed_outcome or _inferred_outcome(summary, blocks)
-    decision_date = _printed_date(metadata.get("decision date"))
-    remedy = _remedy(blocks, summary or "", outcome)
+    decision_date = _printed_date(header.metadata.get("decision date"))
+    has_decision = bool(_paragraphs_in(blocks, DECISION_SECTIONS))
+    complete = decided_by is not None or (has_decision and _ends_cleanly(blocks))
+    remedy = read_remedy(summary or "", _passages(_paragraphs_in(blocks, ACTION_SECTIONS)), _all_text(blocks),
+                         outcome, cut_short=not complete and not has_decision)
     unreliable = {
         "category": printed_category is None,
         "subcategory": printed_subcategory is None,
@@ -547,32 +587,37 @@ def _decision(source: str, council: str, reference: str, metadata: dict[str, str
         "summary": not summary,
         "remedy": remedy.note is not None,
         "decided_by": decided_by is None,
+        "body": not complete or _numbering_disagrees(blocks),
     }
-    url = LGSCO_URL.search(text)
     return Decision(
         reference=reference, council=council, summary=summary or "", body=_render_body(blocks),
         category=category, subcategory=printed_subcategory, outcome=outcome, decision_date=decision_date,
-        remedy=remedy, decided_by=decided_by, source=source,
-        lgsco_url=url.group(0).rstrip(".,;:") if url else None,
+        remedy=remedy, decided_by=decided_by, source=source, lgsco_url=url,
         needs_review=tuple(name for name in REVIEWABLE if unreliable.get(name)),
     )
 
 
 def _printed_category(value: str | None) -> tuple[str | None, str | None]:
+    """"Children's care services > Looked after children", with the site's straight apostrophes, so one
+    category is one index page however it was typed."""
     if not value:
         return None, None
-    category, _, subcategory = (part.strip() for part in value.partition(">"))
+    category, _, subcategory = (part.strip() for part in plain(value).partition(">"))
     return category or None, subcategory or None
 
 
 def _printed_outcome(value: str | None) -> str | None:
-    key = (value or "").strip().lower()
-    return next((outcome for outcome in OUTCOMES if key.startswith(outcome.lower())), None)
+    """"Upheld", "Not upheld: no maladministration", "Closed after initial enquiries - out of jurisdiction"."""
+    text = (value or "").strip().lower()
+    return next((outcome for outcome in OUTCOMES if text.startswith(outcome.lower())), None)
 
 
 def _printed_date(value: str | None) -> date | None:
-    text = " ".join((value or "").replace("Sept ", "Sep ").replace(",", " ").split())
-    for pattern in ("%d %b %Y", "%d %B %Y", "%d/%m/%Y", "%Y-%m-%d"):
+    """"14 Jan 2025", "05 March 2025", "Tuesday 14th January 2025", "14/01/2025", "2025-01-14"."""
+    text = re.sub(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+", "", (value or "").strip(), flags=re.I)
+    text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text)
+    text = " ".join(text.replace("Sept ", "Sep ").replace(",", " ").split())
+    for pattern in ("%d %b %Y", "%d %B %Y", "%B %d %Y", "%b %d %Y", "%d/%m/%Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:
@@ -581,14 +626,14 @@ def _printed_date(value: str | None) -> date | None:
 
 
 def _inferred_category(summary: str | None, blocks: list[_Block]) -> str | None:
-    text = _plain(" ".join([summary or "", *_all_text(blocks)]))
+    text = plain(" ".join([summary or "", *_all_text(blocks)]))
     found = {category for pattern, category in CATEGORY_SIGNALS if pattern.search(text)}
     return found.pop() if len(found) == 1 else None
 
 
 def _inferred_outcome(summary: str | None, blocks: list[_Block]) -> str | None:
     paragraphs = _paragraphs_in(blocks, DECISION_SECTIONS)
-    text = _plain(" ".join([summary or "", *(part for p in paragraphs for part in [p.text, *p.points])]))
+    text = plain(" ".join([summary or "", *(part for p in paragraphs for part in [p.text, *p.point_texts()])]))
     found = set()
     for pattern, outcome in OUTCOME_WORDING:
         if pattern.search(text):
@@ -597,196 +642,44 @@ def _inferred_outcome(summary: str | None, blocks: list[_Block]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _ends_cleanly(blocks: list[_Block]) -> bool:
+    """The last paragraph (or its last point) ends a sentence: the text was not cut off mid-way."""
+    last = next((block for block in reversed(blocks) if isinstance(block, _Paragraph)), None)
+    return last is not None and _ends_block((last.point_texts() or [last.text])[-1])
+
+
+def _lgsco_url(page_url: str | None, lines: list[Line], reference: str) -> str | None:
+    """The decision's address on the Ombudsman's site: the saved page's own, or one printed in the text.
+
+    Only an address of this decision counts (it ends with the reference's slug), never a link to
+    guidance or to another decision.
+    """
+    candidates = [page_url] if page_url else []
+    candidates += [match.group(0) for line in lines for match in DECISION_URL.finditer(line.text)]
+    slug = reference_slug(reference).lower()
+    for candidate in candidates:
+        url = candidate.rstrip(".,;:")
+        url = url if "://" in url else "https://" + url
+        parts = urlsplit(url)
+        if parts.netloc.lower().endswith("lgo.org.uk") and parts.path.rstrip("/").lower().endswith("/" + slug):
+            return url
+    return None
+
+
 def _all_text(blocks: list[_Block]) -> list[str]:
-    return [part for block in blocks if isinstance(block, _Paragraph) for part in [block.text, *block.points]]
+    return [part for block in blocks if isinstance(block, _Paragraph) for part in [block.text, *block.point_texts()]]
 
 
 def _paragraphs_in(blocks: list[_Block], sections: tuple[str, ...]) -> list[_Paragraph]:
     """Paragraphs under the named top-level sections, sub-headings included."""
-    wanted, inside, found = {_key(name) for name in sections}, False, []
+    wanted, inside, found = {key(name) for name in sections}, False, []
     for block in blocks:
         if isinstance(block, _Heading) and block.level == 2:
-            inside = _key(block.text) in wanted
+            inside = _section_key(block.text) in wanted
         elif isinstance(block, _Paragraph) and inside:
             found.append(block)
     return found
 
 
-# --------------------------------------------------------------------------- remedy
-
-def _remedy(blocks: list[_Block], summary: str, outcome: str | None) -> Remedy:
-    action_paragraphs = _paragraphs_in(blocks, ACTION_SECTIONS)
-    actions = _agreed_actions(action_paragraphs)
-    sentences = [sentence for text in [summary, *_all_text(blocks)] for sentence in _sentences(text)]
-    payments = [payment for action in actions for payment in _payments_in(action.text, action.context)]
-    for payment in _accepted_offers(sentences) + _summary_payments(summary):
-        if payment.amount not in {known.amount for known in payments}:
-            payments.append(payment)
-    payments = [_with_resolved_purpose(payment, sentences) for payment in payments]
-    note = _unrecorded_offer_note(sentences, payments)
-    if note is None and outcome == UPHELD and not actions and not payments:
-        note = "No agreed or recommended action was found although the complaint is upheld."
-    if note is None and any(payment.period for payment in payments):
-        note = "A recurring payment is counted once in the total."
-    return Remedy(
-        total=int(sum((Decimal(str(p.amount)) for p in payments), Decimal(0)).quantize(Decimal(1), ROUND_HALF_UP)),
-        payments=tuple(payments),
-        apology=any(APOLOGY_ACTION.match(a.text) for a in actions) or _summary_agrees(summary, SUMMARY_APOLOGY),
-        service_improvements=(any(_is_improvement(a.text) for a in actions)
-                              or _summary_agrees(summary, SUMMARY_IMPROVEMENT)),
-        actions=tuple(action.text for action in actions),
-        deadline=_deadline(action_paragraphs),
-        note=note,
-    )
-
-
-def _agreed_actions(paragraphs: list[_Paragraph]) -> list[_Action]:
-    actions: list[_Action] = []
-    for paragraph in paragraphs:
-        if COMPLIANCE_BOILERPLATE.search(paragraph.text):
-            continue
-        sentences = _sentences(paragraph.text)
-        for index, sentence in enumerate(sentences):
-            clause = _action_clause(sentence)
-            if clause is None:
-                continue
-            if _is_generic(clause):      # "... agreed to take the following actions:" - the points are the actions
-                actions += [_Action(_tidy_action(point)) for point in paragraph.points
-                            if not COMPLIANCE_BOILERPLATE.search(point)]
-            else:
-                following = sentences[index + 1] if index + 1 < len(sentences) else ""
-                actions.append(_Action(_tidy_action(clause), following))
-    return [action for action in actions if action.text]
-
-
-def _action_clause(sentence: str) -> str | None:
-    matches = [match for anchor in ACTION_ANCHORS if (match := anchor.search(sentence))]
-    if not matches:
-        return None
-    return sentence[min(matches, key=lambda match: match.start()).end():]
-
-
-def _is_generic(clause: str) -> bool:
-    text = re.sub(r"\([^()]*\)", " ", DEADLINE.sub(" ", clause))
-    text = " ".join(re.sub(r"[,;:.]", " ", text).split())
-    return bool(GENERIC_ACTION.fullmatch(text))
-
-
-def _tidy_action(text: str) -> str:
-    text = re.sub(r"^[\s,;:]*" + DEADLINE.pattern + r"[\s,;:]*", "", text, flags=re.I)
-    text = re.sub(r"[\s,;]*" + DEADLINE.pattern + r"[\s,;:.]*$", "", text, flags=re.I)
-    return _lower_first(_trim_end(text.lstrip(" ,;:")))
-
-
-def _trim_end(text: str) -> str:
-    """Drop the punctuation and the dangling "and"/"or" that join a list's items."""
-    previous = None
-    while previous != text:
-        previous = text = text.rstrip(" ,;:.")
-        for joiner in (" and", " or"):
-            text = text.removesuffix(joiner)
-    return text
-
-
-def _lower_first(text: str) -> str:
-    """"Apologise to Mrs X" -> "apologise to Mrs X"; names ("Mrs X", "Council B") and acronyms keep their capitals."""
-    first = text.split(" ", 1)[0]
-    if not first or first[1:] != first[1:].lower() or first.rstrip(".,") in PROPER_WORDS:
-        return text
-    return text[0].lower() + text[1:]
-
-
-def _deadline(paragraphs: list[_Paragraph]) -> str | None:
-    for paragraph in paragraphs:
-        match = DEADLINE.search(paragraph.text)
-        if match:
-            return _lower_first(" ".join(match.group(0).split()))
-    return None
-
-
-def _is_improvement(action: str) -> bool:
-    return not PAYMENT_ACTION.match(action) and not APOLOGY_ACTION.match(action) and bool(IMPROVEMENT_WORDS.search(action))
-
-
-def _payments_in(text: str, follow_up: str = "") -> list[Payment]:
-    payments = []
-    for match in MONEY.finditer(text):
-        after = text[match.end():]
-        period = PERIOD.match(after)
-        payments.append(Payment(
-            amount=_amount(match),
-            purpose=_purpose_after(after) or _purpose_follow_up(follow_up),
-            period=f"per {period['unit'].lower()}" if period else None,
-        ))
-    return payments
-
-
-def _amount(match: re.Match[str]) -> int | float:
-    value = Decimal(match["pounds"].replace(",", "") + "." + (match["pence"] or "0"))
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _purpose_after(after: str) -> str:
-    match = PURPOSE_AFTER_AMOUNT.match(after)
-    if not match:
-        return ""
-    return _trim_end(re.split(r"(?:,?\s+(?:and|plus)\s+)?£", match["purpose"], maxsplit=1)[0])
-
-
-def _purpose_follow_up(sentence: str) -> str:
-    match = PURPOSE_FOLLOW_UP.match(sentence)
-    return _trim_end(match["purpose"]) if match else ""
-
-
-def _accepted_offers(sentences: list[str]) -> list[Payment]:
-    """Offers the Ombudsman explicitly takes as the remedy: "I welcome the Council's offer of £300 ..."."""
-    return [payment for sentence in sentences if (match := ACCEPTED_OFFER.search(sentence))
-            for payment in _payments_in(sentence[match.end():])[:1]]
-
-
-def _summary_payments(summary: str) -> list[Payment]:
-    """Sums the summary says were agreed or recommended."""
-    return [payment for sentence in _agreed_sentences(summary) for payment in _payments_in(sentence)]
-
-
-def _agreed_sentences(summary: str) -> list[str]:
-    return [sentence for sentence in _sentences(summary) if SUMMARY_AGREED.search(sentence)]
-
-
-def _summary_agrees(summary: str, wording: re.Pattern[str]) -> bool:
-    return any(wording.search(sentence[SUMMARY_AGREED.search(sentence).start():])
-               for sentence in _agreed_sentences(summary))
-
-
-def _with_resolved_purpose(payment: Payment, sentences: list[str]) -> Payment:
-    """"... offer of £300 to recognise that injustice": say what "that" is, from the offer itself."""
-    if payment.purpose and not ANAPHORIC_PURPOSE.match(payment.purpose):
-        return payment
-    for sentence in sentences:
-        if not OFFER.search(sentence) or ACCEPTED_OFFER.search(sentence):
-            continue
-        for offered in _payments_in(sentence):
-            if offered.amount == payment.amount and offered.purpose and not ANAPHORIC_PURPOSE.match(offered.purpose):
-                return Payment(payment.amount, offered.purpose, payment.period)
-    return payment
-
-
-def _unrecorded_offer_note(sentences: list[str], payments: list[Payment]) -> str | None:
-    """Money the Council offered, which the decision says was enough, yet no remedy was agreed."""
-    recorded = {payment.amount for payment in payments}
-    offered: list[str] = []
-    endorsed = False
-    for sentence in sentences:
-        if not OFFER.search(sentence):
-            continue
-        endorsed = endorsed or bool(OFFER_ENDORSED.search(sentence))
-        for match in MONEY.finditer(sentence):
-            label = "£" + match.group(0)[1:].strip()
-            if _amount(match) not in recorded and label not in offered:
-                offered.append(label)
-    if not (endorsed and offered):
-        return None
-    sums = offered[0] if len(offered) == 1 else ", ".join(offered[:-1]) + " and " + offered[-1]
-    return (f"The Council offered {sums} in its own complaints procedure and the decision treats the offer as "
-            f"remedying the injustice, but the Ombudsman did not agree or recommend a payment, so none is counted.")
-
+def _passages(paragraphs: list[_Paragraph]) -> list[Passage]:
+    return [Passage(paragraph.text, tuple(paragraph.point_texts())) for paragraph in paragraphs]
