@@ -587,7 +587,7 @@ def _decision(source: str, council: str, reference: str, header: _Header, blocks
         "summary": not summary,
         "remedy": remedy.note is not None,
         "decided_by": decided_by is None,
-        "body": not complete or _numbering_disagrees(blocks),
+        "body": not complete or not blocks or _numbering_disagrees(blocks),
     }
     return Decision(
         reference=reference, council=council, summary=summary or "", body=_render_body(blocks),

@@ -1,6 +1,7 @@
 """Shared fixtures: real files on disk, the project's own content, a site built from it."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -8,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+
+# Fuzz tests try thousands of examples in CI (CI=true) and a quick sample on a developer's machine.
+FUZZ_EXAMPLES = int(os.environ.get("DIGEST_FUZZ_EXAMPLES") or (1000 if os.environ.get("CI") else 60))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(__file__).resolve().parent / "seeds"

@@ -15,10 +15,10 @@ from generator.build import build
 from generator.content import load_decisions, parse
 from generator.errors import BuildErrors, ContentError
 
-from .conftest import CONTENT, ROOT, TEMPLATES
+from .conftest import CONTENT, FUZZ_EXAMPLES, ROOT, TEMPLATES
 
 GOOD = (CONTENT / "decisions" / "24-001-566.md").read_text(encoding="utf-8")
-FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=2 * FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def digest(*args: str | Path) -> subprocess.CompletedProcess:

@@ -20,10 +20,12 @@ from generator.model import REVIEWABLE, Decision, Payment
 from generator.raw import read_raw, read_raw_file
 from generator.raw_text import MAX_BYTES
 
+from .conftest import FUZZ_EXAMPLES
+
 SEEDS = Path(__file__).parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 MARKDOWN = MarkdownIt("commonmark", {"html": False})
-QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def seed_text(name: str) -> str:

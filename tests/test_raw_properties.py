@@ -19,10 +19,12 @@ from generator.model import OUTCOMES, REVIEWABLE, Decision
 from generator.raw import read_raw
 from generator.raw_text import decode
 
+from .conftest import FUZZ_EXAMPLES
+
 TESTS = Path(__file__).parent
 SEEDS = TESTS / "seeds"
 FIXTURES = TESTS / "fixtures" / "raw"
-QUICK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _cases() -> dict[str, tuple[str, dict]]:
