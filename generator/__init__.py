@@ -1,13 +1,21 @@
 """Decisions Digest: Ombudsman decision statements -> content files -> a static, searchable website.
 
 The pipeline, one module per stage:
-  raw.py       raw decision text -> Decision records
-  content.py   Decision records <-> content/decisions/<slug>.md
-  markdown.py  a decision body -> HTML with stable paragraph and section anchors
-  taxonomy.py  records -> entries and the council/category/remedy/outcome indexes
-  render.py    entries -> HTML pages, Atom feed, sitemap (Jinja2 templates)
-  search.py    entries -> the client-side search index
-  build.py     the whole build, writing only what changed
-  serve.py     preview server with live reload
-  cli.py       the `digest` command
+  raw_text.py   raw bytes -> clean lines (decoding, size and binary checks, noise removed)
+  raw_html.py   a saved decision page -> the same lines a copied page gives
+  raw.py        lines -> a Decision record (title, header fields, sections, numbered paragraphs)
+  remedy.py     the agreed action -> payments, total, apology, service improvements, actions
+  content.py    Decision records <-> content/decisions/<slug>.md
+  config.py     content/site.yaml -> SiteConfig
+  markdown.py   a decision body -> HTML with stable paragraph and section anchors
+  taxonomy.py   records -> entries and the council/category/remedy/outcome indexes
+  charts.py     counts -> bar-chart geometry for inline SVG
+  assets.py     templates/static -> content-hashed asset files
+  render.py     entries -> HTML pages (Jinja2 templates)
+  feeds.py      entries -> Atom feeds, sitemap, redirects
+  data.py       entries -> decisions.json and decisions.csv
+  search.py     entries -> the sharded client-side search index (search_text.py: words and stems)
+  build.py      the whole build, swapped into place at once
+  serve.py      preview server with live reload
+  cli.py        the `digest` command
 """
