@@ -76,6 +76,25 @@ async def reload_after(port: int, edit, served) -> dict:
             return message
 
 
+def run_in_thread(coroutine):
+    """Run a coroutine on its own event loop in another thread: the session's Playwright browser
+    keeps an event loop running on this one, where asyncio.run() is not allowed."""
+    result: dict = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as error:      # re-raised in the test's own thread
+            result["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def test_an_edit_is_rebuilt_served_and_the_browser_told_to_reload(server) -> None:
     port, content = server
     status, page = fetch(port, DECISION)
@@ -89,7 +108,7 @@ def test_an_edit_is_rebuilt_served_and_the_browser_told_to_reload(server) -> Non
             "Mrs X complained the Council failed to safeguard", "EDITED: Mrs X said the Council failed to safeguard"),
             encoding="utf-8")
 
-    message = asyncio.run(reload_after(port, edit, lambda: "EDITED: Mrs X said" in fetch(port, DECISION)[1]))
+    message = run_in_thread(reload_after(port, edit, lambda: "EDITED: Mrs X said" in fetch(port, DECISION)[1]))
     assert message["command"] == "reload"
     assert fetch(port, DECISION)[0] == 200
 
@@ -102,13 +121,13 @@ def test_a_content_error_shows_in_the_browser_and_the_server_recovers(server) ->
     def break_it() -> None:
         path.write_text(good.replace("decision_date: 2025-01-14", "decision_date: next week"), encoding="utf-8")
 
-    asyncio.run(reload_after(port, break_it, lambda: fetch(port, DECISION)[0] == 500))
+    run_in_thread(reload_after(port, break_it, lambda: fetch(port, DECISION)[0] == 500))
     status, page = fetch(port, DECISION)
     assert status == 500
     assert f"{path}:7: decision_date: must be a date like 2025-01-14" in page.replace("&#x27;", "'")
     assert fetch(port, "/static/style.css")[0] == 200        # the last good site is still there
 
-    asyncio.run(reload_after(port, lambda: path.write_text(good, encoding="utf-8"),
+    run_in_thread(reload_after(port, lambda: path.write_text(good, encoding="utf-8"),
                              lambda: fetch(port, DECISION)[0] == 200))
     status, page = fetch(port, DECISION)
     assert status == 200 and "Essex County Council (24 001 566)" in page
