@@ -1,132 +1,88 @@
-"""The search page (/search/) in real headless Chromium.
+"""The search page (/search/) and its deep links, in real headless Chromium.
 
-The built site is served by a real http.server on a localhost port, with a
-strict Content-Security-Policy, and every request that would leave the site
-is blocked and reported. Expected results are worked out from the site's own
-search/index.json, so the tests follow whatever the seed decisions say.
+Built sites are served by a real http.server on localhost under the published Content-Security-Policy;
+every request that would leave the site, script error, dialog or CSP violation fails the test. Expected
+results are worked out here, in Python, from the decisions themselves, with the index writer's own text
+rules (generator/search_text.py), so the tests follow whatever the seed decisions say.
 """
 from __future__ import annotations
 
-import functools
-import json
 import re
 import shutil
-import threading
-import unicodedata
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'")
+from benchmarks.corpus import make_decisions
+from generator.build import build
+from generator.config import load_config
+from generator.content import dump, load_decisions
+from generator.model import Decision, Remedy
+from generator.search_text import STOP_WORDS, fold, stem, words
+from generator.taxonomy import format_date, make_entries
 
-WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")          # letters/digits, inner apostrophes
-NOT_AFTER_WORD = r"(?<![^\W_])"
-NOT_BEFORE_WORD = r"(?![^\W_])"
-QUOTES = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
-})
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+from .browser import StaticServer, wait_for
+from .conftest import CONTENT, TEMPLATES
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
 
 
-# ---------------------------------------------------------------- helpers (Python side)
+# ---------------------------------------------------------------- the decisions, as Python sees them
 
-def fold(text: str | None) -> str:
-    decomposed = unicodedata.normalize("NFD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(QUOTES).lower()
+class Doc:
+    def __init__(self, entry):
+        d = entry.decision
+        self.entry = entry
+        self.title = d.title
+        self.url = entry.url
+        self.outcome = d.outcome
+        self.band = entry.band.name
+        self.year = d.decision_date.year if d.decision_date else None
+        self.fields = [words(fold(f"{d.council} {d.reference}")), words(fold(d.summary)),
+                       words(fold(f"{d.category or ''} {d.subcategory or ''}"))]
+        self.fields += [words(fold(text)) for _, text in entry.body.paragraphs]
+        self.words = {w for f in self.fields for w in f}
+        self.terms = {stem(w) for w in self.words}
 
-
-def fields(d: dict) -> list[str]:
-    """Every searchable field of a decision, folded, one string per field."""
-    raw = [d["title"], d["council"], d["reference"], d["summary"], d.get("category"),
-           d.get("subcategory")] + [p[1] for p in d.get("paragraphs", [])]
-    return [fold(x) for x in raw if x]
-
-
-def matching(decisions: list[dict], pattern: str) -> list[dict]:
-    rx = re.compile(pattern)
-    return [d for d in decisions if any(rx.search(f) for f in fields(d))]
-
-
-def as_word(w: str) -> str:
-    return NOT_AFTER_WORD + re.escape(w) + NOT_BEFORE_WORD
-
-
-def as_prefix(w: str) -> str:
-    return NOT_AFTER_WORD + re.escape(w)
+    def has_phrase(self, phrase: list[str]) -> bool:
+        n = len(phrase)
+        return any(f[i:i + n] == phrase for f in self.fields for i in range(len(f) - n + 1))
 
 
-def long_words(decisions: list[dict], min_len: int = 6) -> list[str]:
-    found = set()
-    for d in decisions:
-        for f in fields(d):
-            found.update(w for w in WORD.findall(f) if w.isascii() and w.isalpha() and len(w) >= min_len)
-    return sorted(found)
-
-
-def pretty_date(iso: str | None) -> str:
-    if not iso:
-        return "Date not printed"
-    y, m, d = (int(x) for x in iso.split("-"))
-    return f"{d} {MONTHS[m - 1]} {y}"
+def docs_of(content: Path) -> list[Doc]:
+    config = load_config(content)
+    return [Doc(e) for e in make_entries(load_decisions(content).decisions, config)]    # newest first
 
 
 def status_for(n: int) -> str:
-    return {0: "No decisions match", 1: "1 decision matches"}.get(n, f"{n} decisions match")
+    return {0: "No decisions match", 1: "1 decision matches"}.get(n, f"{n:,} decisions match")
 
 
-# ---------------------------------------------------------------- fixtures
+def osa(a: str, b: str) -> int:
+    d = [[max(i, j) if min(i, j) == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
 
-    def log_message(self, *args):
-        pass
-
-
-class _Server:
-    def __init__(self, root: Path):
-        handler = functools.partial(_QuietHandler, directory=str(root))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
-
+# ---------------------------------------------------------------- sites (pages come from conftest's guarded_page)
 
 @pytest.fixture(scope="module")
-def index(built_site) -> dict:
-    return json.loads((Path(built_site) / "search" / "index.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def decisions(index) -> list[dict]:
-    assert index["decisions"], "the built site has no decisions to search"
-    return index["decisions"]
+def seeds() -> list[Doc]:
+    return docs_of(CONTENT)
 
 
 @pytest.fixture(scope="module")
 def site_url(built_site):
-    server = _Server(Path(built_site))
+    server = StaticServer(Path(built_site))
     yield server.url
     server.close()
 
@@ -134,112 +90,62 @@ def site_url(built_site):
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 
+def decision(ref: str, council: str, day: date | None, summary: str, paragraphs: list[str], outcome="Upheld",
+             total=0) -> Decision:
+    body = "## What happened\n\n" + "\n".join(f"{i + 1}. {text}" for i, text in enumerate(paragraphs)) + "\n"
+    return Decision(reference=ref, council=council, summary=summary, body=body, category="Planning",
+                    subcategory="Enforcement", outcome=outcome, decision_date=day,
+                    remedy=Remedy(total=total))
+
+
+CUSTOM = [
+    decision("90 000 001", "Newton Borough Council", date(2025, 6, 2), "Mr Q complained about hedges. He was unhappy.",
+             ["The Council mentioned Kingsbury twice: Kingsbury and Kingsbury again.", "Nothing about the marsh here."]),
+    decision("90 000 002", "Kingsbury District Council", date(2024, 2, 29),
+             "Mrs R complained about the marsh. The Council apologised.",
+             ["The marsh flooded.", "Ending one paragraph with hedge", "trimming starts the next."], total=300),
+    decision("90 000 003", "Oldham Parish Council", date(2023, 1, 1),
+             "Kingsbury residents complained about noise. Nothing else.",
+             ["Paragraph about noise and hedge trimming together."], total=1200),
+    decision("90 000 004", "Eastfield Council", None,
+             "Ms S complained " + HOSTILE + " about <script>window.__pwned=2</script> café signs.",
+             ["The sign read " + HOSTILE + " and zzhostile text.", "Café owners asked about the kingsbury rules."],
+             outcome=None, total=100),
+]
+
+
 @pytest.fixture(scope="module")
-def custom_url(built_site, tmp_path_factory):
-    """The built search page and assets over an index written here, to pin down
-    ranking, dates and hostile text exactly."""
-    root = tmp_path_factory.mktemp("custom-site")
-    shutil.copytree(Path(built_site) / "static", root / "static")
-    (root / "search").mkdir()
-    shutil.copy(Path(built_site) / "search" / "index.html", root / "search" / "index.html")
-
-    def dec(slug, council, date, summary, paragraphs, outcome="Upheld", band="No financial remedy"):
-        ref = slug.replace("-", " ")
-        return {"slug": slug, "url": f"/decisions/{slug}/", "title": f"{council} ({ref})",
-                "reference": ref, "council": council, "category": "Planning", "subcategory": None,
-                "outcome": outcome, "date": date, "year": int(date[:4]) if date else None,
-                "band": band, "total": 0, "summary": summary,
-                "paragraphs": [[i + 1, t] for i, t in enumerate(paragraphs)]}
-
-    data = {
-        "version": 1,
-        "bands": ["No financial remedy", "Up to £250"],
-        "outcomes": ["Upheld", "Not upheld", "Closed after initial enquiries"],
-        "decisions": [
-            dec("90-000-001", "Newton Borough Council", "2025-06-02",
-                "Mr Q complained about hedges. He was unhappy.",
-                ["The Council mentioned Kingsbury twice: Kingsbury and Kingsbury again.",
-                 "Nothing about the marsh here."]),
-            dec("90-000-002", "Kingsbury District Council", "2024-02-29",
-                "Mrs R complained about the marsh. The Council apologised.",
-                ["The marsh flooded.", "Ending one paragraph with hedge", "trimming starts the next."]),
-            dec("90-000-003", "Oldham Parish Council", "2023-01-01",
-                "Kingsbury residents complained about noise. Nothing else.",
-                ["Paragraph about noise and hedge trimming together."]),
-            dec("90-000-004", "Eastfield Council", None,
-                "Ms S complained " + HOSTILE + " about <script>window.__pwned=2</script> café signs.",
-                ["The sign read " + HOSTILE + " and zzhostile text.",
-                 "Café owners asked about the kingsbury rules."],
-                outcome=None, band="Up to £250"),
-        ],
-    }
-    (root / "search" / "index.json").write_text(json.dumps(data), encoding="utf-8")
-    server = _Server(root)
-    yield server.url
+def custom(tmp_path_factory):
+    """Four hand-made decisions (ranking, phrases, hostile text) among 24 synthetic ones (paging, sorting)."""
+    root = tmp_path_factory.mktemp("custom")
+    content = root / "content"
+    (content / "decisions").mkdir(parents=True)
+    shutil.copy(CONTENT / "site.yaml", content / "site.yaml")
+    for d in CUSTOM + make_decisions(24, seed=11):
+        (content / "decisions" / f"{d.slug}.md").write_text(dump(d), encoding="utf-8")
+    build(content, root / "site", TEMPLATES)
+    server = StaticServer(root / "site")
+    yield server.url, docs_of(content)
     server.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
+# ---------------------------------------------------------------- driving the page
 
-
-@pytest.fixture
-def make_page(browser):
-    """new_page(base_url, width=1280, height=900) -> page that records trouble;
-    after the test, asserts no script error, dialog, CSP violation or
-    request to anywhere other than the site itself."""
-    contexts = []
-    trouble: list[str] = []
-
-    def new_page(base_url: str, width: int = 1280, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-
-        def guard(route):
-            url = route.request.url
-            if url.startswith(base_url + "/"):
-                route.continue_()
-            else:
-                trouble.append(f"request left the site: {url}")
-                route.abort()
-
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.on("pageerror", lambda e: trouble.append(f"page error: {e}"))
-
-        def on_dialog(dialog):
-            trouble.append(f"dialog opened: {dialog.message}")
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        page.on("console", lambda m: trouble.append(f"console: {m.text}")
-                if "Content Security Policy" in m.text else None)
-        return page
-
-    yield new_page
-    for context in contexts:
-        context.close()
-    assert not trouble, trouble
+SETTLED = ("document.getElementById('search-results').getAttribute('aria-busy') === 'false' && "
+           "document.getElementById('search-results').getAttribute('data-text') === 'done'")
 
 
 def open_search(page, base_url: str, query: str = ""):
     page.goto(base_url + "/search/" + query)
     page.wait_for_selector("html[data-search-ready=true]", timeout=10_000)
+    wait_for(page, SETTLED)
     return page
 
 
-def result_titles(page) -> list[str]:
-    return page.locator("#search-results > li .search-result-title a").all_text_contents()
-
-
-def _wait_for_search_of(page, text: str):
-    # The page records the query in the URL once it has shown its results.
-    page.wait_for_function(
-        "q => (new URLSearchParams(location.search).get('q') || '') === (q.trim() ? q : '')", arg=text)
+def _shown(page, text: str):
+    """Waits until the results of `text` are shown with their snippets."""
+    wait_for(page, "(new URLSearchParams(location.search).get('q') || '') === (arg.trim() ? arg : '') && " + SETTLED,
+             text)
 
 
 def type_query(page, text: str):
@@ -247,29 +153,31 @@ def type_query(page, text: str):
     box = page.get_by_role("searchbox", name="Search the decisions")
     box.click()
     box.press_sequentially(text, delay=15)
-    _wait_for_search_of(page, box.input_value())
+    _shown(page, box.input_value())
 
 
 def set_query(page, text: str):
     page.get_by_role("searchbox", name="Search the decisions").fill(text)
-    _wait_for_search_of(page, text)
+    _shown(page, text)
+
+
+def titles(page) -> list[str]:
+    return page.locator("#search-results > li .search-result-title a").all_text_contents()
 
 
 def url_params(page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
 
-def facet_counts(page) -> dict[str, dict[str, dict]]:
+def facet_counts(page) -> dict[str, dict[str, int]]:
     return page.evaluate("""() => {
       const out = {};
       for (const fs of document.querySelectorAll('fieldset.search-facet')) {
         const key = fs.id.replace('search-facet-', '');
         out[key] = {};
         for (const li of fs.querySelectorAll('.search-facet-option')) {
-          const box = li.querySelector('input[type=checkbox]');
-          out[key][box.value] = {
-            count: parseInt(li.querySelector('.search-facet-count').textContent.replace(/[^0-9]/g, ''), 10),
-            checked: box.checked, hidden: li.hidden };
+          out[key][li.querySelector('input').value] =
+            parseInt(li.querySelector('.search-facet-count').textContent.replace(/[^0-9]/g, ''), 10);
         }
       }
       return out;
@@ -278,282 +186,283 @@ def facet_counts(page) -> dict[str, dict[str, dict]]:
 
 # ---------------------------------------------------------------- the page as served
 
-def test_page_markup_is_static_safe_and_has_a_noscript_fallback(built_site):
-    html = (Path(built_site) / "search" / "index.html").read_text(encoding="utf-8")
-    soup = BeautifulSoup(html, "html.parser")
+def test_page_markup_is_static_safe_labelled_and_has_a_noscript_fallback(built_site):
+    soup = BeautifulSoup((Path(built_site) / "search" / "index.html").read_text(encoding="utf-8"), "html.parser")
     form = soup.find("form", attrs={"role": "search"})
     assert form is not None and form["action"] == "/search/" and form["method"].lower() == "get"
     box = form.find("input", attrs={"type": "search", "name": "q"})
-    assert box is not None and soup.find("label", attrs={"for": box["id"]}) is not None
+    assert soup.find("label", attrs={"for": box["id"]}) is not None
+    sort = soup.find("select", id="search-sort")
+    assert soup.find("label", attrs={"for": "search-sort"}) is not None
+    assert [o["value"] for o in sort.find_all("option")] == ["relevance", "newest", "oldest", "remedy"]
     status = soup.find(id="search-status")
-    assert status is not None and status.get("aria-live") == "polite"
+    assert status.get("aria-live") == "polite" and status.get("role") == "status"
     noscript = soup.find("noscript")
-    assert noscript is not None and "JavaScript" in noscript.get_text()
-    links = {a["href"] for a in noscript.find_all("a")}
-    assert {"/councils/", "/categories/", "/remedies/", "/outcomes/"} <= links
+    assert "JavaScript" in noscript.get_text()
+    assert {"/councils/", "/categories/", "/remedies/", "/outcomes/"} <= {a["href"] for a in noscript.find_all("a")}
     for script in soup.find_all("script"):
-        assert script.get("src", "").startswith("/"), "inline or off-site script"
+        assert script["src"].startswith("/assets/") and not script.get_text().strip()
     assert soup.find_all(style=True) == [] and soup.find_all("style") == []
-    assert soup.find("link", attrs={"href": "/static/search.css"}) is not None
-    for tag in soup.find_all(["script", "img", "iframe"]):
-        assert not re.match(r"^(https?:)?//", tag.get("src", ""))
-    for tag in soup.find_all("link", rel="stylesheet"):
-        assert tag["href"].startswith("/") and not tag["href"].startswith("//")
 
 
-# ---------------------------------------------------------------- searching the built site
+# ---------------------------------------------------------------- searching the seed decisions
 
-def test_browse_lists_every_decision_newest_first_with_dates(make_page, site_url, decisions):
-    page = open_search(make_page(site_url), site_url)
-    expect(page.locator("#search-status")).to_have_text(status_for(len(decisions)))
-    first = decisions[:50]                            # the first page of results
-    assert result_titles(page) == [d["title"] for d in first]
+def test_browse_lists_every_decision_newest_first(guarded_page, site_url, seeds):
+    page = open_search(guarded_page(site_url), site_url)
+    expect(page.locator("#search-status")).to_have_text(status_for(len(seeds)))
+    assert titles(page) == [d.title for d in seeds]
     dates = page.locator("#search-results > li .search-result-date").all_text_contents()
-    assert dates == [pretty_date(d["date"]) for d in first]
-    links = page.locator("#search-results > li .search-result-title a")
-    assert [links.nth(i).get_attribute("href") for i in range(len(first))] == [d["url"] for d in first]
+    assert dates == [format_date(d.entry.decision.decision_date) for d in seeds]
+    hrefs = [a.get_attribute("href") for a in page.locator("#search-results > li .search-result-title a").all()]
+    assert hrefs == [d.url for d in seeds]
     assert page.locator("#search-results .search-result-snippet").count() == 0
 
 
-def test_word_in_one_decision_finds_only_that_decision(make_page, site_url, decisions):
-    # Typed last, a word matches as a prefix: pick one no other decision starts a word with.
-    word, target = next((w, m[0]) for w in long_words(decisions, 7)
-                        if len(m := matching(decisions, as_prefix(w))) == 1)
-    page = open_search(make_page(site_url), site_url)
-    type_query(page, word)
+def test_a_word_finds_the_decisions_holding_it(guarded_page, site_url, seeds):
+    word = next(w for d in seeds for w in sorted(d.words) if len(w) > 6 and w.isalpha()
+                and sum(stem(w) in x.terms for x in seeds) == 1)
+    page = open_search(guarded_page(site_url), site_url)
+    set_query(page, word + " ")
     expect(page.locator("#search-status")).to_have_text("1 decision matches")
-    assert result_titles(page) == [target["title"]]
-    page.wait_for_function("w => new URLSearchParams(location.search).get('q') === w", arg=word)
+    assert titles(page) == [d.title for d in seeds if stem(word) in d.terms]
 
 
-def test_last_word_matches_as_a_prefix_while_typing(make_page, site_url, decisions):
-    whole = set(long_words(decisions, 1))
+def test_words_are_stemmed_delay_delays_delayed(guarded_page, site_url, seeds):
+    holders = [d.title for d in seeds if "delai" in d.terms]
+    assert 0 < len(holders) < len(seeds) or holders
+    page = open_search(guarded_page(site_url), site_url)
+    for form in ("delay ", "delays ", "delayed ", "Delaying "):
+        set_query(page, form)
+        expect(page.locator("#search-status")).to_have_text(status_for(len(holders)))
+        assert sorted(titles(page)) == sorted(holders)
+    marks = {fold(m) for m in page.locator(".search-result-snippet mark").all_text_contents()}
+    assert marks and all(stem(words(m)[0]) == "delai" for m in marks)
+
+
+def test_the_word_being_typed_matches_as_a_prefix(guarded_page, site_url, seeds):
+    vocabulary = {w for d in seeds for w in d.words}
     choice = None
-    for w in long_words(decisions, 7):
-        for k in range(4, len(w)):
-            p = w[:k]
-            hits = matching(decisions, as_prefix(p))
-            if p not in whole and 2 <= len(hits) < len(decisions):
-                choice = (p, hits)
+    for w in sorted(vocabulary):
+        if len(w) < 8 or not w.isalpha():
+            continue
+        for k in range(4, len(w) - 1):
+            prefix = w[:k]
+            completions = {stem(v) for v in vocabulary if v.startswith(prefix)}
+            hits = [d for d in seeds if any(v.startswith(prefix) for v in d.words)]
+            if (prefix not in vocabulary and len(completions) <= 4 and 0 < len(hits) < len(seeds)
+                    and stem(prefix) not in {stem(v) for v in vocabulary} and all(osa(prefix, v) > 1 for v in vocabulary)):
+                choice = (prefix, hits)
                 break
         if choice:
             break
     assert choice, "no prefix in the data that is not a word of its own"
     prefix, hits = choice
-    page = open_search(make_page(site_url), site_url)
+    page = open_search(guarded_page(site_url), site_url)
     type_query(page, prefix)
     expect(page.locator("#search-status")).to_have_text(status_for(len(hits)))
-    assert sorted(result_titles(page)) == sorted(d["title"] for d in hits)
-    # A finished word (followed by a space) must match whole words only.
-    page.keyboard.type(" ")
-    _wait_for_search_of(page, prefix + " ")
+    assert sorted(titles(page)) == sorted(d.title for d in hits)
+    page.keyboard.type(" ")                           # a finished word matches whole words (or one typo away)
+    _shown(page, prefix + " ")
     expect(page.locator("#search-status")).to_have_text("No decisions match")
 
 
-def test_quoted_phrase_matches_exactly(make_page, site_url, decisions):
+def test_one_typo_is_forgiven_in_a_long_word(guarded_page, site_url, seeds):
+    vocabulary = {w for d in seeds for w in d.words}
     choice = None
-    for d in decisions:
-        for f in fields(d):
-            tokens = list(WORD.finditer(f))
-            for t1, t2 in zip(tokens, tokens[1:]):
-                a, b = t1.group(), t2.group()
-                if not (a.isalpha() and b.isalpha() and len(a) >= 4 and len(b) >= 4):
+    for w in sorted(vocabulary):
+        if len(w) < 7 or not w.isalpha() or w in STOP_WORDS:
+            continue
+        typo = w[:3] + w[4] + w[3] + w[5:]             # two letters swapped
+        near = {stem(v) for v in vocabulary if osa(typo, v) <= 1}
+        hits = [d for d in seeds if stem(w) in d.terms]
+        if typo not in vocabulary and near == {stem(w)} and len(hits) < len(seeds):
+            choice = (w, typo, hits)
+            break
+    assert choice
+    word, typo, hits = choice
+    page = open_search(guarded_page(site_url), site_url)
+    set_query(page, typo + " ")
+    expect(page.locator("#search-status")).to_have_text(status_for(len(hits)))
+    assert sorted(titles(page)) == sorted(d.title for d in hits)
+    set_query(page, typo[:4] + " ")                    # short words must be spelt right
+    expect(page.locator("#search-status")).to_have_text(
+        status_for(sum(stem(typo[:4]) in d.terms for d in seeds)))
+
+
+def test_a_quoted_phrase_matches_exactly(guarded_page, site_url, seeds):
+    choice = None
+    for d in seeds:
+        for field in d.fields[3:]:                       # paragraphs
+            for a, b in zip(field, field[1:]):
+                if len(a) < 4 or len(b) < 4 or a in STOP_WORDS or b in STOP_WORDS:
                     continue
-                if not f[t1.end():t2.start()].isspace():
-                    continue
-                exact = matching(decisions, as_word(a) + r"\s+" + re.escape(b) + NOT_BEFORE_WORD)
-                loose = [x for x in matching(decisions, as_word(a)) if x in matching(decisions, as_prefix(b))]
-                if len(exact) == 1 and len(loose) >= 2:
-                    choice = (a, b, exact[0], loose)
+                both = [x for x in seeds if stem(a) in x.terms and stem(b) in x.terms]
+                exact = [x for x in seeds if x.has_phrase([a, b])]
+                if 0 < len(exact) < len(both):
+                    choice = (a, b, exact, both)
                     break
             if choice:
                 break
         if choice:
             break
     assert choice, "no two-word phrase in the data that narrows a search"
-    a, b, target, loose = choice
-    page = open_search(make_page(site_url), site_url)
-    type_query(page, f"{a} {b}")
-    expect(page.locator("#search-status")).to_have_text(status_for(len(loose)))
-    set_query(page, "")
-    type_query(page, f'"{a} {b}"')
-    expect(page.locator("#search-status")).to_have_text("1 decision matches")
-    assert result_titles(page) == [target["title"]]
+    a, b, exact, both = choice
+    page = open_search(guarded_page(site_url), site_url)
+    set_query(page, f"{a} {b} ")
+    expect(page.locator("#search-status")).to_have_text(status_for(len(both)))
+    set_query(page, f'"{a} {b}"')
+    expect(page.locator("#search-status")).to_have_text(status_for(len(exact)))
+    assert sorted(titles(page)) == sorted(d.title for d in exact)
+    marks = [fold(m) for m in page.locator(".search-result-snippet mark, .search-result-summary mark").all_text_contents()]
+    assert marks and all(words(m) == [a, b] for m in marks)
 
 
-def test_folding_of_case_accents_and_quotes(make_page, site_url, decisions):
-    council = decisions[0]["council"]
-    word = WORD.findall(fold(council))[0]
-    page = open_search(make_page(site_url), site_url)
-    type_query(page, word)
-    plain = status_for(len(matching(decisions, as_prefix(word))))
-    expect(page.locator("#search-status")).to_have_text(plain)
-    # Upper case and an accent on the first letter still fold to the same word.
-    accented = unicodedata.normalize("NFC", word[0].upper() + "\u0301" + word[1:].upper())
-    set_query(page, accented)
-    expect(page.locator("#search-status")).to_have_text(plain)
-    # A curly apostrophe in the query matches a straight or curly one in the text.
-    poss = next((w for w in long_words(decisions, 1) if re.fullmatch(r"[a-z]{4,}'s", w)), None)
-    if poss:
-        n = len(matching(decisions, as_word(poss)))
-        set_query(page, poss.replace("'", "\u2019") + " ")
-        expect(page.locator("#search-status")).to_have_text(status_for(n))
-
-
-def test_filters_combine_and_count_the_other_facets(make_page, site_url, index, decisions):
-    outcome = next(o for o in index["outcomes"] if 0 < sum(d["outcome"] == o for d in decisions) < len(decisions))
-    chosen = [d for d in decisions if d["outcome"] == outcome]
-    page = open_search(make_page(site_url), site_url)
-    before = facet_counts(page)
-    for band in index["bands"]:
-        assert before["band"][band]["count"] == sum(d["band"] == band for d in decisions)
-
+def test_facets_count_and_combine(guarded_page, site_url, seeds):
+    page = open_search(guarded_page(site_url), site_url)
+    counts = facet_counts(page)
+    for key, value_of in (("outcome", lambda d: d.outcome), ("band", lambda d: d.band),
+                          ("year", lambda d: str(d.year) if d.year else None)):
+        for value, n in counts[key].items():
+            assert n == sum(value_of(d) == value for d in seeds), (key, value)
+    outcome = next(o for o in counts["outcome"] if 0 < counts["outcome"][o] < len(seeds))
+    chosen = [d for d in seeds if d.outcome == outcome]
     box = page.get_by_role("group", name="Outcome").get_by_role(
         "checkbox", name=re.compile("^" + re.escape(outcome) + r" \(\d+\)$"))
     box.focus()
-    page.keyboard.press("Space")                      # keyboard-usable
+    page.keyboard.press("Space")                       # from the keyboard
     expect(box).to_be_checked()
     expect(page.locator("#search-status")).to_have_text(status_for(len(chosen)))
-    assert result_titles(page) == [d["title"] for d in chosen]
-    assert url_params(page).get("outcome") == [outcome]
-
+    wait_for(page, "new URLSearchParams(location.search).get('outcome') === arg", outcome)
+    assert titles(page) == [d.title for d in chosen]
     after = facet_counts(page)
-    for band in index["bands"]:                       # other facets count within the filter
-        assert after["band"][band]["count"] == sum(d["band"] == band for d in chosen)
-    for council, info in after["council"].items():
-        assert info["count"] == sum(d["council"] == council for d in chosen)
-    assert after["outcome"] == {k: {**v, "checked": k == outcome} for k, v in before["outcome"].items()}
-    assert after["band"] != before["band"] or after["council"] != before["council"]
-
-    # AND across facets: add a band that only some of the chosen decisions have, or none.
-    band = chosen[0]["band"]
-    both = [d for d in chosen if d["band"] == band]
+    for band, n in after["band"].items():             # other facets count within the choice
+        assert n == sum(d.band == band for d in chosen)
+    assert after["outcome"] == counts["outcome"]       # a facet's own values count without its choice
+    band = chosen[0].band
+    both = [d for d in chosen if d.band == band]
     page.get_by_role("group", name="Financial remedy").get_by_role(
         "checkbox", name=re.compile("^" + re.escape(band) + r" \(\d+\)$")).check()
     expect(page.locator("#search-status")).to_have_text(status_for(len(both)))
-    assert result_titles(page) == [d["title"] for d in both]
-    assert url_params(page).get("band") == [band]
+    assert titles(page) == [d.title for d in both]
+    assert url_params(page)["band"] == [band] and url_params(page)["outcome"] == [outcome]
 
 
-def test_url_state_is_restored_and_searched_at_once(make_page, site_url, index, decisions):
-    word, target = next((w, m[0]) for w in long_words(decisions, 7)
-                        if len(m := matching(decisions, as_prefix(w))) == 1 and m[0]["outcome"])
-    page = open_search(make_page(site_url), site_url,
-                       "?" + urlencode([("q", word), ("outcome", target["outcome"])]))
-    expect(page.get_by_role("searchbox")).to_have_value(word)
-    expect(page.get_by_role("group", name="Outcome").locator(
-        f'input[value="{target["outcome"]}"]')).to_be_checked()
-    expect(page.locator("#search-status")).to_have_text("1 decision matches")
-    assert result_titles(page) == [target["title"]]
-
-    other = next(o for o in index["outcomes"] if o != target["outcome"])
-    open_search(page, site_url, "?" + urlencode([("q", word), ("outcome", other)]))
-    expect(page.locator("#search-status")).to_have_text("No decisions match")
-
-
-def test_snippet_marks_the_match_and_links_to_the_paragraph(make_page, site_url, decisions):
-    choice = None
-    for w in long_words(decisions, 6):
-        rx = re.compile(as_prefix(w))
-        spots = [(d, p) for d in decisions for p in d["paragraphs"] if rx.search(fold(p[1]))]
-        if len(spots) == 1 and len(matching(decisions, as_prefix(w))) == 1:
-            choice = (w, *spots[0])
-            break
-    assert choice, "no word found in exactly one paragraph"
-    word, target, (n, text) = choice
-    page = open_search(make_page(site_url), site_url)
-    type_query(page, word)
-    expect(page.locator("#search-status")).to_have_text("1 decision matches")
-    link = page.locator("#search-results .search-result-snippet a.search-result-para")
-    expect(link).to_have_text(f"para {n}")
-    assert link.get_attribute("href") == f"{target['url']}#para-{n}"
-    marks = page.locator("#search-results .search-result-snippet mark").all_text_contents()
-    assert marks and all(fold(m).startswith(word) for m in marks)
+def test_the_snippet_links_to_the_paragraph_where_the_words_are_marked(guarded_page, site_url, seeds):
+    page = open_search(guarded_page(site_url), site_url)
+    set_query(page, "statutory complaints ")
+    link = page.locator("#search-results > li").first.locator("a.search-result-para")
+    href = link.get_attribute("href")
+    number = int(re.search(r"#para-(\d+)$", href).group(1))
+    assert "hl=" in href
+    snippet_marks = {stem(words(fold(m))[0]) for m in
+                     page.locator("#search-results > li").first.locator(".search-result-snippet mark").all_text_contents()}
+    assert snippet_marks == {"statutori", "complaint"}
     link.click()
-    page.wait_for_url(re.compile(re.escape(f"{target['url']}#para-{n}") + "$"))
-    para = page.locator(f"#para-{n}")
-    expect(para).to_have_count(1)
-    assert word in fold(para.text_content())
+    page.wait_for_url(re.compile(rf"#para-{number}$"))
+    wait_for(page, "document.documentElement.hasAttribute('data-search-marks')")
+    marks = page.locator(f"#para-{number} mark.search-hit").all_text_contents()
+    assert {stem(words(fold(m))[0]) for m in marks} == {"statutori", "complaint"}
+    assert int(page.evaluate("document.documentElement.getAttribute('data-search-marks')")) >= len(marks)
+    assert page.locator("a.para-num mark").count() == 0
 
 
-def test_typed_markup_is_shown_as_text_and_never_runs(make_page, site_url, decisions):
-    hostile = "<img src=x onerror=alert(1)>"
-    words = WORD.findall(fold(hostile))
-    hits = [d for d in decisions
-            if all(any(re.search(as_word(w) if i < len(words) - 1 else as_prefix(w), f) for f in fields(d))
-                   for i, w in enumerate(words))]
-    page = open_search(make_page(site_url), site_url)
-    type_query(page, hostile)
-    expect(page.get_by_role("searchbox")).to_have_value(hostile)
-    expect(page.locator("#search-status")).to_have_text(status_for(len(hits)))
-    if not hits:
-        expect(page.locator("#search-empty")).to_contain_text("\u201c" + hostile + "\u201d")
-    assert page.locator("main img, main script:not([src])").count() == 0
+def test_url_state_round_trips(guarded_page, site_url, seeds):
+    upheld = [d for d in seeds if d.outcome == "Upheld" and "complaint" in d.terms]
+    query = "?" + urlencode([("q", "complaint"), ("outcome", "Upheld"), ("sort", "oldest")])
+    page = open_search(guarded_page(site_url), site_url, query)
+    expect(page.get_by_role("searchbox")).to_have_value("complaint")
+    expect(page.get_by_role("group", name="Outcome").locator('input[value="Upheld"]')).to_be_checked()
+    expect(page.locator("#search-sort")).to_have_value("oldest")
+    expect(page.locator("#search-status")).to_have_text(status_for(len(upheld)))
+    dated = sorted((d for d in upheld if d.year), key=lambda d: d.entry.decision.decision_date)
+    assert titles(page)[:len(dated)] == [d.title for d in dated]
+    page.locator("#search-sort").select_option("newest")
+    wait_for(page, "new URLSearchParams(location.search).get('sort') === 'newest'")
+    assert titles(page) == [d.title for d in upheld]
+    kept = page.url
     page.reload()
     page.wait_for_selector("html[data-search-ready=true]")
-    expect(page.get_by_role("searchbox")).to_have_value(hostile)
-    expect(page.locator("#search-status")).to_have_text(status_for(len(hits)))
-    assert page.locator("main img").count() == 0
-    # (the page fixture fails the test if any dialog opened or any script error occurred)
+    expect(page.locator("#search-sort")).to_have_value("newest")
+    expect(page.locator("#search-status")).to_have_text(status_for(len(upheld)))
+    assert page.url == kept
 
 
-def test_layout_sidebar_on_desktop_and_stacked_on_a_phone(make_page, site_url):
-    page = open_search(make_page(site_url), site_url)
+def test_layout_sidebar_on_desktop_and_stacked_on_a_phone(guarded_page, site_url):
+    page = open_search(guarded_page(site_url), site_url)
     side = page.locator("#search-filter-panel").bounding_box()
     main = page.locator("#search-results").bounding_box()
-    assert side["x"] + side["width"] <= main["x"] and page.locator("#search-filter-panel").get_attribute("open") is not None
-
-    phone = open_search(make_page(site_url, 375, 740), site_url)
+    assert side["x"] + side["width"] <= main["x"]
+    phone = open_search(guarded_page(site_url, 375, 740), site_url, "?q=delay")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     side = phone.locator("#search-filter-panel").bounding_box()
-    main = phone.locator("#search-results").bounding_box()
-    assert side["y"] + side["height"] <= main["y"]
-    summary = phone.locator("#search-filter-panel > summary")
-    summary.focus()
-    phone.keyboard.press("Enter")                     # the filters open from the keyboard
+    assert side["y"] + side["height"] <= phone.locator("#search-results").bounding_box()["y"]
+    phone.locator("#search-filter-panel > summary").focus()
+    phone.keyboard.press("Enter")
     expect(phone.get_by_role("group", name="Outcome")).to_be_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-# ---------------------------------------------------------------- exact behaviour on a hand-made index
+# ---------------------------------------------------------------- exact behaviour on hand-made decisions
 
-def test_ranking_title_then_summary_then_paragraphs(make_page, custom_url):
-    page = open_search(make_page(custom_url), custom_url)
-    type_query(page, "kingsbury")
+def test_ranking_title_then_summary_then_paragraphs(guarded_page, custom):
+    url, _ = custom
+    page = open_search(guarded_page(url), url)
+    set_query(page, "kingsbury ")
     expect(page.locator("#search-status")).to_have_text("4 decisions match")
-    assert result_titles(page) == [
+    assert titles(page) == [
         "Kingsbury District Council (90 000 002)",   # title
         "Oldham Parish Council (90 000 003)",        # summary
         "Newton Borough Council (90 000 001)",       # three paragraph hits
         "Eastfield Council (90 000 004)",            # one paragraph hit
     ]
-    # Equal scores fall back to newest first, undated last.
-    set_query(page, "complained")
-    expect(page.locator("#search-status")).to_have_text("4 decisions match")
-    assert result_titles(page) == ["Newton Borough Council (90 000 001)", "Kingsbury District Council (90 000 002)",
-                                   "Oldham Parish Council (90 000 003)", "Eastfield Council (90 000 004)"]
-    assert page.locator(".search-result-date").all_text_contents()[-1] == "Date not printed"
-    assert page.locator(".search-result-summary").first.text_content() == "Mr Q complained about hedges."
 
 
-def test_phrase_stays_within_one_paragraph(make_page, custom_url):
-    page = open_search(make_page(custom_url), custom_url)
+def test_a_phrase_stays_within_one_paragraph(guarded_page, custom):
+    url, _ = custom
+    page = open_search(guarded_page(url), url)
     type_query(page, '"hedge trimming"')
     expect(page.locator("#search-status")).to_have_text("1 decision matches")
-    assert result_titles(page) == ["Oldham Parish Council (90 000 003)"]
+    assert titles(page) == ["Oldham Parish Council (90 000 003)"]
     set_query(page, "hedge trimming ")
     expect(page.locator("#search-status")).to_have_text("2 decisions match")
 
 
-def test_hostile_decision_text_is_shown_as_text(make_page, custom_url):
-    page = open_search(make_page(custom_url), custom_url, "?q=zzhostile")
+def test_twenty_at_a_time_with_more_and_the_page_in_the_url(guarded_page, custom):
+    url, docs = custom
+    page = open_search(guarded_page(url), url)
+    assert titles(page) == [d.title for d in docs[:20]]
+    more = page.locator("#search-more")
+    expect(more).to_be_visible()
+    more.click()
+    wait_for(page, "new URLSearchParams(location.search).get('page') === '2' && " + SETTLED)
+    assert titles(page) == [d.title for d in docs]
+    expect(more).to_be_hidden()
+    assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#search-results > li')[20]")
+    page.reload()
+    page.wait_for_selector("html[data-search-ready=true]")
+    wait_for(page, "document.querySelectorAll('#search-results > li').length === arg", len(docs))
+
+
+def test_sort_by_largest_remedy_and_oldest(guarded_page, custom):
+    url, docs = custom
+    page = open_search(guarded_page(url), url, "?sort=remedy")
+    by_remedy = sorted(docs, key=lambda d: -d.entry.decision.remedy.total)    # stable: newest first among equals
+    assert titles(page) == [d.title for d in by_remedy[:20]]
+    open_search(page, url, "?sort=oldest&outcome=Upheld")
+    upheld = [d for d in docs if d.outcome == "Upheld"]
+    oldest = sorted((d for d in upheld if d.year), key=lambda d: d.entry.decision.decision_date)
+    assert titles(page)[:len(oldest)] == [d.title for d in oldest][:20]
+
+
+def test_hostile_text_is_shown_as_text(guarded_page, custom):
+    url, _ = custom
+    page = open_search(guarded_page(url), url, "?q=zzhostile")
     expect(page.locator("#search-status")).to_have_text("1 decision matches")
     result = page.locator("#search-results > li").first
     assert HOSTILE in result.locator(".search-result-snippet").text_content()
-    assert HOSTILE in result.locator(".search-result-summary").text_content()
     assert result.locator("img, script").count() == 0
     assert page.evaluate("window.__pwned === undefined")
     expect(result.locator(".search-result-snippet mark")).to_have_text("zzhostile")
-    # Accents fold both ways.
-    set_query(page, "cafe")
+    set_query(page, "CAFÉ ")                            # accents and case fold both ways
     expect(page.locator("#search-status")).to_have_text("1 decision matches")
+    type_query(page, " <img src=x onerror=alert(1)>")
+    assert page.locator("main img").count() == 0

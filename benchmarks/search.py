@@ -1,0 +1,303 @@
+"""Search at scale: generate a synthetic digest, build it, serve it, search it in headless Chromium.
+
+    .venv/bin/python benchmarks/search.py --decisions 20000
+
+Prints the machine, the build times with and without the search index, the index's size, and for a fixed
+list of queries typed key by key into /search/ the bytes transferred (raw and gzip) and the time from the
+last keypress to the results being shown, against the targets:
+
+  - page load + first query <= 300 KB gzip; each later query <= 100 KB gzip
+  - results shown <= 150 ms after the last keystroke (median over the queries)
+  - the search index adds <= 25% to the build time
+
+The site is served by a threaded http.server on 127.0.0.1 that gzips text the way a static host does,
+with the published Content-Security-Policy and cache headers. Chromium is Debian's (/usr/bin/chromium).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import functools
+import gzip
+import io
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import generator.build as build_module  # noqa: E402
+from benchmarks.corpus import write_corpus  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; base-uri 'none'; form-action 'self'")
+QUERIES = [
+    "delay",
+    "statutory complaints procedure",
+    '"working days"',
+    "apologise and pay",
+    "child in need plan",
+    "compalint",                      # one typo
+    "safeguarding referral",
+    '"stage two investigation"',
+    "housing benefit overpayment",
+    "social worker visits",
+    "disabled facilities grant",
+    "fault causing injustice",
+]
+KEY_DELAY_MS = 90                     # a quick typist
+TARGETS = {"first": 300 * 1024, "later": 100 * 1024, "latency": 150.0, "build": 0.25}
+COMPRESSIBLE = (".html", ".json", ".js", ".css", ".xml", ".svg", ".txt", ".csv")
+
+
+# ---------------------------------------------------------------- a static host on localhost
+
+class _Host(SimpleHTTPRequestHandler):
+    """Files as a static host serves them: gzip when asked, validators, the site's headers."""
+    compressed: dict[tuple[str, float], bytes] = {}
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()
+            path = path / "index.html"
+        if not path.is_file():
+            self.send_error(404)
+            return None
+        stat = path.stat()
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                if int(stat.st_mtime) <= parsedate_to_datetime(since).timestamp():
+                    self.send_response(304)
+                    self._common(path)
+                    self.end_headers()
+                    return None
+            except (TypeError, ValueError):
+                pass
+        data = path.read_bytes()
+        encoding = None
+        if path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", ""):
+            key = (str(path), stat.st_mtime)
+            if key not in self.compressed:
+                self.compressed[key] = gzip.compress(data, compresslevel=6, mtime=0)
+            data, encoding = self.compressed[key], "gzip"
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Length", str(len(data)))
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+            self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Last-Modified", formatdate(stat.st_mtime, usegmt=True))
+        self._common(path)
+        self.end_headers()
+        return io.BytesIO(data)
+
+    def _common(self, path: Path) -> None:
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Timing-Allow-Origin", "*")
+        immutable = "/assets/" in path.as_posix()
+        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable
+                         else "public, max-age=0, must-revalidate")
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Host, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_port}"
+
+
+# ---------------------------------------------------------------- building
+
+def timed_build(content: Path, out: Path, with_index: bool) -> tuple[float, float]:
+    """(build seconds, seconds inside render_search_index)."""
+    real = build_module.render_search_index
+    spent = [0.0]
+
+    def index(config, entries):
+        started = time.perf_counter()
+        pages = real(config, entries) if with_index else []
+        spent[0] = time.perf_counter() - started
+        return pages
+
+    shutil.rmtree(out, ignore_errors=True)
+    build_module.render_search_index = index
+    try:
+        started = time.perf_counter()
+        build_module.build(content, out, ROOT / "templates")
+        return time.perf_counter() - started, spent[0]
+    finally:
+        build_module.render_search_index = real
+
+
+def index_size(site: Path) -> dict[str, tuple[int, int, int]]:
+    """folder -> (files, raw bytes, gzip bytes) under site/search, and the total."""
+    sizes: dict[str, list[int]] = {}
+    for path in (site / "search").rglob("*.json"):
+        folder = path.parent.name if path.parent.name != "search" else path.name
+        data = path.read_bytes()
+        entry = sizes.setdefault(folder, [0, 0, 0])
+        entry[0] += 1
+        entry[1] += len(data)
+        entry[2] += len(gzip.compress(data, compresslevel=6, mtime=0))
+    total = [sum(v[i] for v in sizes.values()) for i in range(3)]
+    return {**{k: tuple(v) for k, v in sorted(sizes.items())}, "total": tuple(total)}
+
+
+# ---------------------------------------------------------------- the browser
+
+TRANSFERRED = """() => {
+  const out = {raw: 0, gzip: 0, requests: 0};
+  for (const e of performance.getEntries()) {
+    if (e.entryType !== 'navigation' && e.entryType !== 'resource') continue;
+    if (e.transferSize === 0 && e.encodedBodySize > 0) continue;      // from the browser's cache
+    out.raw += e.decodedBodySize; out.gzip += e.encodedBodySize; out.requests += 1;
+  }
+  return out;
+}"""
+
+LISTEN = """() => {
+  performance.setResourceTimingBufferSize(100000);
+  window.__bench = {lastKey: 0, shown: {}};
+  document.addEventListener('keydown', () => { window.__bench.lastKey = performance.now(); }, true);
+  document.addEventListener('digest-search-results', (e) => {
+    window.__bench.shown[e.detail.query] = {at: performance.now(), count: e.detail.count};
+  });
+  document.addEventListener('digest-search-texts', (e) => {
+    const shown = window.__bench.shown[e.detail.query];
+    if (shown && !shown.texts) shown.texts = performance.now();
+  });
+}"""
+
+
+def drive(url: str, queries: list[str]) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+    rows = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(url + "/search/")
+        page.wait_for_selector("html[data-search-ready=true]", timeout=60_000)
+        page.evaluate(LISTEN)
+        loaded = page.evaluate(TRANSFERRED)
+        rows.append({"query": "(page load)", **loaded, "ms": None, "count": None, "text_ms": None})
+        box = page.locator("#search-q")
+        for query in queries:
+            page.evaluate("() => performance.clearResourceTimings()")
+            box.fill("")
+            page.wait_for_timeout(150)
+            page.evaluate("() => performance.clearResourceTimings()")
+            box.press_sequentially(query, delay=KEY_DELAY_MS)
+            deadline = time.monotonic() + 30
+            while True:
+                state = page.evaluate("q => [window.__bench.lastKey, window.__bench.shown[q] || null]", query)
+                if state[1] and state[1]["at"] >= state[0] and state[1].get("texts"):
+                    break
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"no results shown for {query!r}")
+                page.wait_for_timeout(5)
+            page.wait_for_timeout(100)
+            moved = page.evaluate(TRANSFERRED)
+            rows.append({"query": query, **moved, "ms": state[1]["at"] - state[0], "count": state[1]["count"],
+                         "text_ms": state[1]["texts"] - state[0]})
+        browser.close()
+    return rows
+
+
+# ---------------------------------------------------------------- report
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
+    total = memory[1].split()[1] if len(memory) > 1 else "?"
+    return f"{os.cpu_count()} cores (nproc), {total} memory (free -h), {cpu}; Python {platform.python_version()}"
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:,.1f} KB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Search benchmark on a synthetic digest.")
+    parser.add_argument("--decisions", type=int, default=20000)
+    parser.add_argument("--work", type=Path, help="folder for the corpus and sites (default: a temporary one, removed)")
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args(argv)
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        print(f"Search benchmark, {datetime.date.today().isoformat()}, {args.decisions:,} decisions")
+        print(f"Machine: {machine()}")
+        started = time.perf_counter()
+        write_corpus(work / "content", args.decisions, args.seed)
+        print(f"Corpus written in {time.perf_counter() - started:.1f}s")
+
+        without, _ = timed_build(work / "content", work / "plain", with_index=False)
+        shutil.rmtree(work / "plain", ignore_errors=True)
+        total, inside = timed_build(work / "content", work / "site", with_index=True)
+        added = total - without
+        print(f"Build without the search index: {without:.1f}s; with it: {total:.1f}s "
+              f"(index written in {inside:.1f}s; the build takes {added:.1f}s longer, "
+              f"+{added / without:.0%}; target <= +{TARGETS['build']:.0%})")
+
+        sizes = index_size(work / "site")
+        print("Index files (files, raw, gzip):")
+        for name, (files, raw, packed) in sizes.items():
+            print(f"  {name:<12} {files:>7,} files {kb(raw):>14} {kb(packed):>14}")
+
+        httpd, url = serve(work / "site")
+        try:
+            rows = drive(url, QUERIES)
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+        print(f"Queries typed key by key ({KEY_DELAY_MS} ms a key): bytes moved from the first key until the "
+              "snippets are in; ms from the last key to the results listed, and to their snippets:")
+        print(f"  {'query':<34} {'results':>8} {'requests':>8} {'raw':>11} {'gzip':>11} {'ms':>6} {'text ms':>8}")
+        for row in rows:
+            ms = "" if row["ms"] is None else f"{row['ms']:.0f}"
+            text_ms = "" if row["text_ms"] is None else f"{row['text_ms']:.0f}"
+            count = "" if row["count"] is None else f"{row['count']:,}"
+            print(f"  {row['query']:<34} {count:>8} {row['requests']:>8} {kb(row['raw']):>11} {kb(row['gzip']):>11} "
+                  f"{ms:>6} {text_ms:>8}")
+        first = rows[0]["gzip"] + rows[1]["gzip"]
+        first_raw = rows[0]["raw"] + rows[1]["raw"]
+        later = [r["gzip"] for r in rows[2:]]
+        latency = statistics.median(r["ms"] for r in rows[1:])
+        print(f"Page load + first query: {kb(first_raw)} raw, {kb(first)} gzip (target <= {kb(TARGETS['first'])})")
+        print(f"Later queries: largest {kb(max(later))} gzip, median {kb(statistics.median(later))} "
+              f"(target <= {kb(TARGETS['later'])} each)")
+        print(f"Last keystroke to results listed: median {latency:.0f} ms, worst {max(r['ms'] for r in rows[1:]):.0f} ms "
+              f"(target median <= {TARGETS['latency']:.0f} ms); to their snippets: median "
+              f"{statistics.median(r['text_ms'] for r in rows[1:]):.0f} ms")
+        met = (first <= TARGETS["first"] and max(later) <= TARGETS["later"] and latency <= TARGETS["latency"]
+               and added / without <= TARGETS["build"])
+        print("All targets met." if met else "Not every target is met.")
+        return 0
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

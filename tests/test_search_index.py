@@ -1,0 +1,245 @@
+"""The search index writer: text rules (shared with the browser), packing, shards, parts, determinism."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+import generator.search as search
+from benchmarks.corpus import make_decisions
+from generator.config import load_config
+from generator.content import dump, load_decisions
+from generator.search_text import STOP_WORDS, fold, stem, words
+from generator.taxonomy import make_entries
+
+from .conftest import CONTENT, ROOT
+
+CASES = json.loads((ROOT / "tests" / "js" / "search-cases.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- the shared cases, Python side
+
+@pytest.mark.parametrize("word, expected", CASES["stem"])
+def test_stems(word, expected):
+    assert stem(word) == expected
+
+
+def test_delay_delays_delayed_delaying_share_a_stem():
+    assert {stem(w) for w in ("delay", "delays", "delayed", "delaying")} == {"delai"}
+
+
+@pytest.mark.parametrize("text, expected", CASES["fold"])
+def test_folding(text, expected):
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", CASES["words"])
+def test_words(text, expected):
+    assert words(fold(text)) == expected
+
+
+@pytest.mark.parametrize("numbers, packed", CASES["pack"])
+def test_packing(numbers, packed):
+    assert search.pack(numbers) == packed
+    assert search.unpack(packed) == numbers
+
+
+def test_shards_and_vocabulary_files():
+    for text, shards, shard in CASES["shard"]:
+        assert search.shard_of(text, shards) == shard
+    for word, name in CASES["vocabularyFile"]:
+        assert search.vocabulary_file(word) == name
+
+
+def test_the_browser_side_passes_the_same_cases():
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    run = subprocess.run([node, "--test", str(ROOT / "tests" / "js")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+# ---------------------------------------------------------------- the index of the seed decisions
+
+def read_index(pages) -> dict[str, object]:
+    return {page.path: json.loads(page.text) for page in pages}
+
+
+@pytest.fixture(scope="module")
+def seed_entries():
+    config = load_config(CONTENT)
+    return config, make_entries(load_decisions(CONTENT).decisions, config)
+
+
+@pytest.fixture(scope="module")
+def seed_index(seed_entries):
+    config, entries = seed_entries
+    return entries, read_index(search.render_search_index(config, entries))
+
+
+def word_postings(files: dict, term: str) -> dict[int, tuple[int, int | None]]:
+    """term -> {id: (weight level, part mask or None when the term has no masks)}"""
+    manifest = files["search/index.json"]
+    name = search.own_file(term) if term in manifest["ownFiles"] else search.shard_of(term, manifest["termShards"])
+    found = files[f"search/t/{name}.json"].get(term)
+    if found is None:
+        return {}
+    ids, weights, masks = found
+    out, doc = {}, -1
+    for gap, weight, mask in zip(search.unpack(ids), weights, masks or [None] * len(weights), strict=True):
+        doc += gap
+        out[doc] = (search.ALPHABET.index(weight), None if mask is None else search.ALPHABET.index(mask))
+    return out
+
+
+def pair_postings(files: dict, pair: str) -> list[int]:
+    doc, out = -1, []
+    shards = files["search/index.json"]["pairShards"]
+    for gap in search.unpack(files[f"search/p/{search.shard_of(pair, shards)}.json"].get(pair, "")):
+        doc += gap
+        out.append(doc)
+    return out
+
+
+def test_ids_count_from_the_oldest_and_the_table_holds_every_decision(seed_index):
+    entries, files = seed_index
+    manifest, table = files["search/index.json"], files["search/docs.json"]
+    ordered = list(reversed(entries))
+    assert manifest["count"] == len(entries) == 5
+    councils = manifest["facets"]["council"]
+    assert [councils[i - 1] for i in search.unpack(table["council"])] == [e.decision.council for e in ordered]
+    days = list(__import__("itertools").accumulate(search.unpack(table["date"])))
+    expected = [(e.decision.decision_date.toordinal() - search.EPOCH + 1) if e.decision.decision_date else 0
+                for e in ordered]
+    assert days == expected
+    assert search.unpack(files["search/totals.json"]["total"]) == [e.decision.remedy.total for e in ordered]
+    bands = manifest["facets"]["band"]
+    assert [bands[i - 1] for i in search.unpack(table["band"])] == [e.band.name for e in ordered]
+    references = [f"{n // 1_000_000:02d} {n // 1000 % 1000:03d} {n % 1000:03d}" for n in search.unpack(table["reference"])]
+    assert references == [e.decision.reference for e in ordered] and table["suffix"] == {}
+
+
+def test_every_word_of_every_paragraph_is_in_its_shard_with_the_right_parts(seed_index):
+    entries, files = seed_index
+    ordered = list(reversed(entries))
+    seen: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for doc, entry in enumerate(ordered):
+        parts = search.split_parts(entry.body.paragraphs)
+        for k, part in enumerate(parts):
+            record = files[f"search/x/{doc}-{k}.json"]
+            assert record["r"] == entry.decision.reference
+            assert [n for n, _ in record["p"]] == [n for n, _ in part]
+            assert ("s" in record) == (k == 0)
+            for _, text in part:
+                for word in words(fold(text)):
+                    seen[stem(word)][doc] |= 1 << k
+        assert f"search/x/{doc}-{len(parts)}.json" not in files
+    for term, masks in seen.items():
+        found = word_postings(files, term)
+        for doc, mask in masks.items():
+            assert found[doc][1] in (mask, None), (term, doc)
+        if any(m is None for _, m in found.values()):      # no masks: only for a term in over a quarter
+            assert len(found) * 4 > len(ordered) and all(m is None for _, m in found.values())
+
+
+def test_title_and_summary_weigh_more_than_the_text(seed_index):
+    entries, files = seed_index
+    ordered = list(reversed(entries))
+    essex = next(i for i, e in enumerate(ordered) if e.decision.council == "Essex County Council")
+    weight, mask = word_postings(files, "essex")[essex]
+    assert weight >= search.WEIGHT_LEVEL[search.WEIGHT_TITLE]
+    summary_only = next(w for w in words(fold(ordered[essex].decision.summary))
+                        if w not in STOP_WORDS and not any(w in words(fold(t)) for _, t in ordered[essex].body.paragraphs))
+    assert word_postings(files, stem(summary_only))[essex][0] == search.WEIGHT_LEVEL[search.WEIGHT_SUMMARY]
+
+
+def test_pairs_are_adjacent_words_within_one_paragraph(seed_index):
+    entries, files = seed_index
+    ordered = list(reversed(entries))
+    holders = [doc for doc, e in enumerate(ordered)
+               if any("working days" in " ".join(words(fold(t))) for _, t in e.body.paragraphs)]
+    assert holders and pair_postings(files, "working days") == holders
+    # The last word of one paragraph and the first of the next are not a pair.
+    entry = ordered[0]
+    (_, first), (_, second) = entry.body.paragraphs[0], entry.body.paragraphs[1]
+    pair = f"{words(fold(first))[-1]} {words(fold(second))[0]}"
+    if not any(pair in " ".join(words(fold(t))) for _, t in entry.body.paragraphs):
+        assert 0 not in pair_postings(files, pair)
+    assert all(search.BETWEEN_WORD not in name for name in files[
+        f"search/p/{search.shard_of('working days', files['search/index.json']['pairShards'])}.json"])
+
+
+def test_vocabulary_lists_words_by_their_first_two_letters(seed_index):
+    _, files = seed_index
+    manifest = files["search/index.json"]
+    vocabulary = files["search/v/de.json"]
+    assert vocabulary["delay"][0] == "delai" and vocabulary["delayed"][0] == "delai"
+    assert vocabulary["delay"][1] == len(word_postings(files, "delai"))
+    assert sorted(manifest["vocabulary"]) == manifest["vocabulary"]
+    assert {f"search/v/{name}.json" for name in manifest["vocabulary"]} == {p for p in files if p.startswith("search/v/")}
+    for term in manifest["ownFiles"]:
+        assert list(files[f"search/t/{search.own_file(term)}.json"]) == [term]
+
+
+def test_every_term_sits_in_the_shard_its_name_says(seed_index):
+    _, files = seed_index
+    manifest = files["search/index.json"]
+    for kind, shards in (("t", manifest["termShards"]), ("p", manifest["pairShards"])):
+        names = [p for p in files if p.startswith(f"search/{kind}/") and not p.startswith(f"search/{kind}/x")]
+        assert len(names) == shards
+        for path in names:
+            number = int(path.rsplit("/", 1)[1].removesuffix(".json"))
+            assert all(search.shard_of(name, shards) == number for name in files[path])
+
+
+# ---------------------------------------------------------------- determinism and size
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Sixty synthetic decisions from the seeds, as content files."""
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "decisions").mkdir()
+    shutil.copy(CONTENT / "site.yaml", root / "site.yaml")
+    for decision in make_decisions(60, seed=7):
+        (root / "decisions" / f"{decision.slug}.md").write_text(dump(decision), encoding="utf-8")
+    config = load_config(root)
+    return config, load_decisions(root).decisions
+
+
+def test_same_content_gives_the_same_bytes_in_any_order_and_either_way_of_reading(corpus, monkeypatch):
+    config, decisions = corpus
+    first = search.render_search_index(config, make_entries(decisions, config))
+    again = search.render_search_index(config, make_entries(list(reversed(decisions)), config))
+    monkeypatch.setattr(search, "PARALLEL_FROM", 1)          # two processes share the reading
+    shared = search.render_search_index(config, make_entries(decisions, config))
+    as_bytes = lambda pages: {p.path: p.text.encode("utf-8") for p in pages}   # noqa: E731
+    assert as_bytes(first) == as_bytes(again) == as_bytes(shared)
+    assert len(first) == len(as_bytes(first))
+
+
+def test_a_new_decision_leaves_older_text_parts_alone(corpus):
+    config, decisions = corpus
+    dated = sorted((d for d in decisions if d.decision_date), key=lambda d: d.decision_date)
+    before = {p.path: p.text for p in search.render_search_index(config, make_entries(dated[:-1], config))}
+    after = {p.path: p.text for p in search.render_search_index(config, make_entries(dated, config))}
+    parts = [p for p in before if p.startswith("search/x/")]
+    assert parts and all(before[p] == after[p] for p in parts)
+
+
+def test_shards_stay_small(corpus):
+    config, decisions = corpus
+    pages = search.render_search_index(config, make_entries(decisions, config))
+    shards = [p for p in pages if p.path.startswith(("search/t/", "search/p/"))]
+    assert max(len(p.text) for p in shards) < 4 * search.SHARD_CHARS
+    parts = [p for p in pages if p.path.startswith("search/x/")]
+    assert max(len(p.text) for p in parts) < 4 * search.PART_CHARS
+
+
+def test_an_empty_digest_has_an_empty_index():
+    pages = read_index(search.render_search_index(load_config(Path("/nonexistent")), []))
+    assert pages["search/index.json"]["count"] == 0 and pages["search/totals.json"] == {"total": ""}
+    assert all(value in ("", {}) for value in pages["search/docs.json"].values())
