@@ -79,7 +79,6 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     # Output: pages and content-hashed assets, swapped in all at once.
     files = {page.path: page.text.encode("utf-8") for page in pages}
     files.update(assets.files)
-    files.update(static_files(templates_dir / "static"))   # unhashed copies, for pages that name them directly
     report = BuildReport(decisions=len(entries), warnings=loaded.warnings)
     report.written, report.unchanged, report.removed = publish(files, out_dir)
     report.seconds = time.perf_counter() - started
@@ -97,13 +96,6 @@ def template_error(error: TemplateError, templates_dir: Path) -> DigestError:
     if frames:
         return ContentError(frames[-1].filename, f"template error: {error}", line=frames[-1].lineno)
     return ContentError(templates_dir, f"template error: {error}")
-
-
-def static_files(folder: Path) -> dict[str, bytes]:
-    if not folder.is_dir():
-        return {}
-    return {f"static/{path.relative_to(folder).as_posix()}": path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file() and not path.name.startswith(".")}
 
 
 def publish(files: dict[str, bytes], out_dir: Path) -> tuple[int, int, int]:

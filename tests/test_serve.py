@@ -125,7 +125,7 @@ def test_a_content_error_shows_in_the_browser_and_the_server_recovers(server) ->
     status, page = fetch(port, DECISION)
     assert status == 500
     assert f"{path}:7: decision_date: must be a date like 2025-01-14" in page.replace("&#x27;", "'")
-    assert fetch(port, "/static/style.css")[0] == 200        # the last good site is still there
+    assert fetch(port, "/feed.xml")[0] == 200                # the last good site is still there
 
     run_in_thread(reload_after(port, lambda: path.write_text(good, encoding="utf-8"),
                              lambda: fetch(port, DECISION)[0] == 200))

@@ -1,6 +1,6 @@
-// Copy controls for trainers: next to each paragraph number and section anchor (plain links that work
-// without JavaScript), a button copies the citation "Council (ref), para N — URL#para-N"; clicking a
-// paragraph number or section anchor also copies its link.
+// Citations for trainers. "Cite as" names the targeted paragraph ("Council (ref), para 12 — URL#para-12").
+// Next to each paragraph number and section anchor (plain links that work without JavaScript) a button
+// copies the citation; clicking a paragraph number or section anchor also copies its link.
 (function () {
   "use strict";
   var article = document.querySelector("article.decision");
@@ -9,6 +9,19 @@
   if (!article || !cite || !status) return;
   var title = article.getAttribute("data-cite");
   var base = cite.getAttribute("data-base");
+  var citeText = cite.querySelector(".cite-text");
+  var citeLink = cite.querySelector(".cite-url");
+  var pagePath = citeLink.getAttribute("href");
+
+  function showTargetedParagraph() {
+    var match = /^#para-(\d+)$/.exec(window.location.hash);
+    var number = match && document.getElementById("para-" + match[1]) ? match[1] : null;
+    citeText.textContent = number ? title + ", para " + number : title;
+    citeLink.setAttribute("href", number ? pagePath + "#para-" + number : pagePath);
+    citeLink.textContent = number ? base + "#para-" + number : base;
+  }
+  window.addEventListener("hashchange", showTargetedParagraph);
+  showTargetedParagraph();
 
   function copy(text, message) {
     function done() { status.textContent = message; }
