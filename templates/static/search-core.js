@@ -251,9 +251,21 @@
 
   var TYPO_MIN = 5;
 
+  // [start, end) ranges of matched text, sorted and with overlaps joined, for <mark>ing.
+  function mergeRanges(ranges) {
+    var merged = [];
+    ranges.slice().sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; }).forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
+  }
+
   return {
     fold: fold, words: words, stem: stem, STOP_WORDS: STOP_WORDS, parseQuery: parseQuery,
     unpack: unpack, digit: digit, crc32: crc32, shardOf: shardOf, ownFile: ownFile, vocabularyFile: vocabularyFile,
-    distance: distance, oneTypo: oneTypo, oneTypoPrefix: oneTypoPrefix, TYPO_MIN: TYPO_MIN
+    distance: distance, oneTypo: oneTypo, oneTypoPrefix: oneTypoPrefix, TYPO_MIN: TYPO_MIN,
+    mergeRanges: mergeRanges
   };
 });

@@ -40,14 +40,7 @@
         if (ok) out.push([toks[i].start, toks[i + ws.length - 1].end]);
       }
     });
-    out.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
-    var merged = [];
-    out.forEach(function (r) {
-      var last = merged[merged.length - 1];
-      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.push([r[0], r[1]]);
-    });
-    return merged;
+    return S.mergeRanges(out);
   }
 
   var roots = [text, document.getElementById("summary")].filter(Boolean);

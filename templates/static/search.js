@@ -429,14 +429,7 @@
         }
       }
     });
-    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
-    var merged = [];
-    ranges.forEach(function (r) {
-      var last = merged[merged.length - 1];
-      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.push([r[0], r[1]]);
-    });
-    return { items: found.size, hits: ranges.length, ranges: merged };
+    return { items: found.size, hits: ranges.length, ranges: S.mergeRanges(ranges) };
   }
 
   // The text part most likely to hold the words: { part, unsure } (unsure: some word has no part mask).

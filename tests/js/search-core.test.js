@@ -60,3 +60,8 @@ test("one typo: substitution, insertion, deletion, transposition", () => {
   assert.ok(core.oneTypoPrefix("copmla", "complaint"));
   assert.ok(!core.oneTypoPrefix("xyzzy", "complaint"));
 });
+
+test("mergeRanges sorts and joins overlapping matches", () => {
+  assert.deepEqual(core.mergeRanges([[10, 15], [0, 4], [3, 6], [12, 20], [30, 31]]), [[0, 6], [10, 20], [30, 31]]);
+  assert.deepEqual(core.mergeRanges([]), []);
+});
