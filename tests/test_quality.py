@@ -84,9 +84,9 @@ def test_decision_page_works_from_the_keyboard(guarded_page, site_url: str) -> N
         state = focused(page)
         assert state["visible"] and state["outline"], state
         seen.append(state)
-        if state["label"] == "Copy citation for paragraph 12":
+        if state["label"] == "Cite paragraph 12: copy its citation":
             break
-    assert seen[-1]["label"] == "Copy citation for paragraph 12", "paragraph 12's controls are not reachable"
+    assert seen[-1]["label"] == "Cite paragraph 12: copy its citation", "paragraph 12's controls are not reachable"
     assert any(s["text"] == "12." for s in seen)
     page.keyboard.press("Enter")
     wait_for(page, "document.getElementById('cite-status').textContent.startsWith('Copied')")

@@ -54,7 +54,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-cite";
-    button.textContent = "Copy citation";
+    button.textContent = "Cite";
     button.setAttribute("aria-label", label);
     button.addEventListener("click", function () { copy(text, message); });
     after.insertAdjacentElement("afterend", button);
@@ -62,7 +62,7 @@
 
   document.querySelectorAll(".decision-text li[id^='para-'] > a.para-num").forEach(function (link) {
     var number = link.parentElement.id.slice(5);
-    addButton(link, "Copy citation for paragraph " + number, citation(number),
+    addButton(link, "Cite paragraph " + number + ": copy its citation", citation(number),
               "Copied: " + citation(number));
     link.addEventListener("click", function () {
       copy(base + "#para-" + number, "Link to paragraph " + number + " copied: " + base + "#para-" + number);
@@ -71,12 +71,12 @@
   document.querySelectorAll(".decision-text a.anchor").forEach(function (link) {
     var anchor = link.getAttribute("href");
     var heading = link.parentElement.firstChild.textContent.trim();
-    addButton(link, "Copy citation for section " + heading, sectionCitation(heading, anchor),
+    addButton(link, "Cite section " + heading + ": copy its citation", sectionCitation(heading, anchor),
               "Copied: " + sectionCitation(heading, anchor));
     link.addEventListener("click", function () {
       copy(base + anchor, "Link to this section copied: " + base + anchor);
     });
   });
-  addButton(cite.querySelector(".cite-url"), "Copy citation for the whole decision", citation(null),
+  addButton(cite.querySelector(".cite-url"), "Cite the whole decision: copy its citation", citation(null),
             "Copied: " + citation(null));
 })();
