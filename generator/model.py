@@ -78,6 +78,7 @@ def reference_slug(reference: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """'Children's care services' -> 'childrens-care-services' (index page and anchor slugs)."""
-    text = text.lower().replace("’", "").replace("'", "").replace("&", " and ")
+    """'Children's care services' -> 'childrens-care-services', '£1,001 to £5,000' -> '1001-to-5000'
+    (index page and anchor slugs). Apostrophes and commas go without a break, so thousands stay whole."""
+    text = text.lower().replace("’", "").replace("'", "").replace(",", "").replace("&", " and ")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"

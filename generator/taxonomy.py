@@ -81,10 +81,6 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text.strip()
 
 
-def term_slug(name: str) -> str:
-    return slugify(name.replace(",", ""))
-
-
 def make_entries(decisions: list[Decision], config: SiteConfig) -> list[Entry]:
     entries = []
     for decision in sorted(decisions, key=newest_first):
@@ -96,11 +92,11 @@ def make_entries(decisions: list[Decision], config: SiteConfig) -> list[Entry]:
             body=render_body(decision.body),
             band=band,
             first_sentence=first_sentence(decision.summary),
-            council_url=f"/councils/{term_slug(decision.council)}/",
-            category_url=f"/categories/{term_slug(category)}/",
-            subcategory_url=(f"/categories/{term_slug(category)}/#{term_slug(decision.subcategory)}"
+            council_url=f"/councils/{slugify(decision.council)}/",
+            category_url=f"/categories/{slugify(category)}/",
+            subcategory_url=(f"/categories/{slugify(category)}/#{slugify(decision.subcategory)}"
                              if decision.subcategory else None),
-            outcome_url=f"/outcomes/{term_slug(decision.outcome or NO_OUTCOME)}/",
+            outcome_url=f"/outcomes/{slugify(decision.outcome or NO_OUTCOME)}/",
             band_url=f"/remedies/{band.slug}/",
         ))
     return entries
@@ -128,7 +124,7 @@ def _terms(key: str, entries: list[Entry], name_of, order: list[str] | None = No
     names = list(order or []) + sorted((n for n in by_name if n not in (order or [])), key=str.casefold)
     terms = []
     for name in names:
-        slug = term_slug(name)
+        slug = slugify(name)
         members = tuple(by_name[name])
         groups = _subcategory_groups(members) if grouped else ()
         terms.append(Term(name, slug, f"/{key}/{slug}/", members, groups))
@@ -142,7 +138,7 @@ def _subcategory_groups(entries: tuple[Entry, ...]) -> tuple[Group, ...]:
     names = sorted((n for n in by_sub if n != NO_SUBCATEGORY), key=str.casefold)
     if NO_SUBCATEGORY in by_sub:
         names.append(NO_SUBCATEGORY)
-    return tuple(Group(name, term_slug(name), tuple(by_sub[name])) for name in names)
+    return tuple(Group(name, slugify(name), tuple(by_sub[name])) for name in names)
 
 
 def format_date(day: date | None) -> str:

@@ -201,3 +201,18 @@ def test_template_syntax_error_names_the_template_and_line(content_copy: Path, t
     with pytest.raises(BuildErrors) as caught:
         build(content_copy, tmp_path / "site", templates)
     assert str(caught.value).startswith(f"{templates / 'term.html'}:2:")
+
+
+def test_every_facts_link_leads_to_its_index_page_in_every_band(content_copy: Path, tmp_path: Path) -> None:
+    """A decision in each remedy band (thousands included) links to a band page that exists."""
+    template = (content_copy / "decisions" / "24-001-566.md").read_text(encoding="utf-8")
+    for number, total in enumerate([0, 120, 400, 1000, 1500, 25000]):
+        text = template.replace('"24 001 566"', f'"24 900 {number:03d}"').replace("  total: 200", f"  total: {total}")
+        (content_copy / "decisions" / f"24-900-{number:03d}.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    build(content_copy, out, TEMPLATES)
+    for number in range(6):
+        page = soup(out, f"/decisions/24-900-{number:03d}/")
+        band_link = page.select_one("#facts > div:nth-of-type(6) dd a")["href"]
+        assert file_for(out, band_link).is_file(), band_link
+    assert broken_links(out) == []
