@@ -1,4 +1,5 @@
-"""The build, top to bottom: settings -> decisions -> pages, feed, sitemap, search index -> static files -> output."""
+"""The build, top to bottom: settings -> decisions -> entries and indexes -> pages, feeds, sitemap, redirects,
+data, search index -> content-hashed assets -> the output folder, swapped in at once."""
 from __future__ import annotations
 
 import ctypes
@@ -11,10 +12,10 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from .config import load_config
+from .assets import fingerprint
+from .config import checked_base_url, load_config
 from .content import load_decisions
 from .errors import BuildErrors, ContentError, DigestError
-from .assets import fingerprint
 from .data import render_data
 from .feeds import render_feeds, render_redirects, render_sitemap
 from .render import make_environment, render_pages
@@ -52,9 +53,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     # Settings and decisions: every content error is collected, and nothing is written if there is one.
     config = load_config(content_dir)
     if base_url:
-        if not base_url.startswith(("https://", "http://")):
-            raise ContentError(None, f"--base-url must start with https:// or http://, not {base_url!r}")
-        config = replace(config, base_url=base_url.rstrip("/"))
+        config = replace(config, base_url=checked_base_url(base_url, None, "--base-url"))
     loaded = load_decisions(content_dir, strict=strict)
     if loaded.errors:
         raise BuildErrors(loaded.errors)

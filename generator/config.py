@@ -96,11 +96,16 @@ def config_from_mapping(raw: dict, path: Path) -> SiteConfig:
         else:
             if not isinstance(value, str):
                 raise ContentError(path, f"{key} must be text, not {value!r}")
-            if key == "base_url" and not value.startswith(("https://", "http://")):
-                raise ContentError(path, f"base_url must start with https:// (or http://), not {value!r}")
-            values[key] = value.rstrip("/") if key == "base_url" else value
+            values[key] = checked_base_url(value, path, "base_url") if key == "base_url" else value
     values.setdefault("remedy_bands", bands_from_limits(list(DEFAULT_BANDS)))
     return SiteConfig(**values)
+
+
+def checked_base_url(value: str, path: Path | None, name: str) -> str:
+    """A published address is absolute (canonical links, feeds and the sitemap need one), without a final /."""
+    if not value.startswith(("https://", "http://")):
+        raise ContentError(path, f"{name} must start with https:// (or http://), not {value!r}")
+    return value.rstrip("/")
 
 
 def _read_bands(value: object, path: Path) -> tuple[Band, ...]:

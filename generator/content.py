@@ -66,17 +66,17 @@ def canonical_body(body: str) -> str:
     return body + "\n" if body else ""
 
 
-def dump(decision: Decision) -> str:
-    """The content file for a record: front matter in a fixed key order, then the body."""
+def front_matter(decision: Decision) -> dict:
+    """Every front-matter field as plain values, in the order of KEYS (shared by the file and the data downloads)."""
     remedy = decision.remedy
-    meta = {
-        "reference": _Quoted(decision.reference),
+    return {
+        "reference": decision.reference,
         "council": decision.council,
         "category": decision.category,
         "subcategory": decision.subcategory,
         "outcome": decision.outcome,
         "decision_date": decision.decision_date,
-        "summary": _Quoted(decision.summary),
+        "summary": decision.summary,
         "remedy": {
             "total": remedy.total,
             "payments": [_payment_mapping(p) for p in remedy.payments],
@@ -89,9 +89,16 @@ def dump(decision: Decision) -> str:
         "decided_by": decision.decided_by,
         "source": decision.source,
         "lgsco_url": decision.lgsco_url,
-        "aliases": _Flow(decision.aliases),
-        "needs_review": _Flow(decision.needs_review),
+        "aliases": list(decision.aliases),
+        "needs_review": list(decision.needs_review),
     }
+
+
+def dump(decision: Decision) -> str:
+    """The content file for a record: front matter in a fixed key order, then the body."""
+    meta = front_matter(decision)
+    meta.update(reference=_Quoted(decision.reference), summary=_Quoted(decision.summary),
+                aliases=_Flow(meta["aliases"]), needs_review=_Flow(meta["needs_review"]))
     front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
     body = canonical_body(decision.body)
     return f"{FENCE}\n{front}{FENCE}\n\n{body}" if body else f"{FENCE}\n{front}{FENCE}\n"

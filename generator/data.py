@@ -6,6 +6,7 @@ import io
 import json
 
 from .config import SiteConfig
+from .content import front_matter
 from .render import Page
 from .taxonomy import Entry
 
@@ -18,31 +19,17 @@ CSV_COLUMNS = (
 
 
 def decision_record(entry: Entry, config: SiteConfig) -> dict:
-    d, remedy = entry.decision, entry.decision.remedy
+    """The content file's fields, plus the page's address and the remedy band; every payment has a period."""
+    fields = front_matter(entry.decision)
+    day = entry.decision.decision_date
+    remedy = fields["remedy"]
     return {
-        "reference": d.reference,
+        "reference": fields["reference"],
         "url": config.base_url + entry.url,
-        "council": d.council,
-        "category": d.category,
-        "subcategory": d.subcategory,
-        "outcome": d.outcome,
-        "decision_date": d.decision_date.isoformat() if d.decision_date else None,
-        "summary": d.summary,
-        "remedy": {
-            "band": entry.band.name,
-            "total": remedy.total,
-            "payments": [{"amount": p.amount, "purpose": p.purpose, "period": p.period} for p in remedy.payments],
-            "apology": remedy.apology,
-            "service_improvements": remedy.service_improvements,
-            "actions": list(remedy.actions),
-            "deadline": remedy.deadline,
-            "note": remedy.note,
-        },
-        "decided_by": d.decided_by,
-        "source": d.source,
-        "lgsco_url": d.lgsco_url,
-        "aliases": list(d.aliases),
-        "needs_review": list(d.needs_review),
+        **fields,
+        "decision_date": day.isoformat() if day else None,
+        "remedy": {"band": entry.band.name, **remedy,
+                   "payments": [{**payment, "period": payment.get("period")} for payment in remedy["payments"]]},
     }
 
 
