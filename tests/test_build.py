@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.errors import BuildErrors
+from generator.errors import BuildErrors, ContentError
 
 from .conftest import TEMPLATES
 from .sitecheck import broken_links, file_for, html_pages, soup
@@ -190,7 +190,7 @@ def test_site_settings_change_bands_and_unknown_settings_fail(content_copy: Path
     lots = {a["href"] for a in soup(out, "/remedies/lots/").select(".entry-title a")}
     assert lots == {"/decisions/24-013-077/", "/decisions/25-006-373/"}     # £500 and £450; Cornwall's £300 is "Some"
     (content_copy / "site.yaml").write_text("titel: Typo\n", encoding="utf-8")
-    with pytest.raises(Exception, match="unknown setting 'titel'"):
+    with pytest.raises(ContentError, match="unknown setting 'titel'"):
         build(content_copy, out, TEMPLATES)
 
 
