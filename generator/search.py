@@ -30,23 +30,21 @@ decisions with ids 0..N-1 counted from the oldest (so a new decision is added at
 """
 from __future__ import annotations
 
-import gc
 import json
 import math
-import os
-import sys
+import re
 import zlib
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain, repeat
-from multiprocessing import get_context
+from itertools import accumulate, chain, repeat
 from operator import add, mul, or_, sub
 from typing import Iterable, Iterator
 
 from .config import SiteConfig
-from .model import OUTCOMES
+from .markdown import render_body
+from .model import OUTCOMES, Decision
 from .render import Page
 from .search_text import fold, term, words
 from .taxonomy import Entry
@@ -64,7 +62,6 @@ WEIGHT_LEVEL = [0] + [min(31, round(3 * math.log2(w))) for w in range(1, MAX_WEI
 LENGTH_BASE = 1.5            # a length is kept as round(log base 1.5 of (words + 1)): ranking needs no more
 BETWEEN_WORD = "\u01c2"      # a letter (ǂ) put between paragraphs read as one text, so no pair spans two
 BETWEEN = f" {BETWEEN_WORD} "
-PARALLEL_FROM = 2000         # from this many decisions, two processes share the reading (where fork exists)
 FACETS = ("council", "category", "subcategory", "outcome", "band")
 EPOCH = date(1970, 1, 1).toordinal()
 
@@ -114,13 +111,6 @@ def unpack(text: str) -> list[int]:
     return out
 
 
-def _first_number_end(text: str) -> int:
-    for index, char in enumerate(text):
-        if ALPHABET.index(char) < 32:
-            return index + 1
-    raise ValueError("no number in packed text")
-
-
 def gaps(ids: list[int]) -> Iterator[int]:
     """Ascending ids -> the first id + 1, then the difference from each id to the next."""
     return map(sub, ids, chain((-1,), ids))
@@ -166,153 +156,241 @@ def _json(value) -> str:
 LEVEL_CHAR = [ALPHABET[v >> 6] for v in range(32 * 64)]
 MASK_CHAR = [ALPHABET[v & 63] for v in range(32 * 64)]
 
-# ---------------------------------------------------------------- reading decisions
+# ---------------------------------------------------------------- reading one decision
+
+@dataclass(frozen=True)
+class Reading:
+    """What one decision adds to the index, whatever its id: worked out next to its page, in any process."""
+    names: tuple[str, ...]        # the terms it holds
+    values: tuple[int, ...]       # for each term: weight level * 64 + the mask of the text parts holding it
+    pairs: str                    # the word pairs it holds, "a b" a line
+    words: dict[str, str]         # word -> term, for each word it holds
+    length: int                   # words, for ranking
+    parts: tuple[str, ...]        # the JSON of each text part
+
+
+_TERMS: dict[str, str] = {}      # word -> term: stemming is pure, so a process keeps what it has worked out
+
+
+def _terms_of(found: list[str]) -> list[str]:
+    for word in set(found).difference(_TERMS):
+        _TERMS[word] = term(word)
+    return list(map(_TERMS.__getitem__, found))
+
+
+def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -> Reading:
+    """The inner loops are map() over C methods: at 20,000 decisions they run tens of millions of times."""
+    parts = split_parts(paragraphs)
+    title = words(fold(f"{decision.council} {decision.reference}"))
+    summary = words(fold(decision.summary))
+    category = words(fold(f"{decision.category or ''} {decision.subcategory or ''}"))
+    pairs = set(zip(title, title[1:]))
+    pairs.update(zip(summary, summary[1:]))
+    pairs.update(zip(category, category[1:]))
+    weights: Counter[str] = Counter()
+    masks: dict[str, int] = {}                                         # term -> the parts holding it
+    get = masks.get
+    seen: set[str] = set(title).union(summary, category)
+    length = len(title) + len(summary)
+    for k, part in enumerate(parts):
+        found = words(fold(BETWEEN.join(text for _, text in part)))
+        length += len(found) - len(part) + 1
+        pairs.update(zip(found, found[1:]))
+        seen.update(found)
+        found_terms = _terms_of(found)
+        weights.update(found_terms)
+        held = set(found_terms)
+        masks.update(zip(held, map(or_, map(get, held, repeat(0)), repeat(1 << k))))
+    weights.pop(BETWEEN_WORD, None)
+    seen.discard(BETWEEN_WORD)
+    for found, weight in ((title, WEIGHT_TITLE), (summary, WEIGHT_SUMMARY), (category, WEIGHT_CATEGORY)):
+        for t in _terms_of(found):
+            weights[t] += weight
+    names = tuple(weights)
+    levels = map(WEIGHT_LEVEL.__getitem__, map(min, weights.values(), repeat(MAX_WEIGHT)))
+    values = tuple(map(add, map(mul, levels, repeat(64)), map(get, names, repeat(0))))
+    pair_lines = "\n".join(sorted(f"{a} {b}" for a, b in pairs if a != BETWEEN_WORD and b != BETWEEN_WORD))
+    return Reading(names, values, pair_lines, {w: _TERMS[w] for w in seen}, length, text_parts(decision, parts))
+
+
+def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:
+    records = [{"r": decision.reference, "p": [[n, text] for n, text in part]} for part in parts]
+    records[0]["s"] = decision.summary
+    return tuple(map(_json, records))
+
+
+def text_part_files(doc: int, parts: tuple[str, ...]) -> dict[str, str]:
+    """search/x/<id>-<k>.json: the text parts a result page loads."""
+    return {f"search/x/{doc}-{k}.json": text for k, text in enumerate(parts)}
+
+
+# ---------------------------------------------------------------- the index as data, kept between builds
 
 @dataclass
-class _Reading:
-    """What a run of consecutive ids contributes to the index; two runs merge into one."""
-    first: int
-    term_of: dict[str, str] = field(default_factory=dict)
-    # term or pair -> first id, last id, packed postings, how many
-    terms: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
-    pairs: dict[str, tuple[int, int, str, int]] = field(default_factory=dict)
-    texts: list[tuple[str, str]] = field(default_factory=list)               # (path, JSON) of text parts
-    columns: dict[str, list[int]] = field(default_factory=dict)
-    total_length: int = 0
-    suffixes: dict[str, str] = field(default_factory=dict)         # id -> letter after the reference
+class SearchState:
+    """Everything the index files are made from, by id. Kept in the build cache so that an edit changes
+    only the postings of the words it touches: `update_state` gives the same state, byte for byte, as
+    reading every decision again."""
+    slugs: list[str] = field(default_factory=list)                    # id -> decision
+    terms: dict[str, tuple[str, str, str]] = field(default_factory=dict)   # term -> packed ids, levels, masks
+    pairs: dict[str, str] = field(default_factory=dict)               # "a b" -> packed ids
+    words: Counter = field(default_factory=Counter)                   # word -> decisions holding it
+    lengths: list[int] = field(default_factory=list)
+    parts: list[int] = field(default_factory=list)
 
 
-_ENTRIES: list[Entry] = []       # what a forked reader reads (inherited, not sent)
+_NUMBER = re.compile("[W-Za-z_-]*[0-9A-V]")
+_UNPACKED = {text: n for n, text in enumerate(PACKED)}
 
 
-def _read(start: int, stop: int, number_of: dict[str, dict[str, int]]) -> _Reading:
-    """Read decisions start..stop-1 of `_ENTRIES`. The inner loops are map() over C methods: at 20,000
-    decisions they run tens of millions of times."""
-    term_of: dict[str, str] = {}
+def unpack_ids(packed: str) -> list[int]:
+    """Packed gaps -> ascending ids."""
+    numbers = _NUMBER.findall(packed)
+    try:
+        found = list(map(_UNPACKED.__getitem__, numbers))
+    except KeyError:
+        found = [unpack(n)[0] for n in numbers]
+    return list(map(sub, accumulate(found), repeat(1)))
+
+
+def common_prefix(old: list[str], new: list[str]) -> int:
+    """How many ids keep their decision."""
+    for index, (a, b) in enumerate(zip(old, new)):
+        if a != b:
+            return index
+    return min(len(old), len(new))
+
+
+def update_state(state: SearchState, slugs: list[str], changed: dict[int, tuple[Reading, Reading]],
+                 removed: Iterable[Reading], added: Iterable[Reading]) -> None:
+    """Bring the state to `slugs` (the decisions by id). Ids below `keep = common_prefix(state.slugs, slugs)`
+    keep their decision; those in `changed` have a new reading (old, new) and are changed in place. Ids
+    from `keep` on are dropped (their old readings are `removed`) and `added` take their place in order.
+
+    A fresh index is update_state(SearchState(), slugs, {}, [], every reading). Only the postings of the
+    words an edit touches are opened again; added decisions are merged in bulk and joined on at the end.
+    """
+    keep = common_prefix(state.slugs, slugs)
+    for doc, (old, new) in sorted(changed.items()):
+        replace_reading(state, doc, old, new)
+    drop_from(state, keep, removed)
+    extend_state(state, slugs, added)
+
+
+def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading]) -> None:
+    """Add readings as the ids after the last, up to `slugs` (the decisions by id)."""
+    keep = len(state.lengths)
     term_docs: defaultdict[str, list[int]] = defaultdict(list)
-    term_values: defaultdict[str, list[int]] = defaultdict(list)           # weight * 64 + part mask
-    pair_docs: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-    texts: list[tuple[str, str]] = []
-    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS, "total", "length", "parts")}
-    suffixes: dict[str, str] = {}
-    total_length = 0
-
-    def terms_of(found: list[str]) -> list[str]:
-        for word in set(found).difference(term_of):
-            term_of[word] = term(word)
-        return list(map(term_of.__getitem__, found))
-
-    for doc in range(start, stop):
-        entry = _ENTRIES[doc]
-        decision = entry.decision
-        parts = split_parts(entry.body.paragraphs)
-
-        title = words(fold(f"{decision.council} {decision.reference}"))
-        summary = words(fold(decision.summary))
-        category = words(fold(f"{decision.category or ''} {decision.subcategory or ''}"))
-        pairs = set(zip(title, title[1:]))
-        pairs.update(zip(summary, summary[1:]))
-        pairs.update(zip(category, category[1:]))
-        weights: Counter[str] = Counter()
-        masks: dict[str, int] = {}                                         # term -> the parts holding it
-        get = masks.get
-        length = len(title) + len(summary)
-        for k, part in enumerate(parts):
-            found = words(fold(BETWEEN.join(text for _, text in part)))
-            length += len(found) - len(part) + 1
-            pairs.update(zip(found, found[1:]))
-            found_terms = terms_of(found)
-            weights.update(found_terms)
-            held = set(found_terms)
-            masks.update(zip(held, map(or_, map(get, held, repeat(0)), repeat(1 << k))))
-            record = {"r": decision.reference, "p": [[n, text] for n, text in part]}
-            if k == 0:
-                record["s"] = decision.summary
-            texts.append((f"search/x/{doc}-{k}.json", _json(record)))
-        weights.pop(BETWEEN_WORD, None)
-        for found, weight in ((title, WEIGHT_TITLE), (summary, WEIGHT_SUMMARY), (category, WEIGHT_CATEGORY)):
-            for t in terms_of(found):
-                weights[t] += weight
-
-        names = list(weights)
+    term_values: defaultdict[str, list[int]] = defaultdict(list)
+    pair_docs: defaultdict[str, list[int]] = defaultdict(list)
+    for doc, reading in enumerate(added, start=keep):
+        names = reading.names
         deque(map(list.append, map(term_docs.__getitem__, names), repeat(doc)), maxlen=0)
-        levels = map(WEIGHT_LEVEL.__getitem__, map(min, weights.values(), repeat(MAX_WEIGHT)))
-        deque(map(list.append, map(term_values.__getitem__, names),
-                  map(add, map(mul, levels, repeat(64)), map(get, names, repeat(0)))), maxlen=0)
-        deque(map(list.append, map(pair_docs.__getitem__, pairs), repeat(doc)), maxlen=0)
-        columns["parts"].append(len(parts))
-
-        first, second, third = decision.reference.split()
-        columns["reference"].append(int(first) * 1_000_000 + int(second) * 1000 + int(third[:3]))
-        if third[3:]:
-            suffixes[str(doc)] = third[3:]
-        day = decision.decision_date
-        columns["day"].append(day.toordinal() - EPOCH + 1 if day else 0)
-        for name, value in (("council", decision.council), ("category", decision.category),
-                            ("subcategory", decision.subcategory), ("outcome", decision.outcome),
-                            ("band", entry.band.name)):
-            columns[name].append(number_of[name].get(value, 0) if value else 0)
-        columns["total"].append(int(decision.remedy.total))
-        columns["length"].append(doc_length_code(length))
-        total_length += length
-
-    term_of.pop(BETWEEN_WORD, None)
-    reading = _Reading(start, term_of, texts=texts, columns=columns, total_length=total_length,
-                       suffixes=suffixes)
+        deque(map(list.append, map(term_values.__getitem__, names), reading.values), maxlen=0)
+        deque(map(list.append, map(pair_docs.__getitem__, _pairs(reading)), repeat(doc)), maxlen=0)
+        state.words.update(reading.words.keys())
+        state.lengths.append(reading.length)
+        state.parts.append(len(reading.parts))
+    if len(state.lengths) != len(slugs):
+        raise ValueError("search state: the readings added do not match the decisions")
+    state.slugs = list(slugs)
     for t, docs in term_docs.items():
         values = term_values[t]
-        reading.terms[t] = (docs[0], docs[-1], (pack(gaps(docs)), "".join(map(LEVEL_CHAR.__getitem__, values)),
-                                                "".join(map(MASK_CHAR.__getitem__, values))), len(docs))
-    for (a, b), docs in pair_docs.items():
-        if a != BETWEEN_WORD and b != BETWEEN_WORD:
-            reading.pairs[f"{a} {b}"] = (docs[0], docs[-1], pack(gaps(docs)), len(docs))
-    return reading
+        levels, masks = "".join(map(LEVEL_CHAR.__getitem__, values)), "".join(map(MASK_CHAR.__getitem__, values))
+        before = state.terms.get(t)
+        state.terms[t] = ((_append_ids(before[0], docs), before[1] + levels, before[2] + masks) if before
+                          else (pack(gaps(docs)), levels, masks))
+    for p, docs in pair_docs.items():
+        before = state.pairs.get(p)
+        state.pairs[p] = _append_ids(before, docs) if before else pack(gaps(docs))
 
 
-def _join(first: dict, second: dict) -> None:
-    """Add the postings of a later run of ids to those of an earlier one; the later run's first gap was
-    counted from -1 and is recounted from the earlier run's last id."""
-    for name, later in second.items():
-        before = first.get(name)
-        if before is None:
-            first[name] = later
+def _pairs(reading: Reading) -> list[str]:
+    return reading.pairs.split("\n") if reading.pairs else []
+
+
+def _append_ids(packed: str, docs: list[int]) -> str:
+    """Packed ascending ids + later ids."""
+    last = unpack_ids(packed)[-1]
+    return packed + pack(map(sub, docs, chain((last,), docs)))
+
+
+def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) -> None:
+    """Swap one decision's reading for another under the same id. Only the postings of terms that came,
+    went or changed weight, and of pairs that came or went, are opened: an edit touches a few words."""
+    old_values, new_values = dict(zip(old.names, old.values)), dict(zip(new.names, new.values))
+    for t in old_values.keys() | new_values.keys():
+        value = new_values.get(t)
+        if old_values.get(t) == value:
             continue
-        low, high, packed, n = later
-        gap = low - before[1]
-        gap = PACKED[gap] if gap < _SMALL else _pack_one(gap)
-        if isinstance(packed, tuple):
-            ids, weights, masks = packed
-            joined = (before[2][0] + gap + ids[_first_number_end(ids):], before[2][1] + weights, before[2][2] + masks)
+        ids, levels, masks = state.terms.get(t, ("", "", ""))
+        ids = unpack_ids(ids) if ids else []
+        at = bisect_left(ids, doc)
+        if at < len(ids) and ids[at] == doc:
+            del ids[at]
+            levels, masks = levels[:at] + levels[at + 1:], masks[:at] + masks[at + 1:]
+        if value is not None:
+            ids.insert(at, doc)
+            levels, masks = levels[:at] + LEVEL_CHAR[value] + levels[at:], masks[:at] + MASK_CHAR[value] + masks[at:]
+        if ids:
+            state.terms[t] = (pack(gaps(ids)), levels, masks)
         else:
-            joined = before[2] + gap + packed[_first_number_end(packed):]
-        first[name] = (before[0], high, joined, before[3] + n)
+            state.terms.pop(t, None)
+    new_pairs = set(_pairs(new))
+    for p in new_pairs.symmetric_difference(_pairs(old)):
+        ids = unpack_ids(state.pairs[p]) if p in state.pairs else []
+        at = bisect_left(ids, doc)
+        if p in new_pairs:
+            ids.insert(at, doc)
+        else:
+            del ids[at]
+        if ids:
+            state.pairs[p] = pack(gaps(ids))
+        else:
+            state.pairs.pop(p, None)
+    _forget_words(state, [old])
+    state.words.update(new.words.keys())
+    state.lengths[doc], state.parts[doc] = new.length, len(new.parts)
 
 
-def _read_all(count: int, number_of: dict[str, dict[str, int]]) -> _Reading:
-    middle = count // 2
-    if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux"):
-        try:
-            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-                later = pool.submit(_read, middle, count, number_of)
-                reading = _read(0, middle, number_of)
-                rest = later.result()
-        except (OSError, RuntimeError):
-            reading, rest = _read(0, middle, number_of), _read(middle, count, number_of)
-    else:
-        reading = _read(0, middle, number_of)
-        rest = _read(middle, count, number_of)
-    reading.term_of.update(rest.term_of)
-    _join(reading.terms, rest.terms)
-    _join(reading.pairs, rest.pairs)
-    reading.texts += rest.texts
-    for name, values in rest.columns.items():
-        reading.columns[name] += values
-    reading.total_length += rest.total_length
-    reading.suffixes.update(rest.suffixes)
-    return reading
+def _forget_words(state: SearchState, readings: Iterable[Reading]) -> None:
+    words = state.words
+    for reading in readings:
+        for word in reading.words:
+            left = words[word] - 1
+            if left > 0:
+                words[word] = left
+            else:
+                del words[word]
 
 
-# ---------------------------------------------------------------- the index
+def drop_from(state: SearchState, keep: int, readings: Iterable[Reading]) -> None:
+    """Drop ids `keep`..; `readings` are theirs (only the words they hold can have postings to cut)."""
+    terms: set[str] = set()
+    pairs: set[str] = set()
+    for reading in readings:
+        terms.update(reading.names)
+        pairs.update(_pairs(reading))
+        _forget_words(state, [reading])
+    del state.slugs[keep:], state.lengths[keep:], state.parts[keep:]
+    for t in terms:
+        ids, levels, masks = state.terms[t]
+        ids = unpack_ids(ids)
+        cut = bisect_left(ids, keep)
+        if cut:
+            state.terms[t] = (pack(gaps(ids[:cut])), levels[:cut], masks[:cut])
+        else:
+            del state.terms[t]
+    for p in pairs:
+        ids = unpack_ids(state.pairs[p])
+        cut = bisect_left(ids, keep)
+        if cut:
+            state.pairs[p] = pack(gaps(ids[:cut]))
+        else:
+            del state.pairs[p]
+
+
+# ---------------------------------------------------------------- the index files
 
 def _shards(postings: dict) -> tuple[int, list[dict]]:
     size = sum(len(k) + (sum(map(len, v)) if isinstance(v, list) else len(v)) + 8 for k, v in postings.items())
@@ -323,24 +401,8 @@ def _shards(postings: dict) -> tuple[int, list[dict]]:
     return count, shards
 
 
-def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
-    """Entries arrive newest first; ids count from the oldest, so the newest has the highest id."""
-    # Millions of small objects are made and kept to the end: the cycle collector would only walk them
-    # again and again, so it waits meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    global _ENTRIES
-    _ENTRIES = list(reversed(entries))
-    try:
-        return _index(config, _ENTRIES)
-    finally:
-        _ENTRIES = []
-        if collecting:
-            gc.enable()
-
-
-def _index(config: SiteConfig, ordered: list[Entry]) -> list[Page]:
-    facets = {
+def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str]]:
+    return {
         "council": sorted({e.decision.council for e in ordered}, key=str.casefold),
         "category": sorted({e.decision.category for e in ordered if e.decision.category}, key=str.casefold),
         "subcategory": sorted({e.decision.subcategory for e in ordered if e.decision.subcategory},
@@ -348,31 +410,55 @@ def _index(config: SiteConfig, ordered: list[Entry]) -> list[Page]:
         "outcome": list(OUTCOMES),
         "band": [band.name for band in config.remedy_bands],
     }
-    number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
-    count = len(ordered)
-    reading = _read_all(count, number_of)
 
-    columns = reading.columns
+
+def _columns(ordered: list[Entry], state: SearchState, facets: dict[str, list[str]]) -> tuple[dict, dict]:
+    """docs.json's columns (totals apart), and the letters after references."""
+    number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
+    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS, "length", "parts")}
+    suffixes: dict[str, str] = {}
+    for doc, entry in enumerate(ordered):
+        decision = entry.decision
+        first, second, third = decision.reference.split()
+        columns["reference"].append(int(first) * 1_000_000 + int(second) * 1000 + int(third[:3]))
+        if third[3:]:
+            suffixes[str(doc)] = third[3:]
+        day = decision.decision_date
+        columns["day"].append(day.toordinal() - EPOCH + 1 if day else 0)
+        for name, value in (("council", decision.council), ("category", decision.category),
+                            ("subcategory", decision.subcategory), ("outcome", decision.outcome),
+                            ("band", entry.band.name)):
+            columns[name].append(number_of[name].get(value, 0) if value else 0)
+        columns["length"].append(doc_length_code(state.lengths[doc]))
+    columns["parts"] = list(state.parts)
     days = columns.pop("day")
-    columns = {"date": list(map(sub, days, chain((0,), days))), **columns}   # undated come first: never < 0
+    return {"date": list(map(sub, days, chain((0,), days))), **columns}, suffixes   # undated first: never < 0
+
+
+def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState) -> dict[str, str]:
+    """The index's files but the text parts, from the state; `ordered` is the entries by id (oldest first)."""
+    count = len(ordered)
+    facets = facet_values(config, ordered)
+    columns, suffixes = _columns(ordered, state, facets)
     vocabulary: defaultdict[str, dict[str, list]] = defaultdict(dict)
-    for word, t in reading.term_of.items():
-        if t in reading.terms:
-            vocabulary[vocabulary_file(word)][word] = [t, reading.terms[t][3]]
+    held = {t: len(levels) for t, (_, levels, _) in state.terms.items()}
+    for word in state.words:
+        t = _TERMS.get(word) or _TERMS.setdefault(word, term(word))
+        vocabulary[vocabulary_file(word)][word] = [t, held[t]]
     # A term in more than a quarter of the decisions narrows little where in them it is: no part masks.
     # A term whose postings would fill half a shard has a file of its own, named in the manifest.
-    term_postings = {t: [ids, levels, masks if n * 4 <= count else ""]
-                     for t, (_, _, (ids, levels, masks), n) in reading.terms.items()}
+    term_postings = {t: [ids, levels, masks if held[t] * 4 <= count else ""]
+                     for t, (ids, levels, masks) in state.terms.items()}
     own = sorted(t for t, p in term_postings.items() if sum(map(len, p)) > SHARD_CHARS // 2)
     own_files: defaultdict[str, dict] = defaultdict(dict)
     for t in own:
         own_files[own_file(t)][t] = term_postings.pop(t)
     term_shards, term_files = _shards(term_postings)
-    pair_shards, pair_files = _shards({p: packed for p, (_, _, packed, _) in reading.pairs.items()})
+    pair_shards, pair_files = _shards(state.pairs)
     manifest = {
         "version": VERSION,
         "count": count,
-        "averageLength": round(reading.total_length / count, 2) if count else 0,
+        "averageLength": round(sum(state.lengths) / count, 2) if count else 0,
         "lengthBase": LENGTH_BASE,
         "facets": facets,
         "termShards": term_shards,
@@ -380,14 +466,26 @@ def _index(config: SiteConfig, ordered: list[Entry]) -> list[Page]:
         "pairShards": pair_shards,
         "vocabulary": sorted(vocabulary),
     }
-    pages = [Page("search/index.json", _json(manifest)),
-             Page("search/docs.json", _json({**{name: pack(values) for name, values in columns.items()
-                                                if name != "total"}, "suffix": reading.suffixes})),
-             Page("search/totals.json", _json({"total": pack(columns["total"])}))]
-    pages.extend(Page(f"search/v/{name}.json", _json(found)) for name, found in sorted(vocabulary.items()))
-    pages.extend(Page(f"search/t/{n}.json", _json(shard)) for n, shard in enumerate(term_files))
-    pages.extend(Page(f"search/t/{name}.json", _json(shard)) for name, shard in sorted(own_files.items()))
-    pages.extend(Page(f"search/p/{n}.json", _json(shard)) for n, shard in enumerate(pair_files))
-    pages.extend(Page(path, text) for path, text in reading.texts)
-    return pages
+    totals = [int(entry.decision.remedy.total) for entry in ordered]
+    files = {"search/index.json": _json(manifest),
+             "search/docs.json": _json({**{name: pack(values) for name, values in columns.items()},
+                                        "suffix": suffixes}),
+             "search/totals.json": _json({"total": pack(totals)})}
+    files.update((f"search/v/{name}.json", _json(found)) for name, found in vocabulary.items())
+    files.update((f"search/t/{n}.json", _json(shard)) for n, shard in enumerate(term_files))
+    files.update((f"search/t/{name}.json", _json(shard)) for name, shard in own_files.items())
+    files.update((f"search/p/{n}.json", _json(shard)) for n, shard in enumerate(pair_files))
+    return files
 
+
+def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
+    """The whole index in one go, for entries newest first (ids count from the oldest). The build makes
+    the same files a piece at a time, reading each decision next to its page."""
+    ordered = list(reversed(entries))
+    found = [read_decision(e.decision, render_body(e.decision.body).paragraphs) for e in ordered]
+    state = SearchState()
+    update_state(state, [e.decision.slug for e in ordered], {}, [], found)
+    files = index_files(config, ordered, state)
+    for doc, reading in enumerate(found):
+        files.update(text_part_files(doc, reading.parts))
+    return [Page(path, text) for path, text in sorted(files.items())]

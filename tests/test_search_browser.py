@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from benchmarks.corpus import make_decisions
 from generator.build import build
 from generator.config import load_config
+from generator.markdown import render_body
 from generator.content import dump, load_decisions
 from generator.model import Decision, Remedy
 from generator.search_text import STOP_WORDS, fold, stem, words
@@ -45,7 +46,7 @@ class Doc:
         self.year = d.decision_date.year if d.decision_date else None
         self.fields = [words(fold(f"{d.council} {d.reference}")), words(fold(d.summary)),
                        words(fold(f"{d.category or ''} {d.subcategory or ''}"))]
-        self.fields += [words(fold(text)) for _, text in entry.body.paragraphs]
+        self.fields += [words(fold(text)) for _, text in render_body(entry.decision.body).paragraphs]
         self.words = {w for f in self.fields for w in f}
         self.terms = {stem(w) for w in self.words}
 
