@@ -4,12 +4,13 @@
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import tempfile
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Iterator
@@ -115,7 +116,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder and rename, so no reader sees half a file.
     Ctrl-C is held back until the file is complete or gone, so an interrupt leaves nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _interrupts_deferred():
+    with interrupts_deferred():
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
@@ -127,7 +128,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 @contextmanager
-def _interrupts_deferred() -> Iterator[None]:
+def interrupts_deferred() -> Iterator[None]:
     """Block SIGINT/SIGTERM for the duration; a signal that arrives is delivered on exit."""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
@@ -163,44 +164,91 @@ def save_decision(decision: Decision, content_dir: Path, force: bool = False) ->
 # ---------------------------------------------------------------- reading
 
 @dataclass(frozen=True)
+class Source:
+    """A content file as last read: its stamp (size, mtime) and digest, and what it held."""
+    size: int
+    mtime_ns: int
+    digest: str                   # of the whole file
+    front_digest: str             # of the front matter alone: what index pages, feeds and data show
+    decision: Decision
+    warnings: tuple[DigestError, ...]
+
+
+@dataclass(frozen=True)
 class Loaded:
     decisions: list[Decision]
     errors: list[DigestError]
     warnings: list[DigestError]
+    sources: dict[str, Source] = field(default_factory=dict)     # file name -> what was read
 
 
-def load_decisions(content_dir: Path, strict: bool = False) -> Loaded:
+def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Source] | None = None) -> Loaded:
     """Read every content file, collecting all errors rather than stopping at the first.
-    With `strict`, warnings (unknown keys) count as errors."""
+    With `strict`, warnings (unknown keys) count as errors. A file in `known` whose size and mtime, or
+    failing those whose bytes, are as they were is not parsed again."""
     folder = content_dir / "decisions"
-    decisions, errors, warnings = [], [], []
+    decisions, errors, warnings, sources = [], [], [], {}
     if not folder.is_dir():
         errors.append(ContentError(folder, "no decisions folder: run `digest import PATH` to create it"))
         return Loaded([], errors, [])
-    for path in sorted(folder.glob("*.md")):
+    known = known or {}
+    with os.scandir(folder) as found:
+        names = sorted(item.name for item in found if item.name.endswith(".md") and item.is_file())
+    for name in names:
+        path = folder / name
         try:
-            decision, unknown = parse_with_warnings(read_content_file(path), path)
+            source = _read_source(path, known.get(name))
         except ContentError as error:
             errors.append(error)
             continue
-        warnings.extend(unknown)
-        decisions.append(decision)
+        sources[path.name] = source
+        warnings.extend(source.warnings)
+        decisions.append(source.decision)
     errors.extend(_clashes(decisions))
     if strict:
-        return Loaded(decisions, errors + warnings, [])
-    return Loaded(decisions, errors, warnings)
+        return Loaded(decisions, errors + warnings, [], sources)
+    return Loaded(decisions, errors, warnings, sources)
+
+
+def _read_source(path: Path, before: Source | None) -> Source:
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise ContentError(path, f"cannot be read: {error.strerror}") from None
+    if before and (before.size, before.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        return before if before.decision.path == path else replace(before, decision=replace(before.decision, path=path))
+    data = read_content_bytes(path)
+    digest = _digest(data)
+    if before and before.digest == digest:
+        return replace(before, size=stat.st_size, mtime_ns=stat.st_mtime_ns,
+                       decision=replace(before.decision, path=path))
+    text = decode_content(data, path)
+    decision, unknown = parse_with_warnings(text, path)
+    front_digest = _digest(split_front_matter(text, path)[0].encode("utf-8"))
+    return Source(stat.st_size, stat.st_mtime_ns, digest, front_digest, decision, tuple(unknown))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def read_content_file(path: Path) -> str:
     """The text of a content file, refusing what cannot be one: too big, binary, not UTF-8."""
+    return decode_content(read_content_bytes(path), path)
+
+
+def read_content_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_CONTENT_BYTES:
             raise ContentError(path, f"file is {size / 1_000_000:.1f} MB; a decision file is far smaller "
                                      f"(limit {MAX_CONTENT_BYTES // 1_000_000} MB): is it the right file?")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise ContentError(path, f"cannot be read: {error.strerror}") from None
+
+
+def decode_content(data: bytes, path: Path) -> str:
     if not data.strip():
         raise ContentError(path, "empty file: delete it, or import the decision again with `digest import`", line=1)
     if b"\x00" in data:

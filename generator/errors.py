@@ -14,6 +14,9 @@ class DigestError(Exception):
         self.message = message
         super().__init__(str(self))
 
+    def __reduce__(self):        # kept in the build cache: rebuilt from its parts, not its text
+        return self.__class__, (self.path, self.message, self.line, self.column)
+
     def __str__(self) -> str:
         if self.path is None:
             return self.message

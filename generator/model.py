@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -72,11 +73,13 @@ def normalise_reference(text: str) -> str | None:
     return f"{first} {second} {third}{suffix.lower()}"
 
 
+@lru_cache(maxsize=None)
 def reference_slug(reference: str) -> str:
     """'24 001 566' -> '24-001-566' (the decision's URL slug and content file name)."""
     return "-".join(reference.split())
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """'Children's care services' -> 'childrens-care-services', '£1,001 to £5,000' -> '1001-to-5000'
     (index page and anchor slugs). Apostrophes and commas go without a break, so thousands stay whole."""
