@@ -1,28 +1,42 @@
 """The build, top to bottom: settings -> decisions -> entries and indexes -> pages, feeds, sitemap, redirects,
-data, search index -> content-hashed assets -> the output folder, swapped in at once."""
+data, search index -> content-hashed assets -> the output folder, changed in one commit.
+
+Incremental: every group of output files (a unit: a page, a feed, a decision's page and search text) has a
+key, the digest of everything it is made from (code, settings, its templates, the front matter or file of
+each decision it shows). A unit whose key and files are as the last build left them is not rendered again;
+the search index is updated for the decisions that changed (`search.update_state`). `clean` ignores the
+cache. Output is the same, byte for byte, either way.
+"""
 from __future__ import annotations
 
-import ctypes
 import os
-import shutil
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable, Iterator
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
+from . import cache as caching
 from .assets import fingerprint
-from .config import checked_base_url, load_config
-from .content import load_decisions
-from .errors import BuildErrors, ContentError, DigestError
+from .cache import Cache, Manifest, SearchCache, Unit, code_digest, digest, template_digests
+from .config import SiteConfig, checked_base_url, load_config
+from .content import Source, load_decisions
 from .data import render_data
-from .feeds import render_feeds, render_redirects, render_sitemap
-from .render import make_environment, render_pages
-from .search import render_search_index
-from .taxonomy import make_entries, make_taxonomies
+from .errors import BuildErrors, ContentError, DigestError
+from .feeds import plan_feeds, render_redirects, render_sitemap
+from .publish import Staging, intact, relative_files
+from .render import Planned, digest_of, make_environment, page_path, plan_pages
+from .search import (Reading, SearchState, common_prefix, drop_from, extend_state, index_files,
+                     replace_reading, text_part_files)
+from .taxonomy import Entry, make_entries, make_taxonomies
+from .workers import Done, Job, Setup, default_jobs, rendering
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+Progress = Callable[[int, int], None]       # (units done, units to do)
 
 
 @dataclass
@@ -31,12 +45,17 @@ class BuildReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    rendered: int = 0                          # units rendered (the rest were as the last build left them)
     seconds: float = 0.0
     warnings: list[DigestError] = field(default_factory=list)
+    written_paths: list[str] = field(default_factory=list)
+    removed_paths: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (f"{self.decisions} decisions: {self.written} files written, {self.unchanged} unchanged, "
-                f"{self.removed} removed in {self.seconds:.2f}s")
+        pages = sum(1 for path in self.written_paths if path.endswith(".html"))
+        return (f"{self.decisions} decisions: {self.written} files written ({pages} pages), "
+                f"{self.unchanged} unchanged, {self.removed} removed in {self.seconds:.2f}s")
 
 
 def default_templates() -> Path:
@@ -46,42 +65,299 @@ def default_templates() -> Path:
 
 
 def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, strict: bool = False,
-          base_url: str | None = None) -> BuildReport:
+          base_url: str | None = None, *, clean: bool = False, jobs: int | None = None,
+          cache_dir: Path | None = None, progress: Progress | None = None, memory: Cache | None = None,
+          verify: bool = True) -> BuildReport:
+    """Build the site. `memory`: a cache kept between builds by a long-running caller (the preview server),
+    used instead of the cache folder and updated in place; `verify=False` then trusts that nothing else
+    changed the output folder since."""
     started = time.perf_counter()
+    clock = _Clock()
     templates_dir = templates_dir or default_templates()
+    cache_dir = cache_dir or caching.default_cache_dir(out_dir)
 
-    # Settings and decisions: every content error is collected, and nothing is written if there is one.
     config = load_config(content_dir)
     if base_url:
         config = replace(config, base_url=checked_base_url(base_url, None, "--base-url"))
-    loaded = load_decisions(content_dir, strict=strict)
+    assets = fingerprint(templates_dir / "static")
+    templates = template_digests(templates_dir)
+    settings = digest(code_digest(), repr(config), repr(sorted(assets.urls.items())), str(strict))
+    everything = digest(settings, *sorted(f"{name}={value}" for name, value in templates.items()))
+    stamps = content_stamps(content_dir)
+
+    if clean:
+        cache = Cache()
+    elif memory is not None:
+        cache = memory
+    else:
+        cache = caching.load(cache_dir)
+    manifest = cache.manifest
+    clock.lap("settings")
+    if (not clean and manifest.settings == everything and manifest.stamps == stamps
+            and outputs_intact(out_dir, manifest, verify)):
+        report = BuildReport(decisions=sum(1 for name in stamps if name.startswith("decisions") and name.endswith(".md")),
+                             unchanged=len(manifest.outputs))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    if cache.sources is None:
+        cache.sources = {} if clean else caching.load_sources(cache_dir)
+    loaded = load_decisions(content_dir, strict=strict, known=cache.sources)
     if loaded.errors:
         raise BuildErrors(loaded.errors)
-
-    # Entries (rendered bodies, bands, links) and the four indexes.
-    entries = make_entries(loaded.decisions, config)
+    entries = make_entries(loaded.decisions, config,
+                           {s.decision.slug: s.front_digest for s in loaded.sources.values()})
     taxonomies = make_taxonomies(entries, config)
+    clock.lap("read")
 
-    # Pages, then the files derived from them: feeds, sitemap, redirects, data, search index.
-    assets = fingerprint(templates_dir / "static")
+    cold = clean or not manifest.outputs
+    staging = Staging(out_dir, previous=None if cold else manifest.outputs, swap=cold)
+    plan = _Plan(out_dir, manifest, staging, verify and not cold, settings, templates)
+    env = make_environment(templates_dir, assets)
     try:
-        env = make_environment(templates_dir, assets)
-        pages = list(render_pages(env, config, entries, taxonomies))
-        pages.extend(render_feeds(env, config, entries, taxonomies))
-        pages.append(render_sitemap(env, config, pages))
+        planned = list(plan_site(env, config, entries, taxonomies))
+        search = None if clean else cache.search
+        if search is None and not clean:
+            search = caching.load_search(cache_dir)
+        decisions = plan_decisions(plan, entries, loaded.sources, cache.sources, search)
+        cache.search = None            # updated in place from here: whole again only at the end
+        total = len(decisions.ids) + sum(1 for p in planned if not plan.fresh(p.name, plan.key(p)))
+        tick = _ticker(progress, total)
+        setup = Setup(templates_dir, assets.urls, config)
+        with rendering(setup, decisions.jobs, jobs or default_jobs()) as results:
+            for item in planned:                    # while the pool renders decisions
+                if plan.render_planned(item):
+                    tick()
+            clock.lap("pages")
+            new_search = take_decisions(plan, decisions, results, tick, config)
+        clock.lap("decisions and search")
+        for path, data in assets.files.items():
+            plan.staging.add(path, data)
+        plan.units["assets"] = Unit("", tuple(assets.files))
     except TemplateError as error:
+        staging.discard()
         raise BuildErrors([template_error(error, templates_dir)]) from None
-    pages.append(render_redirects(entries))
-    pages.extend(render_data(config, entries))
-    pages.extend(render_search_index(config, entries))
+    except BaseException:
+        staging.discard()
+        raise
+    staging.commit(scan=verify)
+    clock.lap("commit")
 
-    # Output: pages and content-hashed assets, swapped in all at once.
-    files = {page.path: page.text.encode("utf-8") for page in pages}
-    files.update(assets.files)
-    report = BuildReport(decisions=len(entries), warnings=loaded.warnings)
-    report.written, report.unchanged, report.removed = publish(files, out_dir)
+    cache.sources = loaded.sources
+    cache.search = new_search
+    cache.manifest = Manifest(everything if not loaded.warnings else "", stamps, staging.outputs, plan.units)
+    if memory is None:
+        caching.save(cache_dir, cache)
+    clock.lap("cache")
+    report = BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
+                         removed=len(staging.removed), rendered=plan.rendered, warnings=loaded.warnings,
+                         written_paths=sorted(staging.written), removed_paths=staging.removed,
+                         timings=clock.laps)
     report.seconds = time.perf_counter() - started
     return report
+
+
+# ---------------------------------------------------------------- what to render
+
+class _Plan:
+    """The units of this build: which can stay as they are, and the record of what each is made of."""
+
+    def __init__(self, out_dir: Path, manifest: Manifest, staging: Staging, verify: bool, settings: str,
+                 templates: dict[str, str]):
+        self.out_dir, self.manifest, self.staging, self.verify = out_dir.resolve(), manifest, staging, verify
+        self.settings, self.templates = settings, templates
+        self.units: dict[str, Unit] = {}
+        self.rendered = 0
+
+    def key(self, item: Planned) -> str:
+        return digest(self.settings, *(self.templates.get(name, name) for name in item.templates), *item.inputs)
+
+    def fresh(self, name: str, key: str) -> bool:
+        """Is the unit's key as last built, and are its files still there as written?"""
+        if self.staging.previous is None:
+            return False
+        unit = self.manifest.units.get(name)
+        if unit is None or unit.key != key:
+            return False
+        outputs = self.staging.previous
+        if not all(path in outputs for path in unit.paths):
+            return False
+        return not self.verify or all(intact(self.out_dir / path, outputs[path]) for path in unit.paths)
+
+    def keep(self, name: str) -> None:
+        unit = self.manifest.units[name]
+        for path in unit.paths:
+            self.staging.keep(path)
+        self.units[name] = unit
+
+    def add(self, name: str, key: str, files: dict[str, str]) -> None:
+        for path, text in files.items():
+            self.staging.add(path, text.encode("utf-8"))
+        self.units[name] = Unit(key, tuple(files))
+        self.rendered += 1
+
+    def render_planned(self, item: Planned) -> bool:
+        key = self.key(item)
+        if self.fresh(item.name, key):
+            self.keep(item.name)
+            return False
+        self.add(item.name, key, {page.path: page.text for page in item.make()})
+        return True
+
+
+def plan_site(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies) -> Iterator[Planned]:
+    """Every unit but the decisions' pages and the search index."""
+    pages = list(plan_pages(env, config, entries, taxonomies))
+    yield from pages
+    yield from plan_feeds(env, config, entries, taxonomies)
+    everything = (digest_of(e.key for e in entries),)
+    urls = [page.name for page in pages] + [entry.url for entry in entries]
+    yield Planned("sitemap.xml", ("sitemap.xml",), everything, lambda: [render_sitemap(env, config, urls)])
+    yield Planned("_redirects", (), everything, lambda: [render_redirects(entries)])
+    yield Planned("decisions.json", (), everything, lambda: render_data(config, entries))
+
+
+@dataclass
+class DecisionPlan:
+    """The decision jobs of a build, in order: first the earlier versions of decisions leaving the index's
+    tail (ids `keep`.. are dropped), then, by id, each decision whose page or reading is needed."""
+    ordered: list[Entry]                 # by id, oldest first
+    digests: list[str]                   # id -> digest of the decision's file
+    unit_keys: list[str]
+    search: SearchCache                  # what the index is updated from
+    search_key: str
+    search_fresh: bool                   # the index stays as it is
+    keep: int = 0
+    changed: set[int] = field(default_factory=set)       # ids below `keep` whose decision changed
+    dropping: int = 0                    # jobs that read a decision leaving the tail
+    jobs: list[Job] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)         # the id of each job after the dropping ones
+
+
+def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source], before: dict[str, Source],
+                   search: SearchCache | None) -> DecisionPlan:
+    ordered = list(reversed(entries))               # ids count from the oldest
+    slugs = [entry.decision.slug for entry in ordered]
+    file_digest = {s.decision.slug: s.digest for s in sources.values()}
+    digests = [file_digest[slug] for slug in slugs]
+    page_template = plan.templates.get("decision.html", "")
+    unit_keys = [digest(plan.settings, page_template, d, str(doc)) for doc, d in enumerate(digests)]
+    search_key = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
+    fresh = search is not None and search.digests == digests and plan.fresh("search", search_key)
+    earlier = None if fresh or search is None else _earlier_decisions(search, before)
+    dp = DecisionPlan(ordered, digests, unit_keys, search or SearchCache(SearchState(), []), search_key, fresh,
+                      keep=len(slugs) if fresh else 0)
+    if earlier is not None:
+        keep = common_prefix(search.state.slugs, slugs)
+        if 2 * (len(earlier) - keep) <= len(slugs):   # else reading everything again is quicker
+            dp.keep = keep
+            dp.changed = {doc for doc in range(keep) if search.digests[doc] != digests[doc]}
+            dp.jobs = [Job(earlier=decision) for decision in earlier[keep:]]
+            dp.dropping = len(dp.jobs)
+    if not fresh and dp.keep == 0:
+        dp.search = SearchCache(SearchState(), [])
+    for doc, entry in enumerate(ordered):
+        name = f"decision:{slugs[doc]}"
+        if doc in dp.changed:
+            job = Job(entry, read=True, earlier=earlier[doc])
+        elif doc >= dp.keep:
+            job = Job(entry, read=True)
+        elif not plan.fresh(name, unit_keys[doc]):
+            job = Job(entry)
+        else:
+            plan.keep(name)
+            continue
+        dp.jobs.append(job)
+        dp.ids.append(doc)
+    return dp
+
+
+def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick: Callable[[], None],
+                   config: SiteConfig) -> SearchCache:
+    """Write each decision's files as they come, and bring the search index up to date."""
+    state = dp.search.state
+    if not dp.search_fresh:
+        drop_from(state, dp.keep, (next(results).earlier for _ in range(dp.dropping)))
+
+    def added() -> Iterator[Reading]:
+        for doc, done in zip(dp.ids, results):
+            entry = dp.ordered[doc]
+            files = {page_path(entry.url): done.page, **text_part_files(doc, done.parts)}
+            plan.add(f"decision:{entry.decision.slug}", dp.unit_keys[doc], files)
+            tick()
+            if doc in dp.changed:
+                replace_reading(state, doc, done.earlier, done.reading)
+            elif doc >= dp.keep:
+                yield done.reading
+
+    if dp.search_fresh:
+        deque(added(), maxlen=0)
+        plan.keep("search")
+        return dp.search
+    extend_state(state, [entry.decision.slug for entry in dp.ordered], added())
+    plan.add("search", dp.search_key, index_files(config, dp.ordered, state))
+    return SearchCache(state, dp.digests)
+
+
+def _earlier_decisions(search: SearchCache, before: dict[str, Source]) -> list | None:
+    """The decisions the cached index was made from, by id; None if any is no longer known."""
+    by_slug = {s.decision.slug: s for s in before.values()}
+    found = []
+    for slug, known in zip(search.state.slugs, search.digests):
+        source = by_slug.get(slug)
+        if source is None or source.digest != known:
+            return None
+        found.append(source.decision)
+    return found
+
+
+# ---------------------------------------------------------------- helpers
+
+def content_stamps(content_dir: Path) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file the content is read from."""
+    stamps = {}
+    for prefix in ("", "decisions/"):
+        try:
+            with os.scandir(content_dir / prefix) as found:
+                for item in found:
+                    if item.is_file():
+                        stat = item.stat()
+                        stamps[prefix + item.name] = (stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            continue
+    return stamps
+
+
+def outputs_intact(out_dir: Path, manifest: Manifest, verify: bool) -> bool:
+    if not manifest.outputs:
+        return False
+    if not verify:
+        return True
+    out_dir = out_dir.resolve()
+    return (all(intact(out_dir / path, output) for path, output in manifest.outputs.items())
+            and relative_files(out_dir) == manifest.outputs.keys())
+
+
+def _ticker(progress: Progress | None, total: int) -> Callable[[], None]:
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+    return tick
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 def template_error(error: TemplateError, templates_dir: Path) -> DigestError:
@@ -95,70 +371,3 @@ def template_error(error: TemplateError, templates_dir: Path) -> DigestError:
     if frames:
         return ContentError(frames[-1].filename, f"template error: {error}", line=frames[-1].lineno)
     return ContentError(templates_dir, f"template error: {error}")
-
-
-def publish(files: dict[str, bytes], out_dir: Path) -> tuple[int, int, int]:
-    """Make `out_dir` hold exactly `files`, all at once.
-
-    The new site is assembled in a staging folder beside the output (unchanged files are hard links to
-    the old ones, so their mtime is kept and a deploy uploads only real changes), then swapped in
-    atomically; a failure before the swap leaves the old site exactly as it was.
-    """
-    out_dir = out_dir.resolve()
-    staging = out_dir.with_name(f".{out_dir.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    written = unchanged = 0
-    try:
-        for relative, data in sorted(files.items()):
-            target, old = staging / relative, out_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data:
-                keep_file(old, target)
-                unchanged += 1
-            else:
-                target.write_bytes(data)
-                written += 1
-        removed = len(relative_files(out_dir) - set(files))
-        swap_folders(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)   # after the swap, this is the old site
-    return written, unchanged, removed
-
-
-def keep_file(old: Path, target: Path) -> None:
-    try:
-        os.link(old, target)
-    except OSError:              # a file system without hard links
-        shutil.copy2(old, target)
-
-
-def relative_files(folder: Path) -> set[str]:
-    if not folder.is_dir():
-        return set()
-    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
-
-
-def swap_folders(new: Path, current: Path) -> None:
-    """Put `new` in place of `current`. On Linux the two are exchanged in one step (renameat2), so a
-    reader always sees a whole site; elsewhere two renames leave a gap of microseconds."""
-    if not current.exists():
-        os.replace(new, current)
-        return
-    if _exchange(new, current):
-        return
-    retired = current.with_name(f".{current.name}.retired")
-    shutil.rmtree(retired, ignore_errors=True)
-    os.replace(current, retired)
-    os.replace(new, current)
-    os.replace(retired, new)     # the caller removes `new`, now the old site
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
-    return result == 0

@@ -3,23 +3,30 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
+from typing import Iterator
+
 from jinja2 import Environment
 
 from .config import SiteConfig
-from .render import Page
+from .render import Page, Planned, digest_of
 from .taxonomy import Entry, Taxonomy
 
 FEED_NAME = "feed.xml"
 
 
-def render_feeds(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies: list[Taxonomy]) -> list[Page]:
+def plan_feeds(env: Environment, config: SiteConfig, entries: list[Entry],
+               taxonomies: list[Taxonomy]) -> Iterator[Planned]:
     """The site-wide feed, then one per council, category, remedy band and outcome, at `<index page>/feed.xml`."""
-    feeds = [_feed(env, config, config.title, "/", entries)]
+    yield _planned_feed(env, config, config.title, "/", entries)
     for taxonomy in taxonomies:
         for term in taxonomy.terms:
             title = f"{config.title}: {taxonomy.singular} {term.name}"
-            feeds.append(_feed(env, config, title, term.url, list(term.entries)))
-    return feeds
+            yield _planned_feed(env, config, title, term.url, list(term.entries))
+
+
+def _planned_feed(env: Environment, config: SiteConfig, title: str, page_url: str, entries: list[Entry]) -> Planned:
+    inputs = (title, digest_of(e.key for e in entries))
+    return Planned(page_url + FEED_NAME, ("feed.xml",), inputs, lambda: [_feed(env, config, title, page_url, entries)])
 
 
 def _feed(env: Environment, config: SiteConfig, title: str, page_url: str, entries: list[Entry]) -> Page:
@@ -39,8 +46,9 @@ def atom_time(day: date) -> str:
     return datetime.combine(day, time(0, 0), tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def render_sitemap(env: Environment, config: SiteConfig, pages: list[Page]) -> Page:
-    urls = sorted("/" + p.path.removesuffix("index.html") for p in pages if p.path.endswith("index.html"))
+def render_sitemap(env: Environment, config: SiteConfig, urls: list[str]) -> Page:
+    """`urls`: every page's address; those of folders ('/about/') are listed."""
+    urls = sorted(url for url in urls if url.endswith("/"))
     return Page("sitemap.xml", env.get_template("sitemap.xml").render(site=config, url="/sitemap.xml", urls=urls))
 
 

@@ -1,15 +1,22 @@
-"""Entries and taxonomies -> HTML pages through the Jinja2 templates."""
+"""Entries and taxonomies -> HTML pages through the Jinja2 templates.
+
+A decision's page is rendered with its body (`render_decision`, run across processes by the build); every
+other page is planned (`plan_pages`): what it shows is summed up as `inputs`, so the build renders it
+again only when those, or its templates, change.
+"""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .assets import Assets
 from .charts import council_band_chart, home_charts
 from .config import SiteConfig
+from .markdown import Body
 from .taxonomy import Entry, Taxonomy, format_date, format_money
 
 
@@ -17,6 +24,15 @@ from .taxonomy import Entry, Taxonomy, format_date, format_money
 class Page:
     path: str       # relative to the output folder: "decisions/24-001-566/index.html"
     text: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Files to render when `inputs` (digests and names of what they show) or `templates` change."""
+    name: str
+    templates: tuple[str, ...]
+    inputs: tuple[str, ...]
+    make: Callable[[], list[Page]]
 
 
 def make_environment(templates_dir: Path, assets: Assets) -> Environment:
@@ -40,23 +56,51 @@ def page_path(url: str) -> str:
     return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
 
 
-def render_pages(env: Environment, config: SiteConfig, entries: list[Entry],
-                 taxonomies: list[Taxonomy]) -> Iterator[Page]:
-    """Every HTML page of the site, in a fixed order."""
-    def render(template: str, url: str, **context) -> Page:
-        text = env.get_template(template).render(site=config, url=url, **context)
-        return Page(page_path(url) if url.endswith("/") else url.lstrip("/"), text)
+def render(env: Environment, config: SiteConfig, template: str, url: str, **context) -> Page:
+    text = env.get_template(template).render(site=config, url=url, **context)
+    return Page(page_path(url) if url.endswith("/") else url.lstrip("/"), text)
 
+
+def render_decision(env: Environment, config: SiteConfig, entry: Entry, body: Body) -> Page:
+    return render(env, config, "decision.html", entry.url, entry=entry, body=body)
+
+
+def digest_of(keys: Iterator[str] | list[str] | tuple[str, ...]) -> str:
+    """One digest for many: what a list of decisions looks like to the pages listing it."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for key in keys:
+        hasher.update(key.encode("utf-8"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry],
+               taxonomies: list[Taxonomy]) -> Iterator[Planned]:
+    """Every page but the decisions' own, in a fixed order."""
+    def planned(name: str, template: str, url: str, inputs: tuple[str, ...], **context) -> Planned:
+        return Planned(name, (template,), inputs, lambda: [render(env, config, template, url, **context)])
+
+    everything = (digest_of(e.key for e in entries),)
     bands = next(t for t in taxonomies if t.key == "remedies")
-    yield render("home.html", "/", entries=entries, newest=entries[:config.home_newest], taxonomies=taxonomies,
-                 charts=home_charts(entries, taxonomies))
-    for entry in entries:
-        yield render("decision.html", entry.url, entry=entry)
+    band_counts = tuple(f"{t.name}={t.count}" for t in bands.terms)
+    yield Planned("/", ("home.html",), everything,
+                  lambda: [render(env, config, "home.html", "/", entries=entries,
+                                  newest=entries[:config.home_newest], taxonomies=taxonomies,
+                                  charts=home_charts(entries, taxonomies))])
     for taxonomy in taxonomies:
-        yield render("taxonomy.html", taxonomy.url, taxonomy=taxonomy)
+        yield planned(taxonomy.url, "taxonomy.html", taxonomy.url, everything, taxonomy=taxonomy)
         for term in taxonomy.terms:
-            chart = council_band_chart(term.entries, entries, bands) if taxonomy.key == "councils" else None
-            yield render("term.html", term.url, taxonomy=taxonomy, term=term, chart=chart)
-    yield render("search.html", "/search/")
-    yield render("about.html", "/about/", entries=entries)
-    yield render("404.html", "/404.html")
+            inputs = (term.name, digest_of(e.key for e in term.entries))
+            if taxonomy.key == "councils":
+                inputs += band_counts
+                yield Planned(term.url, ("term.html",), inputs, _council_page(env, config, taxonomy, term, entries, bands))
+            else:
+                yield planned(term.url, "term.html", term.url, inputs, taxonomy=taxonomy, term=term, chart=None)
+    yield planned("/search/", "search.html", "/search/", ())
+    yield planned("/about/", "about.html", "/about/", everything, entries=entries)
+    yield planned("/404.html", "404.html", "/404.html", ())
+
+
+def _council_page(env, config, taxonomy, term, entries, bands) -> Callable[[], list[Page]]:
+    return lambda: [render(env, config, "term.html", term.url, taxonomy=taxonomy, term=term,
+                           chart=council_band_chart(term.entries, entries, bands))]

@@ -1,12 +1,12 @@
 """Decisions as the site shows them (entries), grouped into the index pages: council, category, remedy band, outcome."""
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .config import Band, SiteConfig
-from .markdown import Body, render_body
 from .model import OUTCOMES, Decision, slugify
 
 UNCATEGORISED = "Not categorised"
@@ -16,10 +16,11 @@ NO_SUBCATEGORY = "No subcategory"
 
 @dataclass(frozen=True)
 class Entry:
-    """One decision with everything its pages need, worked out once."""
+    """One decision with everything the pages that list it need, worked out once. Its body is rendered
+    only for its own page (see `pages.render_decision`)."""
     decision: Decision
+    key: str              # changes whenever anything a list of decisions shows of this one changes
     url: str
-    body: Body
     band: Band
     first_sentence: str
     council_url: str
@@ -81,15 +82,17 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text.strip()
 
 
-def make_entries(decisions: list[Decision], config: SiteConfig) -> list[Entry]:
+def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, str] | None = None) -> list[Entry]:
+    """Entries newest first. `keys`: slug -> digest of the decision's front matter (the build has them from
+    reading the files); worked out here when not given."""
     entries = []
     for decision in sorted(decisions, key=newest_first):
         band = config.band_for(decision.remedy.total)
         category = decision.category or UNCATEGORISED
         entries.append(Entry(
             decision=decision,
+            key=keys[decision.slug] if keys else listing_key(decision),
             url=f"/decisions/{decision.slug}/",
-            body=render_body(decision.body),
             band=band,
             first_sentence=first_sentence(decision.summary),
             council_url=f"/councils/{slugify(decision.council)}/",
@@ -100,6 +103,10 @@ def make_entries(decisions: list[Decision], config: SiteConfig) -> list[Entry]:
             band_url=f"/remedies/{band.slug}/",
         ))
     return entries
+
+
+def listing_key(decision: Decision) -> str:
+    return hashlib.blake2b(repr(replace(decision, body="")).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def make_taxonomies(entries: list[Entry], config: SiteConfig) -> list[Taxonomy]:

@@ -1,0 +1,152 @@
+"""The build cache: what the last build read and wrote, kept in one folder (`.digest-cache/` beside the
+output) so the next build redoes only what changed.
+
+Nothing in it is trusted blindly: content files are matched by size and mtime, then by digest; an output
+file counts as there only while its size and mtime are as recorded; a cache that cannot be read, or was
+written by other code, is ignored (the build is then a cold one). Deleting the folder is always safe.
+
+  manifest.pickle   settings digest, content file stamps, output files, render units (key and files)
+  sources.pickle    each content file's digest and parsed decision (not read when nothing changed)
+  search.pickle     the search index's state (see `search.SearchState`), read only when decisions changed
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from jinja2 import Environment, FileSystemLoader, meta
+
+from .content import Source
+from .search import SearchState
+
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+class Output(NamedTuple):
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+class Unit(NamedTuple):
+    """A group of output files rendered together (a page, a feed, a decision's page and text parts)."""
+    key: str
+    paths: tuple[str, ...]
+
+
+@dataclass
+class Manifest:
+    settings: str = ""                                             # code, config, templates, assets, flags
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)   # content file -> (size, mtime_ns)
+    outputs: dict[str, Output] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+
+
+@dataclass
+class SearchCache:
+    state: SearchState
+    digests: list[str]        # id -> digest of the decision's file when it was read
+
+
+@dataclass
+class Cache:
+    manifest: Manifest = field(default_factory=Manifest)
+    sources: dict[str, Source] | None = None          # None: not loaded (yet)
+    search: SearchCache | None = None
+
+
+def default_cache_dir(out_dir: Path) -> Path:
+    return out_dir.resolve().parent / ".digest-cache"
+
+
+def digest(*parts: str | bytes) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The generator's own code: a new version never reuses what an older one made."""
+    return digest(str(FORMAT), *(path.read_bytes() for path in sorted(PACKAGE.glob("*.py"))))
+
+
+def template_digests(templates_dir: Path) -> dict[str, str]:
+    """Each template's digest, covering every template it extends, includes or imports."""
+    env = Environment(loader=FileSystemLoader(templates_dir))
+    names = [name for name in env.list_templates() if not name.startswith("static/")]
+    sources = {name: (templates_dir / name).read_bytes() for name in names}
+    uses: dict[str, set[str]] = {}
+    for name, source in sources.items():
+        try:
+            found = meta.find_referenced_templates(env.parse(source.decode("utf-8")))
+            uses[name] = {used for used in found if used in sources}
+        except Exception:        # a template the build will report; its digest is then its bytes alone
+            uses[name] = set()
+
+    def closure(name: str) -> list[str]:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(uses[current])
+        return sorted(seen)
+
+    return {name: digest(*(part for used in closure(name) for part in (used, sources[used]))) for name in names}
+
+
+def load(cache_dir: Path) -> Cache:
+    """The manifest alone; `sources` and `search` are read when the build needs them."""
+    manifest = _read(cache_dir / "manifest.pickle", Manifest)
+    return Cache(manifest or Manifest())
+
+
+def load_sources(cache_dir: Path) -> dict[str, Source]:
+    return _read(cache_dir / "sources.pickle", dict) or {}
+
+
+def load_search(cache_dir: Path) -> SearchCache | None:
+    return _read(cache_dir / "search.pickle", SearchCache)
+
+
+def _read(path: Path, kind: type):
+    try:
+        with open(path, "rb") as file:
+            version, value = pickle.load(file)
+    except Exception:            # missing, damaged or from other code: build without it
+        return None
+    return value if version == code_digest() and isinstance(value, kind) else None
+
+
+def save(cache_dir: Path, cache: Cache) -> None:
+    """Sources and search first, the manifest last: each file is replaced whole."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    if cache.sources is not None:
+        _write(cache_dir / "sources.pickle", cache.sources)
+    if cache.search is not None:
+        _write(cache_dir / "search.pickle", cache.search)
+    _write(cache_dir / "manifest.pickle", cache.manifest)
+    ignore = cache_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+
+
+def _write(path: Path, value) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as file:
+        pickle.dump((code_digest(), value), file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+def clear(cache_dir: Path) -> None:
+    for name in ("manifest.pickle", "sources.pickle", "search.pickle"):
+        (cache_dir / name).unlink(missing_ok=True)

@@ -1,0 +1,168 @@
+"""Rendered files -> the output folder, changing only what changed, and nothing until the build is whole.
+
+Files are written to a staging folder beside the output as they are rendered; the output is touched only by
+`commit`, after every page has been rendered. An unchanged file is never rewritten (its mtime is kept, so a
+deploy uploads only real changes). Two ways to commit:
+
+- in place: each new or changed file is renamed into the output (a rename replaces a file whole), then
+  files no longer made are removed: the incremental path, O(changes);
+- swap: unchanged files are hard-linked into the staging folder, which is then exchanged with the output in
+  one step (renameat2 on Linux), so a reader sees the old site or the new one, never a mix: a cold build.
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import Output
+from .content import interrupts_deferred
+
+
+@dataclass
+class Staging:
+    out_dir: Path
+    previous: dict[str, Output] | None      # what the output held, as last recorded; None: compare bytes
+    swap: bool                              # commit by exchanging whole folders
+    outputs: dict[str, Output] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def __post_init__(self) -> None:
+        self.out_dir = self.out_dir.resolve()
+        self.folder = self.out_dir.with_name(f".{self.out_dir.name}.staging")
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+
+    def add(self, path: str, data: bytes) -> None:
+        """A file of the new site."""
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        target = self.out_dir / path
+        if self._same(path, target, data, digest):
+            self.keep(path, digest)
+            return
+        staged = self.folder / path
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        stat = staged.stat()
+        self.outputs[path] = Output(stat.st_size, stat.st_mtime_ns, digest)
+        self.written.append(path)
+
+    def keep(self, path: str, digest: str | None = None) -> None:
+        """A file of the old site that stays as it is."""
+        if self.previous and path in self.previous:
+            self.outputs[path] = self.previous[path]
+        else:
+            stat = (self.out_dir / path).stat()
+            digest = digest or hashlib.blake2b((self.out_dir / path).read_bytes(), digest_size=16).hexdigest()
+            self.outputs[path] = Output(stat.st_size, stat.st_mtime_ns, digest)
+        self.unchanged += 1
+
+    def _same(self, path: str, target: Path, data: bytes, digest: str) -> bool:
+        before = self.previous.get(path) if self.previous is not None else None
+        if before is not None:
+            return before.digest == digest and intact(target, before)
+        try:
+            return target.stat().st_size == len(data) and target.read_bytes() == data
+        except OSError:
+            return False
+
+    def commit(self, scan: bool = True) -> None:
+        """Put the new site in place. `scan`: look in the output for files no build made (else trust the
+        record of what the last build wrote)."""
+        try:
+            with interrupts_deferred():
+                if self.swap or not self.out_dir.exists():
+                    self._commit_by_swap()
+                else:
+                    self._commit_in_place(scan)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _commit_by_swap(self) -> None:
+        for path in self.outputs.keys() - set(self.written):
+            target = self.folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            keep_file(self.out_dir / path, target)
+        self.removed = sorted(relative_files(self.out_dir) - self.outputs.keys())
+        swap_folders(self.folder, self.out_dir)
+
+    def _commit_in_place(self, scan: bool) -> None:
+        for path in self.written:
+            target = self.out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder / path, target)
+        there = relative_files(self.out_dir) if scan else set(self.previous or ())
+        self.removed = sorted(there - self.outputs.keys())
+        for path in self.removed:
+            (self.out_dir / path).unlink(missing_ok=True)
+        remove_empty_folders(self.out_dir, {Path(path).parent for path in self.removed})
+
+
+def intact(path: Path, recorded: Output) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (recorded.size, recorded.mtime_ns)
+
+
+def remove_empty_folders(root: Path, folders: set[Path]) -> None:
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        while folder.parts:
+            try:
+                (root / folder).rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+
+def relative_files(folder: Path) -> set[str]:
+    found: set[str] = set()
+    if not folder.is_dir():
+        return found
+    for here, _, files in os.walk(folder):
+        prefix = os.path.relpath(here, folder).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found.update(prefix + name for name in files)
+    return found
+
+
+def keep_file(old: Path, target: Path) -> None:
+    try:
+        os.link(old, target)
+    except OSError:              # a file system without hard links
+        shutil.copy2(old, target)
+
+
+def swap_folders(new: Path, current: Path) -> None:
+    """Put `new` in place of `current`. On Linux the two are exchanged in one step (renameat2), so a
+    reader always sees a whole site; elsewhere two renames leave a gap of microseconds."""
+    if not current.exists():
+        os.replace(new, current)
+        return
+    if _exchange(new, current):
+        return
+    retired = current.with_name(f".{current.name}.retired")
+    shutil.rmtree(retired, ignore_errors=True)
+    os.replace(current, retired)
+    os.replace(new, current)
+    os.replace(retired, new)     # the caller removes `new`, now the old site
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return result == 0

@@ -1,0 +1,106 @@
+"""Decisions rendered across processes: each job turns one decision's markdown into its page, its search
+text parts and, when the index needs it, its search reading.
+
+Results come back in job order, so output never depends on which process was quicker. A process keeps what
+it needs for every job (the Jinja environment, the settings) from its start: `_WORKER` is that, set in pool
+processes, or for the length of an in-process run.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Iterator
+
+from jinja2 import Environment
+
+from .assets import Assets
+from .config import SiteConfig
+from .markdown import render_body
+from .model import Decision
+from .render import make_environment, render_decision
+from .search import Reading, read_decision, split_parts, text_parts
+from .taxonomy import Entry
+
+
+@dataclass(frozen=True)
+class Job:
+    entry: Entry | None = None          # render this decision's page and search text parts
+    read: bool = False                  # and read it for the index
+    earlier: Decision | None = None     # read this earlier version too (to take it out of the index)
+
+
+@dataclass(frozen=True)
+class Done:
+    page: str | None                    # the page's HTML
+    parts: tuple[str, ...]              # the search text parts' JSON
+    reading: Reading | None
+    earlier: Reading | None
+
+
+@dataclass(frozen=True)
+class Setup:
+    templates_dir: Path
+    asset_urls: dict[str, str]
+    config: SiteConfig
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start(setup: Setup) -> None:
+    _WORKER["env"] = make_environment(setup.templates_dir, Assets(setup.asset_urls, {}))
+    _WORKER["config"] = setup.config
+
+
+def run(job: Job) -> Done:
+    env: Environment = _WORKER["env"]                    # type: ignore[assignment]
+    config: SiteConfig = _WORKER["config"]               # type: ignore[assignment]
+    page, parts, reading, earlier = None, (), None, None
+    if job.entry is not None:
+        decision = job.entry.decision
+        body = render_body(decision.body)
+        page = render_decision(env, config, job.entry, body).text
+        if job.read:
+            reading = read_decision(decision, body.paragraphs)
+            parts = reading.parts
+        else:
+            parts = text_parts(decision, split_parts(body.paragraphs))
+    if job.earlier is not None:
+        earlier = read_decision(job.earlier, render_body(job.earlier.body).paragraphs)
+    return Done(page, parts, reading, earlier)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def rendering(setup: Setup, jobs: list[Job], workers: int) -> Iterator[Iterator[Done]]:
+    """Start rendering `jobs` at once; the results come in job order. Few jobs, or one worker, run here,
+    as they are taken: a pool would cost more than it saves."""
+    if workers <= 1 or len(jobs) < 4 * workers:
+        yield _here(setup, jobs)
+        return
+    context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    chunk = max(1, min(16, len(jobs) // (workers * 8)))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(setup,))
+    try:
+        yield pool.map(run, jobs, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _here(setup: Setup, jobs: list[Job]) -> Iterator[Done]:
+    _start(setup)
+    try:
+        yield from map(run, jobs)
+    finally:
+        _WORKER.clear()

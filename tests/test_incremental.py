@@ -1,0 +1,553 @@
+"""Incremental builds: after any sequence of edits, whatever the cache holds and whatever happened to the last
+build, the output is byte for byte a clean build of the same content, and only files whose bytes change are
+written (every other file keeps its date)."""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import random
+import re
+import shutil
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import CATEGORIES, make_decisions, write_corpus
+from generator.build import build
+from generator.config import load_config
+from generator.content import dump, parse
+from generator.errors import BuildErrors, DigestError
+from generator.model import OUTCOMES, Payment
+
+from .conftest import CONTENT, TEMPLATES
+
+BUILD_PARAMETERS = set(inspect.signature(build).parameters)
+HAS_CACHE = {"clean", "cache_dir"} <= BUILD_PARAMETERS
+needs_cache = pytest.mark.skipif(not HAS_CACHE, reason="build() has no `clean`/`cache_dir` yet: every build is a "
+                                                        "full build, so there is no cache folder to damage or ignore")
+
+SEEDS = [11, 2025]
+PREVIEW_URL = "https://deploy-preview-7--decisions-digest.netlify.app"
+
+
+def run_build(content: Path, out: Path, templates: Path, *, cache: Path | None = None, clean: bool = False,
+              jobs: int | None = None, base_url: str | None = None):
+    """build() with the arguments this version of it takes (cache folder, clean, jobs are newer)."""
+    wanted = {"base_url": base_url, "clean": clean, "jobs": jobs, "cache_dir": cache}
+    return build(content, out, templates,
+                 **{name: value for name, value in wanted.items() if name in BUILD_PARAMETERS and value is not None})
+
+
+# ---------------------------------------------------------------- output trees
+
+@dataclass(frozen=True)
+class Stamp:
+    data: bytes
+    mtime_ns: int
+
+
+def snapshot(folder: Path) -> dict[str, Stamp]:
+    return {path.relative_to(folder).as_posix(): Stamp(path.read_bytes(), path.stat().st_mtime_ns)
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def tree_differences(actual: Path, expected: Path) -> list[str]:
+    """Every way `actual` differs from `expected`: missing files, extra files, different bytes."""
+    got = {path: stamp.data for path, stamp in snapshot(actual).items()}
+    want = {path: stamp.data for path, stamp in snapshot(expected).items()}
+    differences = [f"missing (the clean build has it): {path}" for path in sorted(want.keys() - got.keys())]
+    differences += [f"extra (the clean build does not have it): {path}" for path in sorted(got.keys() - want.keys())]
+    for path in sorted(got.keys() & want.keys()):
+        if got[path] != want[path]:
+            at = next((i for i, (a, b) in enumerate(zip(got[path], want[path])) if a != b),
+                      min(len(got[path]), len(want[path])))
+            differences.append(f"different bytes: {path} (from byte {at}: incremental "
+                               f"{got[path][max(0, at - 40):at + 40]!r} vs clean {want[path][max(0, at - 40):at + 40]!r})")
+    return differences
+
+
+def assert_same_tree(actual: Path, expected: Path, context: str) -> None:
+    differences = tree_differences(actual, expected)
+    if differences:
+        pytest.fail(f"{context}\nthe incremental build differs from a clean build in {len(differences)} file(s), "
+                    "first:\n  " + "\n  ".join(differences[:8]))
+
+
+def assert_writes_only_changes(before: dict[str, Stamp], out: Path, report, context: str) -> dict[str, Stamp]:
+    """Exactly the files whose bytes changed (or that are new) were written; every other file keeps its date;
+    the report counts them. Returns the new snapshot."""
+    after = snapshot(out)
+    changed = {path for path, stamp in after.items() if path not in before or before[path].data != stamp.data}
+    rewritten = {path for path, stamp in after.items() if path not in before or before[path].mtime_ns != stamp.mtime_ns}
+    removed = before.keys() - after.keys()
+    needless = sorted(rewritten - changed)
+    assert not needless, f"{context}: {len(needless)} file(s) rewritten with the same bytes, first: {needless[:8]}"
+    stale_date = sorted(changed - rewritten)
+    assert not stale_date, f"{context}: changed but kept the old date: {stale_date[:8]}"
+    counts = (report.written, report.unchanged, report.removed)
+    assert counts == (len(changed), len(after) - len(changed), len(removed)), (
+        f"{context}: report says written/unchanged/removed = {counts}, "
+        f"the output says {(len(changed), len(after) - len(changed), len(removed))}")
+    return after
+
+
+# ---------------------------------------------------------------- a digest on disk
+
+@dataclass
+class Digest:
+    """Content and templates in a temporary folder; an incremental output with its cache, and clean builds
+    of the same content, each into a fresh output and cache folder, for comparison."""
+    root: Path
+    content: Path
+    templates: Path
+
+    @property
+    def out(self) -> Path:
+        return self.root / "incremental" / "site"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "incremental" / "cache"
+
+    @property
+    def decisions(self) -> list[Path]:
+        return sorted((self.content / "decisions").glob("*.md"))
+
+    def build(self, **options):
+        options.setdefault("cache", self.cache)
+        options.setdefault("jobs", 2)
+        return run_build(self.content, self.out, self.templates, **options)
+
+    def clean_build(self, base_url: str | None = None) -> Path:
+        """A clean build of the current content and templates (made once for each state of them)."""
+        inputs = hashlib.sha256(f"{self.templates}\0{base_url}".encode())
+        for folder in (self.content, self.templates):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    inputs.update(f"\0{path.relative_to(folder)}\0".encode() + path.read_bytes())
+        folder = self.root / "clean" / inputs.hexdigest()[:16]
+        if not (folder / "site").is_dir():
+            run_build(self.content, folder / "site", self.templates, cache=folder / "cache", clean=True, jobs=1,
+                      base_url=base_url)
+        return folder / "site"
+
+    def assert_matches_clean_build(self, context: str, base_url: str | None = None) -> None:
+        assert_same_tree(self.out, self.clean_build(base_url), context)
+
+
+def make_digest(root: Path, synthetic: int, seed: int = 2025) -> Digest:
+    """`synthetic` generated decisions plus the five real seed decisions, and a copy of the templates."""
+    content = root / "content"
+    write_corpus(content, synthetic, seed)
+    for path in sorted((CONTENT / "decisions").glob("*.md")):
+        shutil.copy(path, content / "decisions" / path.name)
+    templates = root / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    return Digest(root, content, templates)
+
+
+@pytest.fixture
+def small_digest(tmp_path: Path) -> Digest:
+    return make_digest(tmp_path, synthetic=6)
+
+
+def decision_page(slug: str) -> str:
+    return f"decisions/{slug}/index.html"
+
+
+def edit_body_word(path: Path, rng: random.Random, new_word: str) -> str:
+    """Replace one word of a numbered paragraph; the front matter is left exactly as it was."""
+    text = path.read_text(encoding="utf-8")
+    fence = text.index("\n---\n", 4) + 5
+    front, body = text[:fence], text[fence:]
+    lines = body.split("\n")
+    numbered = [i for i, line in enumerate(lines) if re.match(r"\d+\. .*[A-Za-z]{4,}", line)]
+    index = rng.choice(numbered)
+    words = list(re.finditer(r"(?<![\w’'])[A-Za-z]{4,}(?![\w’'])", lines[index]))
+    word = rng.choice(words)
+    lines[index] = lines[index][:word.start()] + new_word + lines[index][word.end():]
+    path.write_text(front + "\n".join(lines), encoding="utf-8")
+    return f"body word {word.group()!r} -> {new_word!r} in {path.name}"
+
+
+# ---------------------------------------------------------------- random edits
+
+DECISION_EDITS = ("body_word", "summary", "council", "category", "date", "remedy_band", "outcome",
+                  "add", "delete", "alias")
+# Edits to templates and settings, batched so that none hides another's missed pages: decision.html and a
+# partial change different pages; a remedy band bound moves decisions between band pages; a static asset's
+# new hashed name and a new site title change every page. The Jinja comment changes no page at all.
+GLOBAL_BATCHES = (("template_page", "template_partial"), ("site_band",), ("static_asset", "site_title"))
+NO_OUTPUT_CHANGE = ("touch", "template_comment")
+NEW_WORDS = ("quagmire", "delay", "zephyr", "apologise", "kerfuffle", "assessment", "Warwickshire", "café")
+SHARED_PARTIALS = ("entry-list.html", "search-box.html", "browse-links.html")   # each included by 2+ templates
+AMOUNTS = (0, 120, 400, 800, 2500, 9000)
+
+
+class Editor:
+    """A seeded sequence of the edits an editor makes, each described for the assertion messages."""
+
+    def __init__(self, digest: Digest, seed: int):
+        self.digest, self.rng, self.count = digest, random.Random(seed), 0
+        existing = {path.stem for path in digest.decisions}
+        self.new_decisions = [d for d in make_decisions(8, seed=seed + 1000) if d.slug not in existing]
+        self.councils = sorted({parse(p.read_text(encoding="utf-8"), p).council for p in digest.decisions})
+
+    def apply(self, kind: str) -> str:
+        self.count += 1
+        return getattr(self, kind)()
+
+    # one decision
+
+    def pick(self) -> Path:
+        return self.rng.choice(self.digest.decisions)
+
+    def change(self, path: Path, **fields) -> None:
+        decision = parse(path.read_text(encoding="utf-8"), path)
+        path.write_text(dump(replace(decision, **fields)), encoding="utf-8")
+
+    def read(self, path: Path):
+        return parse(path.read_text(encoding="utf-8"), path)
+
+    def body_word(self) -> str:
+        return edit_body_word(self.pick(), self.rng, self.rng.choice(NEW_WORDS))
+
+    def summary(self) -> str:
+        path = self.pick()
+        summary = f"Edit {self.count}: Mr Q complained about the {self.rng.choice(NEW_WORDS)}. " + self.read(path).summary
+        self.change(path, summary=summary)
+        return f"summary of {path.name}"
+
+    def council(self) -> str:
+        path = self.pick()
+        old = self.read(path).council
+        if self.rng.random() < 0.3:
+            new = f"Edit {self.count} District Council"
+        else:
+            new = self.rng.choice([council for council in self.councils if council != old])
+        self.change(path, council=new)
+        return f"council of {path.name}: {old} -> {new}"
+
+    def category(self) -> str:
+        path = self.pick()
+        decision = self.read(path)
+        if decision.category in CATEGORIES and self.rng.random() < 0.4:
+            category = decision.category
+        else:
+            category = self.rng.choice([c for c in CATEGORIES if c != decision.category])
+        subcategory = self.rng.choice([*CATEGORIES[category], None])
+        if (category, subcategory) == (decision.category, decision.subcategory):
+            subcategory = None if subcategory else CATEGORIES[category][0]
+        self.change(path, category=category, subcategory=subcategory)
+        return f"category of {path.name}: {decision.category}/{decision.subcategory} -> {category}/{subcategory}"
+
+    def date(self) -> str:
+        path = self.pick()
+        old = self.read(path).decision_date
+        new = None if self.rng.random() < 0.15 else date(2021, 1, 4) + timedelta(days=self.rng.randrange(1760))
+        if new == old:
+            new = date(2026, 1, 5)
+        self.change(path, decision_date=new)
+        return f"date of {path.name}: {old} -> {new}"
+
+    def remedy_band(self) -> str:
+        path = self.pick()
+        remedy = self.read(path).remedy
+        config = load_config(self.digest.content)
+        old_band = config.band_for(remedy.total)
+        total = self.rng.choice([a for a in AMOUNTS if config.band_for(a) != old_band])
+        payments = (Payment(amount=total, purpose=f"the distress caused (edit {self.count})"),) if total else ()
+        self.change(path, remedy=replace(remedy, total=total, payments=payments))
+        return f"remedy of {path.name}: £{remedy.total} ({old_band.name}) -> £{total} ({config.band_for(total).name})"
+
+    def outcome(self) -> str:
+        path = self.pick()
+        old = self.read(path).outcome
+        new = self.rng.choice([o for o in (*OUTCOMES, None) if o != old])
+        self.change(path, outcome=new)
+        return f"outcome of {path.name}: {old} -> {new}"
+
+    def add(self) -> str:
+        existing = {path.stem for path in self.digest.decisions}
+        decision = next(d for d in self.new_decisions if d.slug not in existing)
+        self.new_decisions.remove(decision)
+        path = self.digest.content / "decisions" / f"{decision.slug}.md"
+        path.write_text(dump(decision), encoding="utf-8")
+        return f"added {path.name} ({decision.council}, {decision.decision_date})"
+
+    def delete(self) -> str:
+        path = self.pick()
+        path.unlink()
+        return f"deleted {path.name}"
+
+    def alias(self) -> str:
+        path = self.pick()
+        alias = f"18-{self.count:03d}-{self.rng.randrange(1000):03d}"
+        self.change(path, aliases=(*self.read(path).aliases, alias))
+        return f"alias {alias} added to {path.name}"
+
+    # templates and settings
+
+    def template_page(self) -> str:
+        path = self.digest.templates / "decision.html"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("{% block content %}", f"{{% block content %}}<!-- edit {self.count} -->", 1),
+                        encoding="utf-8")
+        return "HTML comment in decision.html"
+
+    def template_partial(self) -> str:
+        name = self.rng.choice(SHARED_PARTIALS)
+        path = self.digest.templates / "partials" / name
+        path.write_text(path.read_text(encoding="utf-8") + f"<!-- edit {self.count} -->\n", encoding="utf-8")
+        return f"HTML comment in partials/{name}"
+
+    def template_comment(self) -> str:
+        """A Jinja comment: the template changes, no page does."""
+        path = self.digest.templates / "base.html"
+        path.write_text(f"{{# edit {self.count} #}}" + path.read_text(encoding="utf-8"), encoding="utf-8")
+        return "Jinja comment in base.html"
+
+    def static_asset(self) -> str:
+        name = self.rng.choice(("style.css", "cite.js"))
+        path = self.digest.templates / "static" / name
+        comment = f"/* edit {self.count} */\n"
+        path.write_text(path.read_text(encoding="utf-8") + comment, encoding="utf-8")
+        return f"comment in static/{name} (its hashed name changes)"
+
+    def site_title(self) -> str:
+        path = self.digest.content / "site.yaml"
+        text, replaced = re.subn(r"(?m)^title: .*$", f"title: Decisions Digest {self.count}",
+                                 path.read_text(encoding="utf-8"))
+        assert replaced == 1
+        path.write_text(text, encoding="utf-8")
+        return f"site title -> Decisions Digest {self.count}"
+
+    def site_band(self) -> str:
+        path = self.digest.content / "site.yaml"
+        text = path.read_text(encoding="utf-8")
+        pattern = r"(\{name: Up to £250, max: )(\d+)\}"
+        old = int(re.search(pattern, text).group(2))
+        new = self.rng.choice([bound for bound in (150, 250, 300, 450) if bound != old])
+        path.write_text(re.sub(pattern, rf"\g<1>{new}}}", text), encoding="utf-8")
+        return f"site.yaml: band 'Up to £250' max {old} -> {new}"
+
+    def touch(self) -> str:
+        """Files saved without a change: a new date (or the same bytes written again), same content."""
+        names = []
+        for path in (self.pick(), self.digest.templates / "partials" / "facts.html",
+                     self.digest.templates / "static" / "style.css"):
+            os.utime(path)
+            names.append(path.name)
+        site = self.digest.content / "site.yaml"
+        site.write_bytes(site.read_bytes())
+        return f"touched {', '.join(names)}, site.yaml rewritten unchanged"
+
+
+def edit_batches(rng: random.Random) -> list[list[str]]:
+    """Every kind of edit at least once (one decision edit twice), in batches: decision edits in three
+    batches of random sizes, kept apart from edits to templates and settings, so that a template change
+    that rewrites every page cannot hide the pages a decision edit missed; one batch changes no output."""
+    decision_edits = rng.sample(DECISION_EDITS, len(DECISION_EDITS)) + [rng.choice(DECISION_EDITS)]
+    cuts = sorted(rng.sample(range(1, len(decision_edits)), 2))
+    batches = [decision_edits[start:end] for start, end in zip([0, *cuts], [*cuts, len(decision_edits)])]
+    batches += [rng.sample(batch, len(batch)) for batch in GLOBAL_BATCHES]
+    rng.shuffle(batches)
+    batches.insert(rng.randrange(1, len(batches) + 1), list(NO_OUTPUT_CHANGE))
+    return batches
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path, seed: int) -> None:
+    digest = make_digest(tmp_path, synthetic=20, seed=seed)
+    editor = Editor(digest, seed)
+    digest.build()
+    before = snapshot(digest.out)
+    history: list[str] = []
+    for number, batch in enumerate(edit_batches(editor.rng), start=1):
+        done = [editor.apply(kind) for kind in batch]
+        history.append(f"batch {number}: " + "; ".join(done))
+        context = f"seed {seed}, after\n  " + "\n  ".join(history[-3:])
+        report = digest.build()
+        before = assert_writes_only_changes(before, digest.out, report, context)
+        if batch == list(NO_OUTPUT_CHANGE):
+            assert report.written == 0 and report.removed == 0, context
+        else:
+            assert report.written > 0, f"{context}\nthe edits changed no file"
+            digest.assert_matches_clean_build(context)
+
+
+# ---------------------------------------------------------------- what is written
+
+def test_a_rebuild_without_changes_writes_nothing_and_keeps_every_date(small_digest: Digest) -> None:
+    first = small_digest.build()
+    before = snapshot(small_digest.out)
+    assert first.written == len(before) and first.decisions == 11
+    again = small_digest.build()
+    assert (again.written, again.removed, again.unchanged) == (0, 0, len(before))
+    assert snapshot(small_digest.out) == before
+
+
+def test_a_body_edit_rewrites_its_page_and_no_other_decision_page(small_digest: Digest) -> None:
+    small_digest.build()
+    before = snapshot(small_digest.out)
+    edited = small_digest.content / "decisions" / "24-001-566.md"
+    edit_body_word(edited, random.Random(3), "kerfuffle")
+    report = small_digest.build()
+    after = assert_writes_only_changes(before, small_digest.out, report, "body edit")
+    rewritten = {path for path, stamp in after.items() if path not in before or before[path].mtime_ns != stamp.mtime_ns}
+    assert decision_page("24-001-566") in rewritten
+    assert b"kerfuffle" in after[decision_page("24-001-566")].data
+    others = [decision_page(path.stem) for path in small_digest.decisions if path != edited]
+    assert len(others) == 10 and not rewritten & set(others)
+    small_digest.assert_matches_clean_build("body edit")
+
+
+# ---------------------------------------------------------------- failures
+
+def test_a_failed_build_leaves_the_site_and_a_usable_cache(small_digest: Digest) -> None:
+    small_digest.build()
+    decisions = small_digest.content / "decisions"
+
+    # A valid edit and a broken file in one build: nothing is published, and the valid edit is not lost.
+    edit_body_word(decisions / "24-001-566.md", random.Random(5), "quagmire")
+    broken = decisions / "24-012-183.md"
+    good = broken.read_text(encoding="utf-8")
+    broken.write_text(good.replace("aliases: []", "aliases: [", 1), encoding="utf-8")
+    before = snapshot(small_digest.out)
+    with pytest.raises(BuildErrors) as caught:
+        small_digest.build()
+    assert str(broken) in str(caught.value)
+    assert snapshot(small_digest.out) == before, "a failed build changed the output"
+    broken.write_text(good, encoding="utf-8")
+    report = small_digest.build()
+    assert_writes_only_changes(before, small_digest.out, report, "after fixing the front matter")
+    assert b"quagmire" in (small_digest.out / decision_page("24-001-566")).read_bytes()
+    small_digest.assert_matches_clean_build("after fixing the front matter")
+
+    # The same with a template error.
+    mover = decisions / "24-001-146.md"
+    decision = parse(mover.read_text(encoding="utf-8"), mover)
+    mover.write_text(dump(replace(decision, council="Cornwall Council", outcome="Upheld")), encoding="utf-8")
+    partial = small_digest.templates / "partials" / "entry-list.html"
+    good = partial.read_text(encoding="utf-8")
+    partial.write_text(good + "{{ entry.missing_name }\n", encoding="utf-8")
+    before = snapshot(small_digest.out)
+    with pytest.raises((BuildErrors, DigestError)):
+        small_digest.build()
+    assert snapshot(small_digest.out) == before, "a failed build changed the output"
+    partial.write_text(good, encoding="utf-8")
+    report = small_digest.build()
+    assert_writes_only_changes(before, small_digest.out, report, "after fixing the template")
+    small_digest.assert_matches_clean_build("after fixing the template")
+
+
+def test_the_output_folder_is_checked_not_assumed(small_digest: Digest) -> None:
+    """Files changed or removed in the output since the last build are put back."""
+    small_digest.build()
+    (small_digest.out / decision_page("24-001-566")).unlink()
+    (small_digest.out / "councils" / "index.html").write_text("edited by hand", encoding="utf-8")
+    (small_digest.out / "stray.txt").write_text("not part of the site", encoding="utf-8")
+    small_digest.build()
+    small_digest.assert_matches_clean_build("after changes to the output folder")
+    shutil.rmtree(small_digest.out)
+    small_digest.build()
+    small_digest.assert_matches_clean_build("after the output folder was removed")
+
+
+def test_a_different_base_url_is_not_served_from_the_cache(small_digest: Digest) -> None:
+    """--base-url for a deploy preview, then the configured address again, into the same output and cache."""
+    small_digest.build()
+    small_digest.build(base_url=PREVIEW_URL)
+    small_digest.assert_matches_clean_build("after switching to a preview base URL", base_url=PREVIEW_URL)
+    small_digest.build()
+    small_digest.assert_matches_clean_build("after switching back to the configured base URL")
+
+
+# ---------------------------------------------------------------- the cache folder
+
+def garbage(path: Path, rng: random.Random) -> bytes:
+    size = path.stat().st_size
+    return rng.choice([b"", b"\x00" * size, rng.randbytes(max(size, 1)), b"{}", b"[1, 2", b"\x80\x04\x95garbage",
+                       path.read_bytes()[: size // 2]])
+
+
+def damage(cache: Path, rng: random.Random) -> int:
+    files = [path for path in sorted(cache.rglob("*")) if path.is_file()]
+    for path in files:
+        path.write_bytes(garbage(path, rng))
+    return len(files)
+
+
+@needs_cache
+def test_the_cache_folder_defaults_to_beside_the_output(small_digest: Digest) -> None:
+    out = small_digest.root / "published" / "site"
+    run_build(small_digest.content, out, small_digest.templates)
+    cache = out.parent / ".digest-cache"
+    assert cache.is_dir() and any(path.is_file() for path in cache.rglob("*"))
+    assert_same_tree(out, small_digest.clean_build(), "with the default cache folder")
+
+
+@needs_cache
+def test_a_damaged_cache_never_gives_wrong_output_and_clean_ignores_it(small_digest: Digest) -> None:
+    rng = random.Random(7)
+    decisions = small_digest.content / "decisions"
+    small_digest.build()
+    assert any(path.is_file() for path in small_digest.cache.rglob("*")), "the build left no cache"
+
+    edit_body_word(decisions / "24-001-566.md", rng, "zephyr")
+    assert damage(small_digest.cache, rng)
+    small_digest.build()
+    small_digest.assert_matches_clean_build("incremental build with a damaged cache")
+
+    path = decisions / "24-013-077.md"
+    path.write_text(dump(replace(parse(path.read_text(encoding="utf-8"), path), council="Essex County Council")),
+                    encoding="utf-8")
+    damage(small_digest.cache, rng)
+    small_digest.build(clean=True)
+    small_digest.assert_matches_clean_build("clean build with a damaged cache")
+
+    edit_body_word(decisions / "24-001-146.md", rng, "apologise")
+    small_digest.build()
+    small_digest.assert_matches_clean_build("incremental build after a clean build")
+
+    shutil.rmtree(small_digest.cache)
+    edit_body_word(decisions / "25-006-373.md", rng, "delay")
+    small_digest.build()
+    small_digest.assert_matches_clean_build("incremental build with the cache folder removed")
+
+
+@needs_cache
+def test_a_stale_cache_never_gives_wrong_output(small_digest: Digest) -> None:
+    """A cache that is readable but from another state of the content (restored from a backup, or left by
+    a build of an older site) is never trusted over the content and the output."""
+    decisions = small_digest.content / "decisions"
+    small_digest.build()
+    old_cache = small_digest.root / "old-cache"
+    shutil.copytree(small_digest.cache, old_cache)
+
+    path = decisions / "24-012-183.md"
+    path.write_text(dump(replace(parse(path.read_text(encoding="utf-8"), path), outcome="Not upheld")),
+                    encoding="utf-8")
+    edit_body_word(decisions / "24-001-566.md", random.Random(9), "kerfuffle")
+    small_digest.build()
+    small_digest.assert_matches_clean_build("after the edits")
+
+    # The output now has the edits; the cache goes back to before them, and the edits are undone.
+    shutil.rmtree(small_digest.cache)
+    shutil.copytree(old_cache, small_digest.cache)
+    small_digest.build()
+    small_digest.assert_matches_clean_build("with the old cache")
+    # Now the content is again what the old cache was made from, but the output is not.
+    shutil.rmtree(small_digest.cache)
+    shutil.copytree(old_cache, small_digest.cache)
+    shutil.copy(CONTENT / "decisions" / "24-012-183.md", path)
+    shutil.copy(CONTENT / "decisions" / "24-001-566.md", decisions / "24-001-566.md")
+    small_digest.build()
+    small_digest.assert_matches_clean_build("edits undone, with the old cache")
+    shutil.rmtree(small_digest.cache)
+    shutil.copytree(old_cache, small_digest.cache)
+    small_digest.build(clean=True)
+    small_digest.assert_matches_clean_build("clean build with the old cache")
