@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from .build import build
+from .progress import ProgressBar
+from .workers import default_jobs
 from .content import load_decisions, save_decision
 from .errors import BuildErrors, DigestError
 from .model import Decision
@@ -48,6 +50,13 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     command.add_argument("--base-url", default=None,
                          help="address the site is published at, instead of base_url in site.yaml (deploy previews)")
+    command.add_argument("--clean", action="store_true",
+                         help="ignore the build cache and render everything (a cold build)")
+    add_jobs_option(command)
+    loudness = command.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="also list the files written and removed, and time each stage")
     command.set_defaults(run=run_build)
 
     command = commands.add_parser("serve", help="build, serve with live reload, rebuild on change")
@@ -58,6 +67,7 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     command.add_argument("--templates", type=Path, default=None, help="templates folder (default: templates)")
     command.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
+    add_jobs_option(command)
     command.set_defaults(run=run_serve)
 
     command = commands.add_parser("check", help="validate content and list decisions that need review")
@@ -65,6 +75,21 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     command.set_defaults(run=run_check)
     return top
+
+
+def add_jobs_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--jobs", "-j", type=positive_int, default=None, metavar="N",
+                         help=f"render with N processes (default: all {default_jobs()} cores)")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def raw_files(paths: list[Path]) -> list[Path]:
@@ -112,9 +137,23 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    report = build(args.content, args.out, args.templates, strict=args.strict, base_url=args.base_url)
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    try:
+        report = build(args.content, args.out, args.templates, strict=args.strict, base_url=args.base_url,
+                       clean=args.clean, jobs=args.jobs, progress=bar)
+    finally:
+        if bar:
+            bar.close()
+    if args.quiet:
+        return 0
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if args.verbose:
+        for path in report.written_paths:
+            print(f"written  {path}")
+        for path in report.removed_paths:
+            print(f"removed  {path}")
+        print("stages: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items()))
     print(report.summary())
     return 0
 
@@ -126,7 +165,8 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"warning: serving on {args.host}: other computers on the network can read the preview",
               file=sys.stderr)
     try:
-        serve(args.content, args.out, args.templates, port=args.port, host=args.host, strict=args.strict)
+        serve(args.content, args.out, args.templates, port=args.port, host=args.host, strict=args.strict,
+              jobs=args.jobs)
     except OSError as error:
         raise DigestError(None, f"cannot listen on {args.host}:{args.port}: {error.strerror}; "
                                 f"try another port with --port") from None

@@ -1,13 +1,18 @@
 """Preview server: build, serve the output on 127.0.0.1, rebuild on every change, and reload the browser.
 
-Serving is separate from building: `Preview` holds the folders and the last build's errors, and its
-`app` is a small WSGI app that python-livereload wraps (it injects the reload script into HTML).
-Builds and requests run on the same event loop thread, so a request never sees a half-written site.
+Serving is separate from building: `Preview` holds the folders, the build cache kept in memory between
+builds (so each rebuild is incremental and reads nothing it has not changed) and the last build's errors;
+its `app` is a small WSGI app that python-livereload wraps (it injects the reload script into HTML).
+
+Changes are seen by the operating system's file events (watchfiles), not by polling: a burst of saves
+arrives as one batch and makes one rebuild. Builds and requests run on the same event loop thread, so a
+request waits for a build in flight and never sees a half-written site.
 """
 from __future__ import annotations
 
 import mimetypes
 import sys
+import threading
 from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
@@ -15,7 +20,10 @@ from urllib.parse import unquote
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
+from tornado.ioloop import IOLoop
+from watchfiles import watch
 
+from . import cache as caching
 from .build import build, default_templates
 from .errors import BuildErrors, DigestError
 
@@ -23,15 +31,22 @@ StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 
 class Preview:
-    def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path, strict: bool = False):
+    def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path, strict: bool = False,
+                 jobs: int | None = None):
         self.content_dir, self.out_dir, self.templates_dir = content_dir, out_dir, templates_dir
-        self.strict = strict
+        self.strict, self.jobs = strict, jobs
         self.errors: list[str] = []
+        self.cache_dir = caching.default_cache_dir(out_dir)
+        self.memory = caching.load(self.cache_dir)
+        self.builds = 0
 
     def rebuild(self) -> None:
-        """Build; on failure keep serving the last good site and show the errors on every page."""
+        """Build; on failure keep serving the last good site and show the errors on every page. The first
+        build checks the output folder against the cache's record; later ones trust their own."""
         try:
-            report = build(self.content_dir, self.out_dir, self.templates_dir, strict=self.strict)
+            report = build(self.content_dir, self.out_dir, self.templates_dir, strict=self.strict,
+                           jobs=self.jobs, memory=self.memory, verify=self.builds == 0)
+            self.builds += 1
         except BuildErrors as failure:
             self.errors = [str(error) for error in failure.errors]
         except DigestError as error:
@@ -110,20 +125,70 @@ class Preview:
         return [body]
 
 
+    def save_cache(self) -> None:
+        caching.save(self.cache_dir, self.memory)
+
+
 def is_scratch(path: str) -> bool:
     """Editor swap files, atomic-write temporaries and backups do not trigger a rebuild."""
     name = Path(path).name
     return name.startswith(".") or name.endswith(("~", ".tmp", ".bak", ".swp"))
 
 
+class Watcher:
+    """Sees changes to the content and templates, rebuilds once per batch on the server's event loop, then
+    tells the browsers to reload. Speaks python-livereload's watcher protocol, so the library never polls."""
+
+    STEP_MS = 20            # a batch ends when nothing more has changed for this long
+    LONGEST_MS = 1000       # ... or after this long, whatever keeps changing
+
+    def __init__(self, preview: Preview, folders: list[Path]):
+        self.preview, self.folders = preview, folders
+        self.pending: set[str] = set()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self._tasks = {"content": None}          # the protocol: something is watched
+        self._changes: list = []
+        self.filepath = None
+
+    def watch(self, *args, **kwargs) -> None:
+        pass
+
+    def examine(self) -> tuple[None, None]:
+        return None, None
+
+    def start(self, callback) -> bool:
+        loop = IOLoop.current()
+        thread = threading.Thread(target=self._listen, args=(loop,), name="watch", daemon=True)
+        thread.start()
+        return True                                  # no polling
+
+    def _listen(self, loop: IOLoop) -> None:
+        for changes in watch(*self.folders, watch_filter=lambda _, path: not is_scratch(path),
+                             debounce=self.LONGEST_MS, step=self.STEP_MS, stop_event=self.stop,
+                             raise_interrupt=False):
+            with self.lock:
+                self.pending.update(path for _, path in changes)
+            loop.add_callback(self.rebuild)
+
+    def rebuild(self) -> None:
+        with self.lock:
+            changed, self.pending = self.pending, set()
+        if not changed:                              # taken in by the build before
+            return
+        self.preview.rebuild()
+        LiveReloadHandler.reload_waiters(path="*")
+
+
 def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
-          port: int = 8000, host: str = "127.0.0.1", strict: bool = False) -> None:
-    preview = Preview(content_dir, out_dir, templates_dir or default_templates(), strict)
+          port: int = 8000, host: str = "127.0.0.1", strict: bool = False, jobs: int | None = None) -> None:
+    preview = Preview(content_dir, out_dir, templates_dir or default_templates(), strict, jobs)
     preview.rebuild()
-    # Reload after every rebuild: the library's default skips reloads within 3 s of the last one,
-    # which would leave the browser showing a stale page after two quick saves.
+    watcher = Watcher(preview, [content_dir, preview.templates_dir])
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = Server(app=preview.app)
-    for folder in (content_dir, preview.templates_dir):
-        server.watch(str(folder), preview.rebuild, ignore=is_scratch)
-    server.serve(port=port, host=host, debug=False, restart_delay=0)
+    server = Server(app=preview.app, watcher=watcher)
+    try:
+        server.serve(port=port, host=host, debug=False, restart_delay=0)
+    finally:
+        watcher.stop.set()
+        preview.save_cache()

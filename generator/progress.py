@@ -1,0 +1,38 @@
+"""A one-line progress bar for builds run in a terminal: shown only once work has taken a moment, redrawn
+at most ten times a second, and wiped when the work is done."""
+from __future__ import annotations
+
+import shutil
+import time
+from typing import TextIO
+
+DELAY = 0.5          # seconds before the bar appears: quick builds stay silent
+REDRAW = 0.1
+
+
+class ProgressBar:
+    def __init__(self, stream: TextIO, label: str = "Building"):
+        self.stream, self.label = stream, label
+        self.started = time.monotonic()
+        self.drawn_at = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.started < DELAY or (now - self.drawn_at < REDRAW and done < total):
+            return
+        self.drawn_at, self.shown = now, True
+        self.stream.write("\r" + self.line(done, total))
+        self.stream.flush()
+
+    def line(self, done: int, total: int) -> str:
+        counts = f" {done:,}/{total:,} {done * 100 // max(total, 1):3d}%"
+        width = max(10, min(40, shutil.get_terminal_size((80, 24)).columns - len(self.label) - len(counts) - 4))
+        filled = width * done // max(total, 1)
+        return f"{self.label} [{'#' * filled}{'-' * (width - filled)}]{counts}"
+
+    def close(self) -> None:
+        if self.shown:
+            width = shutil.get_terminal_size((80, 24)).columns
+            self.stream.write("\r" + " " * (width - 1) + "\r")
+            self.stream.flush()
