@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from . import cache as caching
-from .assets import fingerprint
+from .assets import Assets, fingerprint
 from .cache import Cache, Manifest, SearchCache, Unit, code_digest, digest, template_digests
 from .config import SiteConfig, checked_base_url, load_config
 from .content import Source, load_decisions
@@ -102,18 +102,19 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
 
     if cache.sources is None:
         cache.sources = {} if clean else caching.load_sources(cache_dir)
-    loaded = load_decisions(content_dir, strict=strict, known=cache.sources)
+    loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=stamps)
     if loaded.errors:
         raise BuildErrors(loaded.errors)
+    reuse = cache.entries[1] if cache.entries and cache.entries[0] == settings else None
     entries = make_entries(loaded.decisions, config,
-                           {s.decision.slug: s.front_digest for s in loaded.sources.values()})
+                           {s.decision.slug: s.front_digest for s in loaded.sources.values()}, reuse)
     taxonomies = make_taxonomies(entries, config)
     clock.lap("read")
 
     cold = clean or not manifest.outputs
     staging = Staging(out_dir, previous=None if cold else manifest.outputs, swap=cold)
     plan = _Plan(out_dir, manifest, staging, verify and not cold, settings, templates)
-    env = make_environment(templates_dir, assets)
+    env = _environment(cache, templates_dir, assets)
     try:
         planned = list(plan_site(env, config, entries, taxonomies))
         search = None if clean else cache.search
@@ -124,12 +125,13 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
         total = len(decisions.ids) + sum(1 for p in planned if not plan.fresh(p.name, plan.key(p)))
         tick = _ticker(progress, total)
         setup = Setup(templates_dir, assets.urls, config)
-        with rendering(setup, decisions.jobs, jobs or default_jobs()) as results:
+        with rendering(setup, decisions.jobs, jobs or default_jobs(), env) as results:
             for item in planned:                    # while the pool renders decisions
                 if plan.render_planned(item):
                     tick()
             clock.lap("pages")
-            new_search = take_decisions(plan, decisions, results, tick, config)
+            new_search = take_decisions(plan, decisions, results, tick, config,
+                                        cache.index_texts if memory is not None else None)
         clock.lap("decisions and search")
         for path, data in assets.files.items():
             plan.staging.add(path, data)
@@ -145,6 +147,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
 
     cache.sources = loaded.sources
     cache.search = new_search
+    cache.entries = (settings, {entry.decision.slug: entry for entry in entries}) if memory is not None else None
     cache.manifest = Manifest(everything if not loaded.warnings else "", stamps, staging.outputs, plan.units)
     if memory is None:
         caching.save(cache_dir, cache)
@@ -241,7 +244,7 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
     file_digest = {s.decision.slug: s.digest for s in sources.values()}
     digests = [file_digest[slug] for slug in slugs]
     page_template = plan.templates.get("decision.html", "")
-    unit_keys = [digest(plan.settings, page_template, d, str(doc)) for doc, d in enumerate(digests)]
+    unit_keys = [f"{plan.settings}|{page_template}|{d}|{doc}" for doc, d in enumerate(digests)]
     search_key = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_key)
     earlier = None if fresh or search is None else _earlier_decisions(search, before)
@@ -273,7 +276,7 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
 
 
 def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick: Callable[[], None],
-                   config: SiteConfig) -> SearchCache:
+                   config: SiteConfig, texts: dict[str, tuple[object, str]] | None) -> SearchCache:
     """Write each decision's files as they come, and bring the search index up to date."""
     state = dp.search.state
     if not dp.search_fresh:
@@ -295,7 +298,7 @@ def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick:
         plan.keep("search")
         return dp.search
     extend_state(state, [entry.decision.slug for entry in dp.ordered], added())
-    plan.add("search", dp.search_key, index_files(config, dp.ordered, state))
+    plan.add("search", dp.search_key, index_files(config, dp.ordered, state, texts))
     return SearchCache(state, dp.digests)
 
 
@@ -312,6 +315,14 @@ def _earlier_decisions(search: SearchCache, before: dict[str, Source]) -> list |
 
 
 # ---------------------------------------------------------------- helpers
+
+def _environment(cache: Cache, templates_dir: Path, assets: Assets) -> Environment:
+    """The cache's environment when it was made for these templates and assets, else a new one."""
+    made_for = (templates_dir.resolve(), tuple(sorted(assets.urls.items())))
+    if cache.environment is None or cache.environment[0] != made_for:
+        cache.environment = (made_for, make_environment(templates_dir, assets))
+    return cache.environment[1]
+
 
 def content_stamps(content_dir: Path) -> dict[str, tuple[int, int]]:
     """Size and mtime of every file the content is read from."""

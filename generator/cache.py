@@ -59,6 +59,11 @@ class Cache:
     manifest: Manifest = field(default_factory=Manifest)
     sources: dict[str, Source] | None = None          # None: not loaded (yet)
     search: SearchCache | None = None
+    # Kept in memory only, by a long-running caller: the Jinja environment (it reloads a template whose
+    # file changes), keyed by the templates folder and the asset addresses it was made with.
+    environment: tuple[object, Environment] | None = None
+    entries: tuple[str, dict] | None = None        # (settings, slug -> Entry) of the last build
+    index_texts: dict[str, tuple[object, str]] = field(default_factory=dict)   # see search.index_files
 
 
 def default_cache_dir(out_dir: Path) -> Path:
@@ -81,16 +86,9 @@ def code_digest() -> str:
 
 def template_digests(templates_dir: Path) -> dict[str, str]:
     """Each template's digest, covering every template it extends, includes or imports."""
-    env = Environment(loader=FileSystemLoader(templates_dir))
-    names = [name for name in env.list_templates() if not name.startswith("static/")]
+    names = [name for name in FileSystemLoader(templates_dir).list_templates() if not name.startswith("static/")]
     sources = {name: (templates_dir / name).read_bytes() for name in names}
-    uses: dict[str, set[str]] = {}
-    for name, source in sources.items():
-        try:
-            found = meta.find_referenced_templates(env.parse(source.decode("utf-8")))
-            uses[name] = {used for used in found if used in sources}
-        except Exception:        # a template the build will report; its digest is then its bytes alone
-            uses[name] = set()
+    uses = {name: _references(source) & sources.keys() for name, source in sources.items()}
 
     def closure(name: str) -> list[str]:
         seen, todo = set(), [name]
@@ -102,6 +100,16 @@ def template_digests(templates_dir: Path) -> dict[str, str]:
         return sorted(seen)
 
     return {name: digest(*(part for used in closure(name) for part in (used, sources[used]))) for name in names}
+
+
+@lru_cache(maxsize=256)
+def _references(source: bytes) -> frozenset[str]:
+    """The templates a template's text names in extends, include and import."""
+    try:
+        found = meta.find_referenced_templates(Environment().parse(source.decode("utf-8")))
+        return frozenset(name for name in found if name)
+    except Exception:            # a template the build will report; its digest is then its bytes alone
+        return frozenset()
 
 
 def load(cache_dir: Path) -> Cache:

@@ -182,22 +182,28 @@ class Loaded:
     sources: dict[str, Source] = field(default_factory=dict)     # file name -> what was read
 
 
-def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Source] | None = None) -> Loaded:
+def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Source] | None = None,
+                   stamps: dict[str, tuple[int, int]] | None = None) -> Loaded:
     """Read every content file, collecting all errors rather than stopping at the first.
     With `strict`, warnings (unknown keys) count as errors. A file in `known` whose size and mtime, or
-    failing those whose bytes, are as they were is not parsed again."""
+    failing those whose bytes, are as they were is not parsed again. `stamps`: the files' sizes and mtimes
+    when the caller has just looked ("decisions/<name>": (size, mtime_ns))."""
     folder = content_dir / "decisions"
     decisions, errors, warnings, sources = [], [], [], {}
     if not folder.is_dir():
         errors.append(ContentError(folder, "no decisions folder: run `digest import PATH` to create it"))
         return Loaded([], errors, [])
     known = known or {}
-    with os.scandir(folder) as found:
-        names = sorted(item.name for item in found if item.name.endswith(".md") and item.is_file())
+    if stamps is None:
+        with os.scandir(folder) as found:
+            stamps = {f"decisions/{item.name}": (stat.st_size, stat.st_mtime_ns)
+                      for item in found if item.is_file() and (stat := item.stat())}
+    names = sorted(name.removeprefix("decisions/") for name in stamps
+                   if name.startswith("decisions/") and name.endswith(".md"))
     for name in names:
         path = folder / name
         try:
-            source = _read_source(path, known.get(name))
+            source = _read_source(path, known.get(name), stamps[f"decisions/{name}"])
         except ContentError as error:
             errors.append(error)
             continue
@@ -210,22 +216,18 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
     return Loaded(decisions, errors, warnings, sources)
 
 
-def _read_source(path: Path, before: Source | None) -> Source:
-    try:
-        stat = path.stat()
-    except OSError as error:
-        raise ContentError(path, f"cannot be read: {error.strerror}") from None
-    if before and (before.size, before.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+def _read_source(path: Path, before: Source | None, stamp: tuple[int, int]) -> Source:
+    if before and (before.size, before.mtime_ns) == stamp:
         return before if before.decision.path == path else replace(before, decision=replace(before.decision, path=path))
     data = read_content_bytes(path)
     digest = _digest(data)
+    size, mtime_ns = stamp
     if before and before.digest == digest:
-        return replace(before, size=stat.st_size, mtime_ns=stat.st_mtime_ns,
-                       decision=replace(before.decision, path=path))
+        return replace(before, size=size, mtime_ns=mtime_ns, decision=replace(before.decision, path=path))
     text = decode_content(data, path)
     decision, unknown = parse_with_warnings(text, path)
     front_digest = _digest(split_front_matter(text, path)[0].encode("utf-8"))
-    return Source(stat.st_size, stat.st_mtime_ns, digest, front_digest, decision, tuple(unknown))
+    return Source(size, mtime_ns, digest, front_digest, decision, tuple(unknown))
 
 
 def _digest(data: bytes) -> str:

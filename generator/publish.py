@@ -31,6 +31,7 @@ class Staging:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    made: set[str] = field(default_factory=set)       # staging folders made so far
 
     def __post_init__(self) -> None:
         self.out_dir = self.out_dir.resolve()
@@ -45,10 +46,15 @@ class Staging:
         if self._same(path, target, data, digest):
             self.keep(path, digest)
             return
-        staged = self.folder / path
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
-        stat = staged.stat()
+        staged = os.path.join(self.folder, path)
+        folder = os.path.dirname(staged)
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
+        with open(staged, "wb") as file:
+            file.write(data)
+            file.flush()
+            stat = os.fstat(file.fileno())
         self.outputs[path] = Output(stat.st_size, stat.st_mtime_ns, digest)
         self.written.append(path)
 

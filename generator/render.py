@@ -67,11 +67,7 @@ def render_decision(env: Environment, config: SiteConfig, entry: Entry, body: Bo
 
 def digest_of(keys: Iterator[str] | list[str] | tuple[str, ...]) -> str:
     """One digest for many: what a list of decisions looks like to the pages listing it."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for key in keys:
-        hasher.update(key.encode("utf-8"))
-        hasher.update(b"\0")
-    return hasher.hexdigest()
+    return hashlib.blake2b("\0".join(keys).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry],

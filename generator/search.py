@@ -435,8 +435,11 @@ def _columns(ordered: list[Entry], state: SearchState, facets: dict[str, list[st
     return {"date": list(map(sub, days, chain((0,), days))), **columns}, suffixes   # undated first: never < 0
 
 
-def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState) -> dict[str, str]:
-    """The index's files but the text parts, from the state; `ordered` is the entries by id (oldest first)."""
+def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
+                texts: dict[str, tuple[object, str]] | None = None) -> dict[str, str]:
+    """The index's files but the text parts, from the state; `ordered` is the entries by id (oldest first).
+    `texts`: path -> (content, JSON) of files made before, updated here: a file whose content is equal is
+    not written out again (postings an edit did not touch are the same strings, so comparing is quick)."""
     count = len(ordered)
     facets = facet_values(config, ordered)
     columns, suffixes = _columns(ordered, state, facets)
@@ -467,15 +470,22 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState) ->
         "vocabulary": sorted(vocabulary),
     }
     totals = [int(entry.decision.remedy.total) for entry in ordered]
-    files = {"search/index.json": _json(manifest),
-             "search/docs.json": _json({**{name: pack(values) for name, values in columns.items()},
-                                        "suffix": suffixes}),
-             "search/totals.json": _json({"total": pack(totals)})}
-    files.update((f"search/v/{name}.json", _json(found)) for name, found in vocabulary.items())
-    files.update((f"search/t/{n}.json", _json(shard)) for n, shard in enumerate(term_files))
-    files.update((f"search/t/{name}.json", _json(shard)) for name, shard in own_files.items())
-    files.update((f"search/p/{n}.json", _json(shard)) for n, shard in enumerate(pair_files))
-    return files
+    contents = {"search/index.json": manifest,
+                "search/docs.json": {**{name: pack(values) for name, values in columns.items()}, "suffix": suffixes},
+                "search/totals.json": {"total": pack(totals)}}
+    contents.update((f"search/v/{name}.json", found) for name, found in vocabulary.items())
+    contents.update((f"search/t/{n}.json", shard) for n, shard in enumerate(term_files))
+    contents.update((f"search/t/{name}.json", shard) for name, shard in own_files.items())
+    contents.update((f"search/p/{n}.json", shard) for n, shard in enumerate(pair_files))
+    if texts is None:
+        return {path: _json(content) for path, content in contents.items()}
+    for path in texts.keys() - contents.keys():
+        del texts[path]
+    for path, content in contents.items():
+        before = texts.get(path)
+        if before is None or before[0] != content:
+            texts[path] = (content, _json(content))
+    return {path: texts[path][1] for path in contents}
 
 
 def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:

@@ -82,11 +82,17 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text.strip()
 
 
-def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, str] | None = None) -> list[Entry]:
+def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, str] | None = None,
+                 reuse: dict[str, Entry] | None = None) -> list[Entry]:
     """Entries newest first. `keys`: slug -> digest of the decision's front matter (the build has them from
-    reading the files); worked out here when not given."""
+    reading the files); worked out here when not given. `reuse`: entries made with this config before, by
+    slug; one is taken again while its decision is the very same record."""
     entries = []
     for decision in sorted(decisions, key=newest_first):
+        before = reuse.get(decision.slug) if reuse else None
+        if before is not None and before.decision is decision:
+            entries.append(before)
+            continue
         band = config.band_for(decision.remedy.total)
         category = decision.category or UNCATEGORISED
         entries.append(Entry(

@@ -83,11 +83,11 @@ def default_jobs() -> int:
 
 
 @contextmanager
-def rendering(setup: Setup, jobs: list[Job], workers: int) -> Iterator[Iterator[Done]]:
-    """Start rendering `jobs` at once; the results come in job order. Few jobs, or one worker, run here,
-    as they are taken: a pool would cost more than it saves."""
+def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment) -> Iterator[Iterator[Done]]:
+    """Start rendering `jobs` at once; the results come in job order. Few jobs, or one worker, run here
+    (with the caller's `env`), as they are taken: a pool would cost more than it saves."""
     if workers <= 1 or len(jobs) < 4 * workers:
-        yield _here(setup, jobs)
+        yield _here(setup, jobs, env)
         return
     context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
     chunk = max(1, min(16, len(jobs) // (workers * 8)))
@@ -98,8 +98,8 @@ def rendering(setup: Setup, jobs: list[Job], workers: int) -> Iterator[Iterator[
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _here(setup: Setup, jobs: list[Job]) -> Iterator[Done]:
-    _start(setup)
+def _here(setup: Setup, jobs: list[Job], env: Environment) -> Iterator[Done]:
+    _WORKER.update(env=env, config=setup.config)
     try:
         yield from map(run, jobs)
     finally:
