@@ -200,14 +200,18 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
                       for item in found if item.is_file() and (stat := item.stat())}
     names = sorted(name.removeprefix("decisions/") for name in stamps
                    if name.startswith("decisions/") and name.endswith(".md"))
+    where = f"{folder}{os.sep}"
     for name in names:
-        path = folder / name
-        try:
-            source = _read_source(path, known.get(name), stamps[f"decisions/{name}"])
-        except ContentError as error:
-            errors.append(error)
-            continue
-        sources[path.name] = source
+        before, stamp = known.get(name), stamps[f"decisions/{name}"]
+        if before and (before.size, before.mtime_ns) == stamp and str(before.decision.path) == where + name:
+            source = before                  # as last read: nothing to do (the common case, kept quick)
+        else:
+            try:
+                source = _read_source(folder / name, before, stamp)
+            except ContentError as error:
+                errors.append(error)
+                continue
+        sources[name] = source
         warnings.extend(source.warnings)
         decisions.append(source.decision)
     errors.extend(_clashes(decisions))
@@ -268,7 +272,7 @@ def _clashes(decisions: list[Decision]) -> list[DigestError]:
     seen: dict[str, Path] = {}
     for decision in decisions:
         assert decision.path is not None
-        if decision.path.stem != decision.slug:
+        if not str(decision.path).endswith(f"{os.sep}{decision.slug}.md"):
             errors.append(ContentError(decision.path, f"file name does not match reference {decision.reference!r}: "
                                                        f"rename it to {decision.slug}.md (and add the old slug to aliases)"))
         if decision.slug in seen:

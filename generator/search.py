@@ -37,9 +37,10 @@ import zlib
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from itertools import accumulate, chain, repeat
-from operator import add, mul, or_, sub
+from operator import add, is_, mul, or_, sub
 from typing import Iterable, Iterator
 
 from .config import SiteConfig
@@ -117,7 +118,12 @@ def gaps(ids: list[int]) -> Iterator[int]:
 
 
 def shard_of(text: str, shards: int) -> int:
-    return zlib.crc32(text.encode("utf-8")) % shards
+    return crc_of(text) % shards
+
+
+@lru_cache(maxsize=1 << 20)
+def crc_of(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
 
 
 def own_file(term: str) -> str:
@@ -435,6 +441,19 @@ def _columns(ordered: list[Entry], state: SearchState, facets: dict[str, list[st
     return {"date": list(map(sub, days, chain((0,), days))), **columns}, suffixes   # undated first: never < 0
 
 
+def _columns_again(ordered: list[Entry], state: SearchState, facets: dict, texts: dict | None) -> tuple[dict, dict]:
+    """_columns, or what it gave last time for the very same entries, lengths and parts."""
+    if texts is None:
+        return _columns(ordered, state, facets)
+    before = texts.get("#columns")
+    if (before is not None and len(before[0]) == len(ordered) and all(map(is_, before[0], ordered))
+            and before[1:4] == (facets, state.lengths, state.parts)):
+        return before[4]
+    found = _columns(ordered, state, facets)
+    texts["#columns"] = (list(ordered), facets, list(state.lengths), list(state.parts), found)
+    return found
+
+
 def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
                 texts: dict[str, tuple[object, str]] | None = None) -> dict[str, str]:
     """The index's files but the text parts, from the state; `ordered` is the entries by id (oldest first).
@@ -442,7 +461,7 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     not written out again (postings an edit did not touch are the same strings, so comparing is quick)."""
     count = len(ordered)
     facets = facet_values(config, ordered)
-    columns, suffixes = _columns(ordered, state, facets)
+    columns, suffixes = _columns_again(ordered, state, facets, texts)
     vocabulary: defaultdict[str, dict[str, list]] = defaultdict(dict)
     held = {t: len(levels) for t, (_, levels, _) in state.terms.items()}
     for word in state.words:
@@ -479,7 +498,7 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     contents.update((f"search/p/{n}.json", shard) for n, shard in enumerate(pair_files))
     if texts is None:
         return {path: _json(content) for path, content in contents.items()}
-    for path in texts.keys() - contents.keys():
+    for path in texts.keys() - contents.keys() - {"#columns"}:
         del texts[path]
     for path, content in contents.items():
         before = texts.get(path)

@@ -10,6 +10,7 @@ request waits for a build in flight and never sees a half-written site.
 """
 from __future__ import annotations
 
+import gc
 import mimetypes
 import sys
 import threading
@@ -125,6 +126,13 @@ class Preview:
         return [body]
 
 
+    def load_cache(self) -> None:
+        """After a first build that found nothing to do, read what the next one will need."""
+        if self.memory.sources is None:
+            self.memory.sources = caching.load_sources(self.cache_dir)
+        if self.memory.search is None:
+            self.memory.search = caching.load_search(self.cache_dir)
+
     def save_cache(self) -> None:
         caching.save(self.cache_dir, self.memory)
 
@@ -141,6 +149,7 @@ class Watcher:
 
     STEP_MS = 20            # a batch ends when nothing more has changed for this long
     LONGEST_MS = 1000       # ... or after this long, whatever keeps changing
+    TIDY_AFTER_S = 5.0
 
     def __init__(self, preview: Preview, folders: list[Path]):
         self.preview, self.folders = preview, folders
@@ -150,6 +159,7 @@ class Watcher:
         self._tasks = {"content": None}          # the protocol: something is watched
         self._changes: list = []
         self.filepath = None
+        self.tidying = None
 
     def watch(self, *args, **kwargs) -> None:
         pass
@@ -178,12 +188,30 @@ class Watcher:
             return
         self.preview.rebuild()
         LiveReloadHandler.reload_waiters(path="*")
+        gc.freeze()
+        self.tidy_later()
+
+    def tidy_later(self) -> None:
+        """What a build leaves is frozen at once (the collector no longer walks the cache's millions of
+        objects in the middle of the next rebuild); once saves pause, cyclic garbage is collected."""
+        loop = IOLoop.current()
+        if self.tidying is not None:
+            loop.remove_timeout(self.tidying)
+        self.tidying = loop.call_later(self.TIDY_AFTER_S, tidy_memory)
+
+
+def tidy_memory() -> None:
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
           port: int = 8000, host: str = "127.0.0.1", strict: bool = False, jobs: int | None = None) -> None:
     preview = Preview(content_dir, out_dir, templates_dir or default_templates(), strict, jobs)
     preview.rebuild()
+    preview.load_cache()
+    tidy_memory()
     watcher = Watcher(preview, [content_dir, preview.templates_dir])
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server = Server(app=preview.app, watcher=watcher)
