@@ -29,8 +29,8 @@ from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
 from .publish import Staging, intact, relative_files
 from .render import Planned, digest_of, make_environment, page_path, plan_pages
-from .search import (Reading, SearchState, common_prefix, drop_from, extend_state, index_files,
-                     replace_reading, text_part_files)
+from .search import (MAX_PARTS, Reading, SearchState, common_prefix, drop_from, extend_state, index_files,
+                     replace_reading)
 from .taxonomy import Entry, make_entries, make_taxonomies
 from .workers import Done, Job, Setup, default_jobs, rendering
 
@@ -124,7 +124,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
         cache.search = None            # updated in place from here: whole again only at the end
         total = len(decisions.ids) + sum(1 for p in planned if not plan.fresh(p.name, plan.key(p)))
         tick = _ticker(progress, total)
-        setup = Setup(templates_dir, assets.urls, config)
+        setup = Setup(templates_dir, assets.urls, config, staging.out_dir, staging.folder, compare=cold)
         with rendering(setup, decisions.jobs, jobs or default_jobs(), env) as results:
             for item in planned:                    # while the pool renders decisions
                 if plan.render_planned(item):
@@ -259,18 +259,18 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
             dp.dropping = len(dp.jobs)
     if not fresh and dp.keep == 0:
         dp.search = SearchCache(SearchState(), [])
+    previous = plan.staging.previous
     for doc, entry in enumerate(ordered):
         name = f"decision:{slugs[doc]}"
-        if doc in dp.changed:
-            job = Job(entry, read=True, earlier=earlier[doc])
-        elif doc >= dp.keep:
-            job = Job(entry, read=True)
-        elif not plan.fresh(name, unit_keys[doc]):
-            job = Job(entry)
-        else:
+        if doc not in dp.changed and doc < dp.keep and plan.fresh(name, unit_keys[doc]):
             plan.keep(name)
             continue
-        dp.jobs.append(job)
+        before = None
+        if previous:
+            paths = [page_path(entry.url), *(f"search/x/{doc}-{k}.json" for k in range(MAX_PARTS))]
+            before = {path: previous[path] for path in paths if path in previous}
+        dp.jobs.append(Job(entry, doc, read=doc in dp.changed or doc >= dp.keep,
+                           earlier=earlier[doc] if doc in dp.changed else None, before=before))
         dp.ids.append(doc)
     return dp
 
@@ -284,9 +284,11 @@ def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick:
 
     def added() -> Iterator[Reading]:
         for doc, done in zip(dp.ids, results):
-            entry = dp.ordered[doc]
-            files = {page_path(entry.url): done.page, **text_part_files(doc, done.parts)}
-            plan.add(f"decision:{entry.decision.slug}", dp.unit_keys[doc], files)
+            for path, output, written in done.files:
+                plan.staging.record(path, output, written)
+            plan.units[f"decision:{dp.ordered[doc].decision.slug}"] = Unit(dp.unit_keys[doc],
+                                                                           tuple(path for path, _, _ in done.files))
+            plan.rendered += 1
             tick()
             if doc in dp.changed:
                 replace_reading(state, doc, done.earlier, done.reading)

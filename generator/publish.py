@@ -41,41 +41,21 @@ class Staging:
 
     def add(self, path: str, data: bytes) -> None:
         """A file of the new site."""
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        target = self.out_dir / path
-        if self._same(path, target, data, digest):
-            self.keep(path, digest)
-            return
-        staged = os.path.join(self.folder, path)
-        folder = os.path.dirname(staged)
-        if folder not in self.made:
-            os.makedirs(folder, exist_ok=True)
-            self.made.add(folder)
-        with open(staged, "wb") as file:
-            file.write(data)
-            file.flush()
-            stat = os.fstat(file.fileno())
-        self.outputs[path] = Output(stat.st_size, stat.st_mtime_ns, digest)
-        self.written.append(path)
-
-    def keep(self, path: str, digest: str | None = None) -> None:
-        """A file of the old site that stays as it is."""
-        if self.previous and path in self.previous:
-            self.outputs[path] = self.previous[path]
-        else:
-            stat = (self.out_dir / path).stat()
-            digest = digest or hashlib.blake2b((self.out_dir / path).read_bytes(), digest_size=16).hexdigest()
-            self.outputs[path] = Output(stat.st_size, stat.st_mtime_ns, digest)
-        self.unchanged += 1
-
-    def _same(self, path: str, target: Path, data: bytes, digest: str) -> bool:
         before = self.previous.get(path) if self.previous is not None else None
-        if before is not None:
-            return before.digest == digest and intact(target, before)
-        try:
-            return target.stat().st_size == len(data) and target.read_bytes() == data
-        except OSError:
-            return False
+        self.record(path, *stage_file(self.out_dir, self.folder, path, data, before, self.previous is None,
+                                      self.made))
+
+    def record(self, path: str, output: Output, written: bool) -> None:
+        """A file of the new site, staged (`written`) or found unchanged in the output."""
+        self.outputs[path] = output
+        if written:
+            self.written.append(path)
+        else:
+            self.unchanged += 1
+
+    def keep(self, path: str) -> None:
+        """A file of the old site that stays as it is (as recorded)."""
+        self.record(path, self.previous[path], False)
 
     def commit(self, scan: bool = True) -> None:
         """Put the new site in place. `scan`: look in the output for files no build made (else trust the
@@ -110,6 +90,35 @@ class Staging:
         for path in self.removed:
             (self.out_dir / path).unlink(missing_ok=True)
         remove_empty_folders(self.out_dir, {Path(path).parent for path in self.removed})
+
+
+def stage_file(out_dir: Path, staging: Path, path: str, data: bytes, before: Output | None, compare: bool,
+               made: set[str]) -> tuple[Output, bool]:
+    """Write `data` for `path` into the staging folder unless the output already holds it: known from the
+    record `before` (digest, and the file still as recorded), or, with `compare` and no record, from the
+    bytes. Returns the file's record and whether it was written. `made`: staging folders made so far."""
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    target = os.path.join(out_dir, path)
+    if before is not None and before.digest == digest and intact(Path(target), before):
+        return before, False
+    if before is None and compare:
+        try:
+            with open(target, "rb") as file:
+                stat = os.fstat(file.fileno())
+                if stat.st_size == len(data) and file.read() == data:
+                    return Output(stat.st_size, stat.st_mtime_ns, digest), False
+        except OSError:
+            pass
+    staged = os.path.join(staging, path)
+    folder = os.path.dirname(staged)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    with open(staged, "wb") as file:
+        file.write(data)
+        file.flush()
+        stat = os.fstat(file.fileno())
+    return Output(stat.st_size, stat.st_mtime_ns, digest), True
 
 
 def intact(path: Path, recorded: Output) -> bool:

@@ -1,5 +1,6 @@
-"""Decisions rendered across processes: each job turns one decision's markdown into its page, its search
-text parts and, when the index needs it, its search reading.
+"""Decisions rendered across processes: each job turns one decision's markdown into its page and its search
+text parts, staged for the output folder right there (see `publish.stage_file`), and, when the index needs
+it, its search reading.
 
 Results come back in job order, so output never depends on which process was quicker. A process keeps what
 it needs for every job (the Jinja environment, the settings) from its start: `_WORKER` is that, set in pool
@@ -11,7 +12,7 @@ import os
 import sys
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterator
@@ -19,25 +20,28 @@ from typing import Iterator
 from jinja2 import Environment
 
 from .assets import Assets
+from .cache import Output
 from .config import SiteConfig
 from .markdown import render_body
 from .model import Decision
 from .render import make_environment, render_decision
-from .search import Reading, read_decision, split_parts, text_parts
+from .publish import stage_file
+from .search import Reading, read_decision, split_parts, text_part_files, text_parts
 from .taxonomy import Entry
 
 
 @dataclass(frozen=True)
 class Job:
     entry: Entry | None = None          # render this decision's page and search text parts
+    doc: int = 0                        # its id in the search index (text parts are named by it)
     read: bool = False                  # and read it for the index
     earlier: Decision | None = None     # read this earlier version too (to take it out of the index)
+    before: dict[str, Output] | None = None   # what the output holds of its files, as last recorded
 
 
 @dataclass(frozen=True)
 class Done:
-    page: str | None                    # the page's HTML
-    parts: tuple[str, ...]              # the search text parts' JSON
+    files: tuple[tuple[str, Output, bool], ...]    # (path, record, written) of its page and text parts
     reading: Reading | None
     earlier: Reading | None
 
@@ -47,32 +51,40 @@ class Setup:
     templates_dir: Path
     asset_urls: dict[str, str]
     config: SiteConfig
+    out_dir: Path
+    staging: Path
+    compare: bool                       # no record of the output: compare bytes with what is there
 
 
 _WORKER: dict[str, object] = {}
 
 
 def _start(setup: Setup) -> None:
-    _WORKER["env"] = make_environment(setup.templates_dir, Assets(setup.asset_urls, {}))
-    _WORKER["config"] = setup.config
+    _WORKER.update(env=make_environment(setup.templates_dir, Assets(setup.asset_urls, {})), setup=setup,
+                   made=set())
 
 
 def run(job: Job) -> Done:
     env: Environment = _WORKER["env"]                    # type: ignore[assignment]
-    config: SiteConfig = _WORKER["config"]               # type: ignore[assignment]
-    page, parts, reading, earlier = None, (), None, None
+    setup: Setup = _WORKER["setup"]                      # type: ignore[assignment]
+    files, reading, earlier = (), None, None
     if job.entry is not None:
         decision = job.entry.decision
         body = render_body(decision.body)
-        page = render_decision(env, config, job.entry, body).text
+        page = render_decision(env, setup.config, job.entry, body)
         if job.read:
             reading = read_decision(decision, body.paragraphs)
             parts = reading.parts
         else:
             parts = text_parts(decision, split_parts(body.paragraphs))
+        texts = {page.path: page.text, **text_part_files(job.doc, parts)}
+        before = job.before or {}
+        files = tuple((path, *stage_file(setup.out_dir, setup.staging, path, text.encode("utf-8"),
+                                         before.get(path), setup.compare, _WORKER["made"]))   # type: ignore[arg-type]
+                      for path, text in texts.items())
     if job.earlier is not None:
         earlier = read_decision(job.earlier, render_body(job.earlier.body).paragraphs)
-    return Done(page, parts, reading, earlier)
+    return Done(files, replace(reading, parts=()) if reading else None, earlier and replace(earlier, parts=()))
 
 
 def default_jobs() -> int:
@@ -99,7 +111,7 @@ def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment) -> 
 
 
 def _here(setup: Setup, jobs: list[Job], env: Environment) -> Iterator[Done]:
-    _WORKER.update(env=env, config=setup.config)
+    _WORKER.update(env=env, setup=setup, made=set())
     try:
         yield from map(run, jobs)
     finally:
