@@ -166,13 +166,22 @@ MASK_CHAR = [ALPHABET[v & 63] for v in range(32 * 64)]
 
 @dataclass(frozen=True)
 class Reading:
-    """What one decision adds to the index, whatever its id: worked out next to its page, in any process."""
-    names: tuple[str, ...]        # the terms it holds
-    values: tuple[int, ...]       # for each term: weight level * 64 + the mask of the text parts holding it
+    """What one decision adds to the index, whatever its id: worked out next to its page, in any process,
+    and kept to a few strings, which pass between processes cheaply."""
+    names: str                    # the terms it holds, a line each
+    levels: str                   # for each term, its weight level, one character (LEVEL_CHAR)
+    masks: str                    # for each term, the mask of the text parts holding it, one character
     pairs: str                    # the word pairs it holds, "a b" a line
-    words: dict[str, str]         # word -> term, for each word it holds
+    words: str                    # the words it holds, a line each
     length: int                   # words, for ranking
-    parts: tuple[str, ...]        # the JSON of each text part
+    part_count: int
+    parts: tuple[str, ...] = ()   # the JSON of each text part (left behind by the process that made them)
+
+    def terms(self) -> list[str]:
+        return self.names.split("\n") if self.names else []
+
+    def values(self) -> dict[str, tuple[str, str]]:
+        return dict(zip(self.terms(), zip(self.levels, self.masks)))
 
 
 _TERMS: dict[str, str] = {}      # word -> term: stemming is pure, so a process keeps what it has worked out
@@ -212,11 +221,14 @@ def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -
     for found, weight in ((title, WEIGHT_TITLE), (summary, WEIGHT_SUMMARY), (category, WEIGHT_CATEGORY)):
         for t in _terms_of(found):
             weights[t] += weight
-    names = tuple(weights)
+    names = list(weights)
     levels = map(WEIGHT_LEVEL.__getitem__, map(min, weights.values(), repeat(MAX_WEIGHT)))
-    values = tuple(map(add, map(mul, levels, repeat(64)), map(get, names, repeat(0))))
+    values = list(map(add, map(mul, levels, repeat(64)), map(get, names, repeat(0))))
     pair_lines = "\n".join(sorted(f"{a} {b}" for a, b in pairs if a != BETWEEN_WORD and b != BETWEEN_WORD))
-    return Reading(names, values, pair_lines, {w: _TERMS[w] for w in seen}, length, text_parts(decision, parts))
+    texts = text_parts(decision, parts)
+    return Reading("\n".join(names), "".join(map(LEVEL_CHAR.__getitem__, values)),
+                   "".join(map(MASK_CHAR.__getitem__, values)), pair_lines, "\n".join(sorted(seen)), length,
+                   len(texts), texts)
 
 
 def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:
@@ -287,22 +299,23 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
     """Add readings as the ids after the last, up to `slugs` (the decisions by id)."""
     keep = len(state.lengths)
     term_docs: defaultdict[str, list[int]] = defaultdict(list)
-    term_values: defaultdict[str, list[int]] = defaultdict(list)
+    term_levels: defaultdict[str, list[str]] = defaultdict(list)
+    term_masks: defaultdict[str, list[str]] = defaultdict(list)
     pair_docs: defaultdict[str, list[int]] = defaultdict(list)
     for doc, reading in enumerate(added, start=keep):
-        names = reading.names
+        names = reading.terms()
         deque(map(list.append, map(term_docs.__getitem__, names), repeat(doc)), maxlen=0)
-        deque(map(list.append, map(term_values.__getitem__, names), reading.values), maxlen=0)
+        deque(map(list.append, map(term_levels.__getitem__, names), reading.levels), maxlen=0)
+        deque(map(list.append, map(term_masks.__getitem__, names), reading.masks), maxlen=0)
         deque(map(list.append, map(pair_docs.__getitem__, _pairs(reading)), repeat(doc)), maxlen=0)
-        state.words.update(reading.words.keys())
+        state.words.update(_words(reading))
         state.lengths.append(reading.length)
-        state.parts.append(len(reading.parts))
+        state.parts.append(reading.part_count)
     if len(state.lengths) != len(slugs):
         raise ValueError("search state: the readings added do not match the decisions")
     state.slugs = list(slugs)
     for t, docs in term_docs.items():
-        values = term_values[t]
-        levels, masks = "".join(map(LEVEL_CHAR.__getitem__, values)), "".join(map(MASK_CHAR.__getitem__, values))
+        levels, masks = "".join(term_levels[t]), "".join(term_masks[t])
         before = state.terms.get(t)
         state.terms[t] = ((_append_ids(before[0], docs), before[1] + levels, before[2] + masks) if before
                           else (pack(gaps(docs)), levels, masks))
@@ -315,6 +328,10 @@ def _pairs(reading: Reading) -> list[str]:
     return reading.pairs.split("\n") if reading.pairs else []
 
 
+def _words(reading: Reading) -> list[str]:
+    return reading.words.split("\n") if reading.words else []
+
+
 def _append_ids(packed: str, docs: list[int]) -> str:
     """Packed ascending ids + later ids."""
     last = unpack_ids(packed)[-1]
@@ -324,7 +341,7 @@ def _append_ids(packed: str, docs: list[int]) -> str:
 def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) -> None:
     """Swap one decision's reading for another under the same id. Only the postings of terms that came,
     went or changed weight, and of pairs that came or went, are opened: an edit touches a few words."""
-    old_values, new_values = dict(zip(old.names, old.values)), dict(zip(new.names, new.values))
+    old_values, new_values = old.values(), new.values()
     for t in old_values.keys() | new_values.keys():
         value = new_values.get(t)
         if old_values.get(t) == value:
@@ -337,7 +354,7 @@ def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) ->
             levels, masks = levels[:at] + levels[at + 1:], masks[:at] + masks[at + 1:]
         if value is not None:
             ids.insert(at, doc)
-            levels, masks = levels[:at] + LEVEL_CHAR[value] + levels[at:], masks[:at] + MASK_CHAR[value] + masks[at:]
+            levels, masks = levels[:at] + value[0] + levels[at:], masks[:at] + value[1] + masks[at:]
         if ids:
             state.terms[t] = (pack(gaps(ids)), levels, masks)
         else:
@@ -355,14 +372,14 @@ def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) ->
         else:
             state.pairs.pop(p, None)
     _forget_words(state, [old])
-    state.words.update(new.words.keys())
-    state.lengths[doc], state.parts[doc] = new.length, len(new.parts)
+    state.words.update(_words(new))
+    state.lengths[doc], state.parts[doc] = new.length, new.part_count
 
 
 def _forget_words(state: SearchState, readings: Iterable[Reading]) -> None:
     words = state.words
     for reading in readings:
-        for word in reading.words:
+        for word in _words(reading):
             left = words[word] - 1
             if left > 0:
                 words[word] = left
@@ -375,7 +392,7 @@ def drop_from(state: SearchState, keep: int, readings: Iterable[Reading]) -> Non
     terms: set[str] = set()
     pairs: set[str] = set()
     for reading in readings:
-        terms.update(reading.names)
+        terms.update(reading.terms())
         pairs.update(_pairs(reading))
         _forget_words(state, [reading])
     del state.slugs[keep:], state.lengths[keep:], state.parts[keep:]
