@@ -1,9 +1,14 @@
 """The `digest` command as a user runs it: import, check, build; one-line errors, exit codes."""
 from __future__ import annotations
 
+import io
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from generator import cli, progress
 
 from .conftest import CONTENT, ROOT, SEEDS
 
@@ -81,3 +86,70 @@ def test_build_prints_one_summary_line_and_errors_without_traceback(tmp_path: Pa
     assert missing.returncode == 1
     assert "no decisions folder" in missing.stderr and "Traceback" not in missing.stderr
     assert not (tmp_path / "site2").exists()
+
+
+def test_build_flags_clean_quiet_verbose_and_jobs(tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / ".digest-cache"
+    first = digest("build", "--content", CONTENT, "--out", out, "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("5 decisions: ") and " files written (28 pages), 0 unchanged" in first.stdout
+    assert (cache / "manifest.pickle").is_file() and (cache / ".gitignore").read_text() == "*\n"
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+    again = digest("build", "--content", CONTENT, "--out", out)
+    assert again.stdout.strip().endswith("s") and " 0 files written (0 pages), " in again.stdout
+
+    clean = digest("build", "--content", CONTENT, "--out", out, "--clean", "--verbose", "--jobs", "1")
+    assert clean.returncode == 0, clean.stderr
+    assert " 0 files written (0 pages), " in clean.stdout          # rendered again, found the same
+    assert "stages: settings " in clean.stdout and "written  " not in clean.stdout
+    assert stamps == {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+    edited = tmp_path / "content"
+    shutil.copytree(CONTENT, edited)
+    page = edited / "decisions" / "24-001-566.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("She said she also had", "She added she had"),
+                    encoding="utf-8")                                   # the body only
+    verbose = digest("build", "--content", edited, "--out", out, "-v")
+    written = [line.split()[1] for line in verbose.stdout.splitlines() if line.startswith("written  ")]
+    assert "decisions/24-001-566/index.html" in written
+    assert all(path.startswith(("decisions/24-001-566/", "search/")) for path in written), written
+
+    quiet = digest("build", "--content", CONTENT, "--out", out, "--quiet")
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    for bad in ("0", "-2", "many"):
+        refused = digest("build", "--content", CONTENT, "--out", out, "--jobs", bad)
+        assert refused.returncode == 2 and "--jobs" in refused.stderr
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal_and_wiped_when_done(tmp_path: Path, monkeypatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    assert cli.main(["build", "--content", str(CONTENT), "--out", str(tmp_path / "site"), "--jobs", "1"]) == 0
+    drawn = terminal.getvalue()
+    frames = [frame for frame in drawn.split("\r") if frame.strip()]
+    assert frames and frames[0].startswith("Building [")
+    assert re.search(r"\] (\d+)/\1 100%$", frames[-1])                 # the last frame is full
+    assert drawn.endswith("\r") and drawn.rstrip("\r").endswith(" ")   # then wiped
+
+    plain = io.StringIO()                                                # not a terminal: no bar
+    monkeypatch.setattr(sys, "stderr", plain)
+    assert cli.main(["build", "--content", str(CONTENT), "--out", str(tmp_path / "other"), "--clean"]) == 0
+    assert "Building" not in plain.getvalue()
+
+
+def test_the_progress_bar_waits_a_moment_and_redraws_sparingly() -> None:
+    stream = io.StringIO()
+    bar = progress.ProgressBar(stream)
+    bar(1, 10)
+    assert stream.getvalue() == ""                                      # too soon to bother
+    bar.started -= 1.0
+    for done in range(1, 11):
+        bar(done, 10)
+    frames = stream.getvalue().split("\r")[1:]
+    assert len(frames) == 2 and frames[-1].endswith("10/10 100%")        # first, then the finished one

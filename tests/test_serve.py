@@ -7,11 +7,13 @@ import json
 import socket
 import subprocess
 import sys
+import shutil
 import threading
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,22 +44,60 @@ def wait_until(condition, timeout: float = 20.0) -> None:
     raise AssertionError("timed out")
 
 
-@pytest.fixture
-def server(content_copy: Path, tmp_path: Path):
+@contextmanager
+def serving(content: Path, templates: Path, tmp_path: Path):
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--port", str(port), "--content", str(content_copy),
-             "--out", str(tmp_path / "site"), "--templates", str(TEMPLATES)],
+            [sys.executable, "-m", "generator", "serve", "--port", str(port), "--content", str(content),
+             "--out", str(tmp_path / "site"), "--templates", str(templates)],
             cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
     try:
         wait_until(lambda: fetch(port, "/")[0] == 200)
-        yield port, content_copy
+        yield port, log
     finally:
         process.terminate()
         process.wait(timeout=10)
         print(log.read_text())      # shown by pytest when the test fails
+
+
+@pytest.fixture
+def server(content_copy: Path, tmp_path: Path):
+    with serving(content_copy, TEMPLATES, tmp_path) as (port, _):
+        yield port, content_copy
+
+
+@pytest.fixture
+def own_templates_server(content_copy: Path, tmp_path: Path):
+    """A server on copies of the content and templates, and its log."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    with serving(content_copy, templates, tmp_path) as (port, log):
+        yield port, content_copy, templates, log
+
+
+def builds_in(log: Path) -> int:
+    return sum(1 for line in log.read_text().splitlines() if " decisions: " in line)
+
+
+async def reloads_after(port: int, change, wait: float) -> int:
+    """Connect as a browser, make the change, and count the reloads sent within `wait` seconds."""
+    socket = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    socket.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await socket.read_message()
+    socket.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/", "plugins": {}}))
+    await asyncio.sleep(0.3)
+    change()
+    reloads, deadline = 0, time.monotonic() + wait
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            message = json.loads(await asyncio.wait_for(socket.read_message(), timeout=left))
+        except asyncio.TimeoutError:
+            break
+        reloads += message["command"] == "reload"
+    socket.close()
+    return reloads
 
 
 async def reload_after(port: int, edit, served) -> dict:
@@ -225,3 +265,44 @@ def test_a_port_in_use_is_one_clear_line(content_copy: Path, tmp_path: Path) -> 
     assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use; try another port with --port" \
         in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_burst_of_saves_is_one_rebuild_and_one_reload(own_templates_server) -> None:
+    port, content, _, log = own_templates_server
+    files = sorted((content / "decisions").glob("*.md"))
+    before = builds_in(log)
+
+    def save_all() -> None:          # as "save all" in an editor: every file within a few milliseconds
+        for number, path in enumerate(files):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("\n1. ", f"\n1. Burst{number} ", 1), encoding="utf-8")
+
+    assert run_in_thread(reloads_after(port, save_all, wait=2.0)) == 1
+    assert builds_in(log) == before + 1
+    for number, path in enumerate(files):
+        assert f"Burst{number} " in fetch(port, f"/decisions/{path.stem}/")[1]
+
+
+def test_a_template_edit_rebuilds_every_page_that_uses_it(own_templates_server) -> None:
+    port, content, templates, log = own_templates_server
+    facts = templates / "partials" / "facts.html"
+
+    def edit() -> None:
+        facts.write_text(facts.read_text(encoding="utf-8").replace("<dl", '<dl data-edited="yes"', 1), encoding="utf-8")
+
+    assert run_in_thread(reloads_after(port, edit, wait=2.0)) == 1
+    for path in (content / "decisions").glob("*.md"):
+        assert 'data-edited="yes"' in fetch(port, f"/decisions/{path.stem}/")[1], path.stem
+    assert 'data-edited="yes"' not in fetch(port, "/")[1]
+
+
+def test_editor_scratch_files_do_not_rebuild(own_templates_server) -> None:
+    port, content, _, log = own_templates_server
+    before = builds_in(log)
+
+    def scratch() -> None:
+        for name in (".24-001-566.md.swp", "24-001-566.md~", ".#24-001-566.md", "24-001-566.md.tmp"):
+            (content / "decisions" / name).write_text("scratch", encoding="utf-8")
+
+    assert run_in_thread(reloads_after(port, scratch, wait=1.0)) == 0
+    assert builds_in(log) == before
