@@ -64,6 +64,17 @@ def default_templates() -> Path:
     return local if local.is_dir() else PACKAGE_TEMPLATES
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What every part of the site is made from, apart from the decisions themselves."""
+    config: SiteConfig
+    assets: Assets
+    templates: dict[str, str]         # template -> digest (with what it extends and includes)
+    settings: str                     # digest of the code, the settings, the assets and the flags
+    everything: str                   # ... and of every template
+    stamps: dict[str, tuple[int, int]]   # content file -> (size, mtime_ns)
+
+
 def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, strict: bool = False,
           base_url: str | None = None, *, clean: bool = False, jobs: int | None = None,
           cache_dir: Path | None = None, progress: Progress | None = None, memory: Cache | None = None,
@@ -75,67 +86,32 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     clock = _Clock()
     templates_dir = templates_dir or default_templates()
     cache_dir = cache_dir or caching.default_cache_dir(out_dir)
-
-    config = load_config(content_dir)
-    if base_url:
-        config = replace(config, base_url=checked_base_url(base_url, None, "--base-url"))
-    assets = fingerprint(templates_dir / "static")
-    templates = template_digests(templates_dir)
-    settings = digest(code_digest(), repr(config), repr(sorted(assets.urls.items())), str(strict))
-    everything = digest(settings, *sorted(f"{name}={value}" for name, value in templates.items()))
-    stamps = content_stamps(content_dir)
-
-    if clean:
-        cache = Cache()
-    elif memory is not None:
-        cache = memory
-    else:
-        cache = caching.load(cache_dir)
-    manifest = cache.manifest
+    inputs = read_inputs(content_dir, templates_dir, base_url, strict)
+    cache = Cache() if clean else memory if memory is not None else caching.load(cache_dir)
     clock.lap("settings")
-    if (not clean and manifest.settings == everything and manifest.stamps == stamps
-            and outputs_intact(out_dir, manifest, verify)):
-        report = BuildReport(decisions=sum(1 for name in stamps if name.startswith("decisions") and name.endswith(".md")),
-                             unchanged=len(manifest.outputs))
-        report.seconds = time.perf_counter() - started
-        return report
+    if not clean and nothing_changed(out_dir, cache.manifest, inputs, verify):
+        decisions = sum(1 for name in inputs.stamps if name.startswith("decisions/") and name.endswith(".md"))
+        return BuildReport(decisions=decisions, unchanged=len(cache.manifest.outputs),
+                           seconds=time.perf_counter() - started)
 
     if cache.sources is None:
         cache.sources = {} if clean else caching.load_sources(cache_dir)
-    loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=stamps)
+    loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps)
     if loaded.errors:
         raise BuildErrors(loaded.errors)
-    reuse = cache.entries[1] if cache.entries and cache.entries[0] == settings else None
-    entries = make_entries(loaded.decisions, config,
+    reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None
+    entries = make_entries(loaded.decisions, inputs.config,
                            {s.decision.slug: s.front_digest for s in loaded.sources.values()}, reuse)
-    taxonomies = make_taxonomies(entries, config)
     clock.lap("read")
 
-    cold = clean or not manifest.outputs
-    staging = Staging(out_dir, previous=None if cold else manifest.outputs, swap=cold)
-    plan = _Plan(out_dir, manifest, staging, verify and not cold, settings, templates)
-    env = _environment(cache, templates_dir, assets)
+    cold = clean or not cache.manifest.outputs
+    staging = Staging(out_dir, previous=None if cold else cache.manifest.outputs, swap=cold)
+    plan = _Plan(out_dir, cache.manifest, staging, verify and not cold, inputs.settings, inputs.templates)
+    search = None if clean else cache.search or caching.load_search(cache_dir)
+    cache.search = None                # updated in place from here: whole again only at the end
     try:
-        planned = list(plan_site(env, config, entries, taxonomies))
-        search = None if clean else cache.search
-        if search is None and not clean:
-            search = caching.load_search(cache_dir)
-        decisions = plan_decisions(plan, entries, loaded.sources, cache.sources, search)
-        cache.search = None            # updated in place from here: whole again only at the end
-        total = len(decisions.ids) + sum(1 for p in planned if not plan.fresh(p.name, plan.key(p)))
-        tick = _ticker(progress, total)
-        setup = Setup(templates_dir, assets.urls, config, staging.out_dir, staging.folder, compare=cold)
-        with rendering(setup, decisions.jobs, jobs or default_jobs(), env) as results:
-            for item in planned:                    # while the pool renders decisions
-                if plan.render_planned(item):
-                    tick()
-            clock.lap("pages")
-            new_search = take_decisions(plan, decisions, results, tick, config,
-                                        cache.index_texts if memory is not None else None)
-        clock.lap("decisions and search")
-        for path, data in assets.files.items():
-            plan.staging.add(path, data)
-        plan.units["assets"] = Unit("", tuple(assets.files))
+        new_search = render_site(plan, inputs, entries, loaded.sources, cache, search, templates_dir,
+                                 jobs or default_jobs(), progress, clock, memory is not None)
     except TemplateError as error:
         staging.discard()
         raise BuildErrors([template_error(error, templates_dir)]) from None
@@ -145,19 +121,59 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     staging.commit(scan=verify)
     clock.lap("commit")
 
-    cache.sources = loaded.sources
-    cache.search = new_search
-    cache.entries = (settings, {entry.decision.slug: entry for entry in entries}) if memory is not None else None
-    cache.manifest = Manifest(everything if not loaded.warnings else "", stamps, staging.outputs, plan.units)
+    cache.sources, cache.search = loaded.sources, new_search
+    cache.entries = (inputs.settings, {e.decision.slug: e for e in entries}) if memory is not None else None
+    cache.manifest = Manifest(inputs.everything if not loaded.warnings else "", inputs.stamps, staging.outputs,
+                              plan.units)
     if memory is None:
         caching.save(cache_dir, cache)
     clock.lap("cache")
-    report = BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
-                         removed=len(staging.removed), rendered=plan.rendered, warnings=loaded.warnings,
-                         written_paths=sorted(staging.written), removed_paths=staging.removed,
-                         timings=clock.laps)
-    report.seconds = time.perf_counter() - started
-    return report
+    return BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
+                       removed=len(staging.removed), rendered=plan.rendered, warnings=loaded.warnings,
+                       written_paths=sorted(staging.written), removed_paths=staging.removed,
+                       timings=clock.laps, seconds=time.perf_counter() - started)
+
+
+def read_inputs(content_dir: Path, templates_dir: Path, base_url: str | None, strict: bool) -> Inputs:
+    config = load_config(content_dir)
+    if base_url:
+        config = replace(config, base_url=checked_base_url(base_url, None, "--base-url"))
+    assets = fingerprint(templates_dir / "static")
+    templates = template_digests(templates_dir)
+    settings = digest(code_digest(), repr(config), repr(sorted(assets.urls.items())), str(strict))
+    everything = digest(settings, *sorted(f"{name}={value}" for name, value in templates.items()))
+    return Inputs(config, assets, templates, settings, everything, content_stamps(content_dir))
+
+
+def nothing_changed(out_dir: Path, manifest: Manifest, inputs: Inputs, verify: bool) -> bool:
+    """The same code, settings, templates and content files as the last build, whose output is intact."""
+    return (manifest.settings == inputs.everything and manifest.stamps == inputs.stamps
+            and outputs_intact(out_dir, manifest, verify))
+
+
+def render_site(plan: _Plan, inputs: Inputs, entries: list[Entry], sources: dict[str, Source], cache: Cache,
+                search: SearchCache | None, templates_dir: Path, workers: int, progress: Progress | None,
+                clock: _Clock, in_memory: bool) -> SearchCache:
+    """Render every stale unit into the staging folder; return the updated search index state."""
+    config = inputs.config
+    env = _environment(cache, templates_dir, inputs.assets)
+    planned = list(plan_site(env, config, entries, make_taxonomies(entries, config)))
+    decisions = plan_decisions(plan, entries, sources, cache.sources or {}, search)
+    tick = _ticker(progress, len(decisions.ids) + sum(1 for p in planned if not plan.fresh(p.name, plan.key(p))))
+    setup = Setup(templates_dir, inputs.assets.urls, config, plan.staging.out_dir, plan.staging.folder,
+                  compare=plan.staging.previous is None)
+    with rendering(setup, decisions.jobs, workers, env) as results:
+        for item in planned:                    # while the pool renders decisions
+            if plan.render_planned(item):
+                tick()
+        clock.lap("pages")
+        new_search = take_decisions(plan, decisions, results, tick, config,
+                                    cache.index_texts if in_memory else None)
+    clock.lap("decisions and search")
+    for path, data in inputs.assets.files.items():
+        plan.staging.add(path, data)
+    plan.units["assets"] = Unit("", tuple(inputs.assets.files))
+    return new_search
 
 
 # ---------------------------------------------------------------- what to render
