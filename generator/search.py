@@ -34,11 +34,12 @@ import json
 import math
 import re
 import zlib
+from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from itertools import accumulate, chain, repeat
 from operator import add, is_, mul, or_, sub
 from typing import Iterable, Iterator
@@ -297,17 +298,19 @@ def update_state(state: SearchState, slugs: list[str], changed: dict[int, tuple[
 
 def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading]) -> None:
     """Add readings as the ids after the last, up to `slugs` (the decisions by id)."""
+    # Tens of millions of postings wait here to be packed: compact arrays (4 bytes an id, 1 a level or
+    # mask) rather than lists (8 bytes a reference).
     keep = len(state.lengths)
-    term_docs: defaultdict[str, list[int]] = defaultdict(list)
-    term_levels: defaultdict[str, list[str]] = defaultdict(list)
-    term_masks: defaultdict[str, list[str]] = defaultdict(list)
-    pair_docs: defaultdict[str, list[int]] = defaultdict(list)
+    term_docs: defaultdict[str, array] = defaultdict(_ids)
+    term_levels: defaultdict[str, bytearray] = defaultdict(bytearray)
+    term_masks: defaultdict[str, bytearray] = defaultdict(bytearray)
+    pair_docs: defaultdict[str, array] = defaultdict(_ids)
     for doc, reading in enumerate(added, start=keep):
         names = reading.terms()
-        deque(map(list.append, map(term_docs.__getitem__, names), repeat(doc)), maxlen=0)
-        deque(map(list.append, map(term_levels.__getitem__, names), reading.levels), maxlen=0)
-        deque(map(list.append, map(term_masks.__getitem__, names), reading.masks), maxlen=0)
-        deque(map(list.append, map(pair_docs.__getitem__, _pairs(reading)), repeat(doc)), maxlen=0)
+        deque(map(array.append, map(term_docs.__getitem__, names), repeat(doc)), maxlen=0)
+        deque(map(bytearray.append, map(term_levels.__getitem__, names), reading.levels.encode()), maxlen=0)
+        deque(map(bytearray.append, map(term_masks.__getitem__, names), reading.masks.encode()), maxlen=0)
+        deque(map(array.append, map(pair_docs.__getitem__, _pairs(reading)), repeat(doc)), maxlen=0)
         state.words.update(_words(reading))
         state.lengths.append(reading.length)
         state.parts.append(reading.part_count)
@@ -315,13 +318,17 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
         raise ValueError("search state: the readings added do not match the decisions")
     state.slugs = list(slugs)
     for t, docs in term_docs.items():
-        levels, masks = "".join(term_levels[t]), "".join(term_masks[t])
+        levels, masks = term_levels[t].decode(), term_masks[t].decode()
         before = state.terms.get(t)
         state.terms[t] = ((_append_ids(before[0], docs), before[1] + levels, before[2] + masks) if before
                           else (pack(gaps(docs)), levels, masks))
     for p, docs in pair_docs.items():
         before = state.pairs.get(p)
         state.pairs[p] = _append_ids(before, docs) if before else pack(gaps(docs))
+
+
+def _ids() -> array:
+    return array("i")
 
 
 def _pairs(reading: Reading) -> list[str]:
