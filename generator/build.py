@@ -96,7 +96,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
 
     if cache.sources is None:
         cache.sources = {} if clean else caching.load_sources(cache_dir)
-    loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps)
+    loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False)
     if loaded.errors:
         raise BuildErrors(loaded.errors)
     reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None
@@ -257,8 +257,8 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
                    search: SearchCache | None) -> DecisionPlan:
     ordered = list(reversed(entries))               # ids count from the oldest
     slugs = [entry.decision.slug for entry in ordered]
-    file_digest = {s.decision.slug: s.digest for s in sources.values()}
-    digests = [file_digest[slug] for slug in slugs]
+    source_of = {s.decision.slug: s for s in sources.values()}
+    digests = [source_of[slug].digest for slug in slugs]
     page_template = plan.templates.get("decision.html", "")
     unit_keys = [f"{plan.settings}|{page_template}|{d}|{doc}" for doc, d in enumerate(digests)]
     search_key = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
@@ -271,7 +271,7 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
         if 2 * (len(earlier) - keep) <= len(slugs):   # else reading everything again is quicker
             dp.keep = keep
             dp.changed = {doc for doc in range(keep) if search.digests[doc] != digests[doc]}
-            dp.jobs = [Job(earlier=decision) for decision in earlier[keep:]]
+            dp.jobs = [Job(earlier=source) for source in earlier[keep:]]
             dp.dropping = len(dp.jobs)
     if not fresh and dp.keep == 0:
         dp.search = SearchCache(SearchState(), [])
@@ -285,7 +285,7 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
         if previous:
             paths = [page_path(entry.url), *(f"search/x/{doc}-{k}.json" for k in range(MAX_PARTS))]
             before = {path: previous[path] for path in paths if path in previous}
-        dp.jobs.append(Job(entry, doc, read=doc in dp.changed or doc >= dp.keep,
+        dp.jobs.append(Job(entry, source_of[slugs[doc]].body, doc, read=doc in dp.changed or doc >= dp.keep,
                            earlier=earlier[doc] if doc in dp.changed else None, before=before))
         dp.ids.append(doc)
     return dp
@@ -320,7 +320,7 @@ def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick:
     return SearchCache(state, dp.digests)
 
 
-def _earlier_decisions(search: SearchCache, before: dict[str, Source]) -> list | None:
+def _earlier_decisions(search: SearchCache, before: dict[str, Source]) -> list[Source] | None:
     """The decisions the cached index was made from, by id; None if any is no longer known."""
     by_slug = {s.decision.slug: s for s in before.values()}
     found = []
@@ -328,7 +328,7 @@ def _earlier_decisions(search: SearchCache, before: dict[str, Source]) -> list |
         source = by_slug.get(slug)
         if source is None or source.digest != known:
             return None
-        found.append(source.decision)
+        found.append(source)
     return found
 
 

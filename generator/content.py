@@ -170,8 +170,13 @@ class Source:
     mtime_ns: int
     digest: str                   # of the whole file
     front_digest: str             # of the front matter alone: what index pages, feeds and data show
-    decision: Decision
+    decision: Decision            # without its body, which is kept apart:
+    body: bytes                   # UTF-8, half the memory of the text: at archive scale bodies are most of it
     warnings: tuple[DigestError, ...]
+
+    def full(self) -> Decision:
+        """The decision with its body."""
+        return replace(self.decision, body=self.body.decode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -183,11 +188,12 @@ class Loaded:
 
 
 def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Source] | None = None,
-                   stamps: dict[str, tuple[int, int]] | None = None) -> Loaded:
+                   stamps: dict[str, tuple[int, int]] | None = None, bodies: bool = True) -> Loaded:
     """Read every content file, collecting all errors rather than stopping at the first.
     With `strict`, warnings (unknown keys) count as errors. A file in `known` whose size and mtime, or
     failing those whose bytes, are as they were is not parsed again. `stamps`: the files' sizes and mtimes
-    when the caller has just looked ("decisions/<name>": (size, mtime_ns))."""
+    when the caller has just looked ("decisions/<name>": (size, mtime_ns)). Without `bodies`, the decisions
+    come without their bodies (each source has it)."""
     folder = content_dir / "decisions"
     decisions, errors, warnings, sources = [], [], [], {}
     if not folder.is_dir():
@@ -213,7 +219,7 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
                 continue
         sources[name] = source
         warnings.extend(source.warnings)
-        decisions.append(source.decision)
+        decisions.append(source.full() if bodies else source.decision)
     errors.extend(_clashes(decisions))
     if strict:
         return Loaded(decisions, errors + warnings, [], sources)
@@ -231,7 +237,8 @@ def _read_source(path: Path, before: Source | None, stamp: tuple[int, int]) -> S
     text = decode_content(data, path)
     decision, unknown = parse_with_warnings(text, path)
     front_digest = _digest(split_front_matter(text, path)[0].encode("utf-8"))
-    return Source(size, mtime_ns, digest, front_digest, decision, tuple(unknown))
+    return Source(size, mtime_ns, digest, front_digest, replace(decision, body=""), decision.body.encode("utf-8"),
+                  tuple(unknown))
 
 
 def _digest(data: bytes) -> str:

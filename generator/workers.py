@@ -23,7 +23,7 @@ from .assets import Assets
 from .cache import Output
 from .config import SiteConfig
 from .markdown import render_body
-from .model import Decision
+from .content import Source
 from .render import make_environment, render_decision
 from .publish import stage_file
 from .search import Reading, read_decision, split_parts, text_part_files, text_parts
@@ -33,9 +33,10 @@ from .taxonomy import Entry
 @dataclass(frozen=True)
 class Job:
     entry: Entry | None = None          # render this decision's page and search text parts
+    body: bytes = b""                   # its body (entries are kept without), UTF-8
     doc: int = 0                        # its id in the search index (text parts are named by it)
     read: bool = False                  # and read it for the index
-    earlier: Decision | None = None     # read this earlier version too (to take it out of the index)
+    earlier: Source | None = None       # read this earlier version too (to take it out of the index)
     before: dict[str, Output] | None = None   # what the output holds of its files, as last recorded
 
 
@@ -69,7 +70,7 @@ def run(job: Job) -> Done:
     setup: Setup = _WORKER["setup"]                      # type: ignore[assignment]
     files, reading, earlier = (), None, None
     if job.entry is not None:
-        decision = job.entry.decision
+        decision = replace(job.entry.decision, body=job.body.decode("utf-8"))
         body = render_body(decision.body)
         page = render_decision(env, setup.config, job.entry, body)
         if job.read:
@@ -83,7 +84,8 @@ def run(job: Job) -> Done:
                                          before.get(path), setup.compare, _WORKER["made"]))   # type: ignore[arg-type]
                       for path, text in texts.items())
     if job.earlier is not None:
-        earlier = read_decision(job.earlier, render_body(job.earlier.body).paragraphs)
+        old = job.earlier.full()
+        earlier = read_decision(old, render_body(old.body).paragraphs)
     return Done(files, replace(reading, parts=()) if reading else None, earlier and replace(earlier, parts=()))
 
 
@@ -101,7 +103,9 @@ def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment) -> 
     if workers <= 1 or len(jobs) < 4 * workers:
         yield _here(setup, jobs, env)
         return
-    context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    # Fresh processes, not forks of this one: a fork would count the parent's memory (every decision and
+    # the index) again in each worker, as far as the operating system's figures go.
+    context = get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
     chunk = max(1, min(16, len(jobs) // (workers * 8)))
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(setup,))
     try:
