@@ -20,6 +20,7 @@ import datetime
 import functools
 import gzip
 import io
+import multiprocessing
 import os
 import platform
 import shutil
@@ -131,11 +132,12 @@ def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
 
 def timed_build(content: Path, out: Path, with_index: bool) -> float:
     """Seconds for a cold build (no cache). Without the index, decisions are not read for it and no index
-    file is made: the pool's processes are forked after the swap, so they run without it too."""
+    file is made; the pool's processes are forked from this one for both builds, so they share the swap."""
     empty = Reading("", "", "", "", "", 0, 0)
     swaps = [] if with_index else [(workers_module, "read_decision", lambda decision, paragraphs: empty),
                                    (workers_module, "text_parts", lambda decision, parts: ()),
                                    (build_module, "index_files", lambda *args, **kwargs: {})]
+    swaps.append((workers_module, "get_context", lambda _: multiprocessing.get_context("fork")))
     saved = [(module, name, getattr(module, name)) for module, name, _ in swaps]
     shutil.rmtree(out, ignore_errors=True)
     for module, name, stand_in in swaps:
