@@ -153,3 +153,17 @@ def test_the_progress_bar_waits_a_moment_and_redraws_sparingly() -> None:
         bar(done, 10)
     frames = stream.getvalue().split("\r")[1:]
     assert len(frames) == 2 and frames[-1].endswith("10/10 100%")        # first, then the finished one
+
+
+def test_a_build_across_processes_matches_one_in_a_single_process(tmp_path: Path) -> None:
+    from benchmarks.corpus import write_corpus
+
+    content = tmp_path / "content"
+    write_corpus(content, 40, seed=3)
+    for jobs in ("1", "2"):
+        result = digest("build", "--content", content, "--out", tmp_path / jobs, "--jobs", jobs, "--clean")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("40 decisions: ")
+    one = {p.relative_to(tmp_path / "1"): p.read_bytes() for p in (tmp_path / "1").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "2"): p.read_bytes() for p in (tmp_path / "2").rglob("*") if p.is_file()}
+    assert one == two and len(one) > 200
