@@ -13,6 +13,7 @@ import os
 import time
 import traceback
 from collections import deque
+from operator import is_
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
@@ -157,7 +158,7 @@ def render_site(plan: _Plan, inputs: Inputs, entries: list[Entry], sources: dict
     """Render every stale unit into the staging folder; return the updated search index state."""
     config = inputs.config
     env = _environment(cache, templates_dir, inputs.assets)
-    planned = list(plan_site(env, config, entries, make_taxonomies(entries, config)))
+    planned = _planned(cache, env, inputs, entries)
     decisions = plan_decisions(plan, entries, sources, cache.sources or {}, search)
     tick = _ticker(progress, len(decisions.ids) + sum(1 for p in planned if not plan.fresh(p.name, plan.key(p))))
     setup = Setup(templates_dir, inputs.assets.urls, config, plan.staging.out_dir, plan.staging.folder,
@@ -333,6 +334,18 @@ def _earlier_decisions(search: SearchCache, before: dict[str, Source]) -> list[S
 
 
 # ---------------------------------------------------------------- helpers
+
+def _planned(cache: Cache, env: Environment, inputs: Inputs, entries: list[Entry]) -> list[Planned]:
+    """The units of every page but the decisions', or the same list as last time for the very same entries
+    (after an edit to a decision's body only, say), settings and environment."""
+    before = cache.listing
+    if (before is not None and before[0] == inputs.settings and before[1] is env
+            and len(before[2]) == len(entries) and all(map(is_, before[2], entries))):
+        return before[3]
+    planned = list(plan_site(env, inputs.config, entries, make_taxonomies(entries, inputs.config)))
+    cache.listing = (inputs.settings, env, entries, planned)
+    return planned
+
 
 def _environment(cache: Cache, templates_dir: Path, assets: Assets) -> Environment:
     """The cache's environment when it was made for these templates and assets, else a new one."""

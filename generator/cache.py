@@ -63,6 +63,7 @@ class Cache:
     # file changes), keyed by the templates folder and the asset addresses it was made with.
     environment: tuple[object, Environment] | None = None
     entries: tuple[str, dict] | None = None        # (settings, slug -> Entry) of the last build
+    listing: tuple | None = None                   # (settings, environment, entries, units of their pages)
     index_texts: dict[str, tuple[object, str]] = field(default_factory=dict)   # see search.index_files
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -52,7 +52,7 @@ class Decision:
     needs_review: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)   # the content file it was read from
 
-    @property
+    @cached_property
     def slug(self) -> str:
         return reference_slug(self.reference)
 

@@ -423,7 +423,9 @@ def drop_from(state: SearchState, keep: int, readings: Iterable[Reading]) -> Non
 # ---------------------------------------------------------------- the index files
 
 def _shards(postings: dict) -> tuple[int, list[dict]]:
-    size = sum(len(k) + (sum(map(len, v)) if isinstance(v, list) else len(v)) + 8 for k, v in postings.items())
+    values = postings.values()
+    packed = chain.from_iterable(values) if values and isinstance(next(iter(values)), list) else values
+    size = sum(map(len, postings)) + sum(map(len, packed)) + 8 * len(postings)
     count = max(1, -(-size // SHARD_CHARS))
     shards: list[dict[str, str]] = [{} for _ in range(count)]
     for name, packed in postings.items():
@@ -442,10 +444,21 @@ def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str
     }
 
 
-def _columns(ordered: list[Entry], state: SearchState, facets: dict[str, list[str]]) -> tuple[dict, dict]:
+def _columns(ordered: list[Entry], state: SearchState, facets: dict[str, list[str]],
+             texts: dict | None) -> tuple[dict, dict]:
     """docs.json's columns (totals apart), and the letters after references."""
+    columns, suffixes = _entry_columns(ordered, facets, texts)
+    return {**columns, "length": [doc_length_code(n) for n in state.lengths], "parts": list(state.parts)}, suffixes
+
+
+def _entry_columns(ordered: list[Entry], facets: dict[str, list[str]], texts: dict | None) -> tuple[dict, dict]:
+    """The columns that come from the entries alone: again what they were last time (kept in `texts`)
+    for the very same entries."""
+    before = texts.get("#columns") if texts is not None else None
+    if before is not None and before[1] == facets and len(before[0]) == len(ordered) and all(map(is_, before[0], ordered)):
+        return before[2]
     number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
-    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS, "length", "parts")}
+    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
     suffixes: dict[str, str] = {}
     for doc, entry in enumerate(ordered):
         decision = entry.decision
@@ -459,22 +472,10 @@ def _columns(ordered: list[Entry], state: SearchState, facets: dict[str, list[st
                             ("subcategory", decision.subcategory), ("outcome", decision.outcome),
                             ("band", entry.band.name)):
             columns[name].append(number_of[name].get(value, 0) if value else 0)
-        columns["length"].append(doc_length_code(state.lengths[doc]))
-    columns["parts"] = list(state.parts)
     days = columns.pop("day")
-    return {"date": list(map(sub, days, chain((0,), days))), **columns}, suffixes   # undated first: never < 0
-
-
-def _columns_again(ordered: list[Entry], state: SearchState, facets: dict, texts: dict | None) -> tuple[dict, dict]:
-    """_columns, or what it gave last time for the very same entries, lengths and parts."""
-    if texts is None:
-        return _columns(ordered, state, facets)
-    before = texts.get("#columns")
-    if (before is not None and len(before[0]) == len(ordered) and all(map(is_, before[0], ordered))
-            and before[1:4] == (facets, state.lengths, state.parts)):
-        return before[4]
-    found = _columns(ordered, state, facets)
-    texts["#columns"] = (list(ordered), facets, list(state.lengths), list(state.parts), found)
+    found = {"date": list(map(sub, days, chain((0,), days))), **columns}, suffixes   # undated first: never < 0
+    if texts is not None:
+        texts["#columns"] = (list(ordered), facets, found)
     return found
 
 
@@ -485,7 +486,7 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     not written out again (postings an edit did not touch are the same strings, so comparing is quick)."""
     count = len(ordered)
     facets = facet_values(config, ordered)
-    columns, suffixes = _columns_again(ordered, state, facets, texts)
+    columns, suffixes = _columns(ordered, state, facets, texts)
     vocabulary: defaultdict[str, dict[str, list]] = defaultdict(dict)
     held = {t: len(levels) for t, (_, levels, _) in state.terms.items()}
     for word in state.words:

@@ -86,18 +86,19 @@ def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, 
                  reuse: dict[str, Entry] | None = None) -> list[Entry]:
     """Entries newest first. `keys`: slug -> digest of the decision's front matter (the build has them from
     reading the files); worked out here when not given. `reuse`: entries made with this config before, by
-    slug; one is taken again while its decision is the very same record."""
+    slug; one is taken again while its key (what lists show of it) is the same."""
     entries = []
     for decision in sorted(decisions, key=newest_first):
+        key = keys[decision.slug] if keys else listing_key(decision)
         before = reuse.get(decision.slug) if reuse else None
-        if before is not None and before.decision is decision:
+        if before is not None and before.key == key:
             entries.append(before)
             continue
         band = config.band_for(decision.remedy.total)
         category = decision.category or UNCATEGORISED
         entries.append(Entry(
             decision=decision,
-            key=keys[decision.slug] if keys else listing_key(decision),
+            key=key,
             url=f"/decisions/{decision.slug}/",
             band=band,
             first_sentence=first_sentence(decision.summary),
