@@ -160,13 +160,18 @@ def render_site(plan: _Plan, inputs: Inputs, entries: list[Entry], sources: dict
     env = _environment(cache, templates_dir, inputs.assets)
     planned = _planned(cache, env, inputs, entries)
     decisions = plan_decisions(plan, entries, sources, cache.sources or {}, search)
-    tick = _ticker(progress, len(decisions.ids) + sum(1 for p in planned if not plan.fresh(p.name, plan.key(p))))
+    keys = [plan.key(item) for item in planned]
+    stale = [not plan.fresh(item.name, key) for item, key in zip(planned, keys)]
+    tick = _ticker(progress, len(decisions.ids) + sum(stale))
     setup = Setup(templates_dir, inputs.assets.urls, config, plan.staging.out_dir, plan.staging.folder,
                   compare=plan.staging.previous is None)
     with rendering(setup, decisions.jobs, workers, env) as results:
-        for item in planned:                    # while the pool renders decisions
-            if plan.render_planned(item):
+        for item, key, render in zip(planned, keys, stale):      # while the pool renders decisions
+            if render:
+                plan.add(item.name, key, {page.path: page.text for page in item.make()})
                 tick()
+            else:
+                plan.keep(item.name)
         clock.lap("pages")
         new_search = take_decisions(plan, decisions, results, tick, config,
                                     cache.index_texts if in_memory else None)
@@ -215,14 +220,6 @@ class _Plan:
             self.staging.add(path, text.encode("utf-8"))
         self.units[name] = Unit(key, tuple(files))
         self.rendered += 1
-
-    def render_planned(self, item: Planned) -> bool:
-        key = self.key(item)
-        if self.fresh(item.name, key):
-            self.keep(item.name)
-            return False
-        self.add(item.name, key, {page.path: page.text for page in item.make()})
-        return True
 
 
 def plan_site(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies) -> Iterator[Planned]:
