@@ -211,13 +211,17 @@ class _Plan:
 
     def keep(self, name: str) -> None:
         unit = self.manifest.units[name]
-        for path in unit.paths:
-            self.staging.keep(path)
+        self.staging.keep(*unit.paths)
         self.units[name] = unit
 
-    def add(self, name: str, key: str, files: dict[str, str]) -> None:
+    def add(self, name: str, key: str, files: dict[str, str], same: set[str] | None = None) -> None:
+        """A unit rendered again. `same`: those of its files known to be as the last build made them."""
+        previous = self.staging.previous or {}
         for path, text in files.items():
-            self.staging.add(path, text.encode("utf-8"))
+            if same and path in same and path in previous:
+                self.staging.keep(path)
+            else:
+                self.staging.add(path, text.encode("utf-8"))
         self.units[name] = Unit(key, tuple(files))
         self.rendered += 1
 
@@ -261,15 +265,16 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
     unit_keys = [f"{plan.settings}|{page_template}|{d}|{doc}" for doc, d in enumerate(digests)]
     search_key = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_key)
-    earlier = None if fresh or search is None else _earlier_decisions(search, before)
     dp = DecisionPlan(ordered, digests, unit_keys, search or SearchCache(SearchState(), []), search_key, fresh,
                       keep=len(slugs) if fresh else 0)
-    if earlier is not None:
-        keep = common_prefix(search.state.slugs, slugs)
-        if 2 * (len(earlier) - keep) <= len(slugs):   # else reading everything again is quicker
-            dp.keep = keep
-            dp.changed = {doc for doc in range(keep) if search.digests[doc] != digests[doc]}
-            dp.jobs = [Job(earlier=source) for source in earlier[keep:]]
+    earlier: dict[int, Source] = {}
+    if search is not None and not fresh:
+        keep, count = common_prefix(search.state.slugs, slugs), len(search.state.slugs)
+        changed = {doc for doc in range(keep) if search.digests[doc] != digests[doc]}
+        found = _earlier_sources(search, before, [*changed, *range(keep, count)])
+        if found is not None and 2 * (count - keep) <= len(slugs):   # else reading all again is quicker
+            dp.keep, dp.changed, earlier = keep, changed, found
+            dp.jobs = [Job(earlier=earlier[doc]) for doc in range(keep, count)]
             dp.dropping = len(dp.jobs)
     if not fresh and dp.keep == 0:
         dp.search = SearchCache(SearchState(), [])
@@ -312,21 +317,23 @@ def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick:
     if dp.search_fresh:
         deque(added(), maxlen=0)
         plan.keep("search")
+        if texts == {}:          # a long-running caller's first build: ready the next edit's index files
+            index_files(config, dp.ordered, state, texts)
         return dp.search
     extend_state(state, [entry.decision.slug for entry in dp.ordered], added())
-    plan.add("search", dp.search_key, index_files(config, dp.ordered, state, texts))
+    files = index_files(config, dp.ordered, state, texts)
+    plan.add("search", dp.search_key, files, same=texts is not None and texts.get("#same"))
     return SearchCache(state, dp.digests)
 
 
-def _earlier_decisions(search: SearchCache, before: dict[str, Source]) -> list[Source] | None:
-    """The decisions the cached index was made from, by id; None if any is no longer known."""
-    by_slug = {s.decision.slug: s for s in before.values()}
-    found = []
-    for slug, known in zip(search.state.slugs, search.digests):
-        source = by_slug.get(slug)
-        if source is None or source.digest != known:
+def _earlier_sources(search: SearchCache, before: dict[str, Source], docs: list[int]) -> dict[int, Source] | None:
+    """The decisions ids `docs` of the cached index were read from; None if any is no longer known."""
+    found = {}
+    for doc in docs:
+        source = before.get(f"{search.state.slugs[doc]}.md")
+        if source is None or source.digest != search.digests[doc]:
             return None
-        found.append(source)
+        found[doc] = source
     return found
 
 

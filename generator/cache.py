@@ -88,6 +88,18 @@ def code_digest() -> str:
 def template_digests(templates_dir: Path) -> dict[str, str]:
     """Each template's digest, covering every template it extends, includes or imports."""
     names = [name for name in FileSystemLoader(templates_dir).list_templates() if not name.startswith("static/")]
+    return dict(_template_digests(templates_dir, tuple(_stamp(templates_dir / name) for name in names),
+                                  tuple(names)))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+@lru_cache(maxsize=8)
+def _template_digests(templates_dir: Path, stamps: tuple, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(Worked out again only when a template's size or mtime changes.)"""
     sources = {name: (templates_dir / name).read_bytes() for name in names}
     uses = {name: _references(source) & sources.keys() for name, source in sources.items()}
 
@@ -100,7 +112,7 @@ def template_digests(templates_dir: Path) -> dict[str, str]:
                 todo.extend(uses[current])
         return sorted(seen)
 
-    return {name: digest(*(part for used in closure(name) for part in (used, sources[used]))) for name in names}
+    return tuple((name, digest(*(part for used in closure(name) for part in (used, sources[used])))) for name in names)
 
 
 @lru_cache(maxsize=256)

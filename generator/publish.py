@@ -53,9 +53,10 @@ class Staging:
         else:
             self.unchanged += 1
 
-    def keep(self, path: str) -> None:
-        """A file of the old site that stays as it is (as recorded)."""
-        self.record(path, self.previous[path], False)
+    def keep(self, *paths: str) -> None:
+        """Files of the old site that stay as they are (as recorded)."""
+        self.outputs.update(zip(paths, map(self.previous.__getitem__, paths)))
+        self.unchanged += len(paths)
 
     def commit(self, scan: bool = True) -> None:
         """Put the new site in place. `scan`: look in the output for files no build made (else trust the

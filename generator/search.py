@@ -428,8 +428,8 @@ def _shards(postings: dict) -> tuple[int, list[dict]]:
     size = sum(map(len, postings)) + sum(map(len, packed)) + 8 * len(postings)
     count = max(1, -(-size // SHARD_CHARS))
     shards: list[dict[str, str]] = [{} for _ in range(count)]
-    for name, packed in postings.items():
-        shards[shard_of(name, count)][name] = packed
+    for name, crc, packed in zip(postings, map(crc_of, postings), values):
+        shards[crc % count][name] = packed
     return count, shards
 
 
@@ -523,12 +523,16 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     contents.update((f"search/p/{n}.json", shard) for n, shard in enumerate(pair_files))
     if texts is None:
         return {path: _json(content) for path, content in contents.items()}
-    for path in texts.keys() - contents.keys() - {"#columns"}:
+    for path in texts.keys() - contents.keys() - {"#columns", "#same"}:
         del texts[path]
+    same = set()
     for path, content in contents.items():
         before = texts.get(path)
         if before is None or before[0] != content:
             texts[path] = (content, _json(content))
+        else:
+            same.add(path)
+    texts["#same"] = same          # the files made again as they were last time
     return {path: texts[path][1] for path in contents}
 
 

@@ -14,6 +14,7 @@ import gc
 import mimetypes
 import sys
 import threading
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
@@ -126,12 +127,14 @@ class Preview:
         return [body]
 
 
-    def load_cache(self) -> None:
-        """After a first build that found nothing to do, read what the next one will need."""
-        if self.memory.sources is None:
-            self.memory.sources = caching.load_sources(self.cache_dir)
-        if self.memory.search is None:
-            self.memory.search = caching.load_search(self.cache_dir)
+    def warm_up(self) -> None:
+        """After a first build that found nothing to do, build once more without that shortcut: nothing is
+        written, but what the next build needs is read and kept in memory, so the first edit is as quick
+        as the rest."""
+        if self.errors or self.memory.sources is not None:
+            return
+        self.memory.manifest = replace(self.memory.manifest, settings="")
+        self.rebuild()
 
     def save_cache(self) -> None:
         caching.save(self.cache_dir, self.memory)
@@ -210,7 +213,7 @@ def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
           port: int = 8000, host: str = "127.0.0.1", strict: bool = False, jobs: int | None = None) -> None:
     preview = Preview(content_dir, out_dir, templates_dir or default_templates(), strict, jobs)
     preview.rebuild()
-    preview.load_cache()
+    preview.warm_up()
     tidy_memory()
     watcher = Watcher(preview, [content_dir, preview.templates_dir])
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0

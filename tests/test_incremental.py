@@ -4,7 +4,6 @@ written (every other file keeps its date)."""
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import random
 import re
@@ -17,6 +16,7 @@ import pytest
 
 from benchmarks.corpus import CATEGORIES, make_decisions, write_corpus
 from generator.build import build
+from generator.cache import Cache
 from generator.config import load_config
 from generator.content import dump, parse
 from generator.errors import BuildErrors, DigestError
@@ -24,21 +24,17 @@ from generator.model import OUTCOMES, Payment
 
 from .conftest import CONTENT, TEMPLATES
 
-BUILD_PARAMETERS = set(inspect.signature(build).parameters)
-HAS_CACHE = {"clean", "cache_dir"} <= BUILD_PARAMETERS
-needs_cache = pytest.mark.skipif(not HAS_CACHE, reason="build() has no `clean`/`cache_dir` yet: every build is a "
-                                                        "full build, so there is no cache folder to damage or ignore")
 
 SEEDS = [11, 2025]
 PREVIEW_URL = "https://deploy-preview-7--decisions-digest.netlify.app"
 
 
 def run_build(content: Path, out: Path, templates: Path, *, cache: Path | None = None, clean: bool = False,
-              jobs: int | None = None, base_url: str | None = None):
-    """build() with the arguments this version of it takes (cache folder, clean, jobs are newer)."""
-    wanted = {"base_url": base_url, "clean": clean, "jobs": jobs, "cache_dir": cache}
-    return build(content, out, templates,
-                 **{name: value for name, value in wanted.items() if name in BUILD_PARAMETERS and value is not None})
+              jobs: int | None = None, base_url: str | None = None, memory: Cache | None = None):
+    """A build; with `memory`, as the preview server runs them: the cache kept in memory between builds
+    (with what it remembers only there), the output folder trusted."""
+    return build(content, out, templates, base_url=base_url, clean=clean, jobs=jobs, cache_dir=cache,
+                 memory=memory, verify=memory is None)
 
 
 # ---------------------------------------------------------------- output trees
@@ -103,6 +99,7 @@ class Digest:
     root: Path
     content: Path
     templates: Path
+    memory: Cache | None = None           # build as the preview server does, keeping the cache in memory
 
     @property
     def out(self) -> Path:
@@ -119,6 +116,7 @@ class Digest:
     def build(self, **options):
         options.setdefault("cache", self.cache)
         options.setdefault("jobs", 2)
+        options.setdefault("memory", self.memory)
         return run_build(self.content, self.out, self.templates, **options)
 
     def clean_build(self, base_url: str | None = None) -> Path:
@@ -138,7 +136,7 @@ class Digest:
         assert_same_tree(self.out, self.clean_build(base_url), context)
 
 
-def make_digest(root: Path, synthetic: int, seed: int = 2025) -> Digest:
+def make_digest(root: Path, synthetic: int, seed: int = 2025, in_memory: bool = False) -> Digest:
     """`synthetic` generated decisions plus the five real seed decisions, and a copy of the templates."""
     content = root / "content"
     write_corpus(content, synthetic, seed)
@@ -146,7 +144,7 @@ def make_digest(root: Path, synthetic: int, seed: int = 2025) -> Digest:
         shutil.copy(path, content / "decisions" / path.name)
     templates = root / "templates"
     shutil.copytree(TEMPLATES, templates)
-    return Digest(root, content, templates)
+    return Digest(root, content, templates, Cache() if in_memory else None)
 
 
 @pytest.fixture
@@ -359,9 +357,9 @@ def edit_batches(rng: random.Random) -> list[list[str]]:
     return batches
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path, seed: int) -> None:
-    digest = make_digest(tmp_path, synthetic=20, seed=seed)
+@pytest.mark.parametrize(("seed", "in_memory"), [(seed, False) for seed in SEEDS] + [(7, True)])
+def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path, seed: int, in_memory: bool) -> None:
+    digest = make_digest(tmp_path, synthetic=20, seed=seed, in_memory=in_memory)
     editor = Editor(digest, seed)
     digest.build()
     before = snapshot(digest.out)
@@ -481,7 +479,6 @@ def damage(cache: Path, rng: random.Random) -> int:
     return len(files)
 
 
-@needs_cache
 def test_the_cache_folder_defaults_to_beside_the_output(small_digest: Digest) -> None:
     out = small_digest.root / "published" / "site"
     run_build(small_digest.content, out, small_digest.templates)
@@ -490,7 +487,6 @@ def test_the_cache_folder_defaults_to_beside_the_output(small_digest: Digest) ->
     assert_same_tree(out, small_digest.clean_build(), "with the default cache folder")
 
 
-@needs_cache
 def test_a_damaged_cache_never_gives_wrong_output_and_clean_ignores_it(small_digest: Digest) -> None:
     rng = random.Random(7)
     decisions = small_digest.content / "decisions"
@@ -519,7 +515,6 @@ def test_a_damaged_cache_never_gives_wrong_output_and_clean_ignores_it(small_dig
     small_digest.assert_matches_clean_build("incremental build with the cache folder removed")
 
 
-@needs_cache
 def test_a_stale_cache_never_gives_wrong_output(small_digest: Digest) -> None:
     """A cache that is readable but from another state of the content (restored from a backup, or left by
     a build of an older site) is never trusted over the content and the output."""
