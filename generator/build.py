@@ -114,12 +114,16 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
         new_search = render_site(plan, inputs, entries, loaded.sources, cache, search, templates_dir,
                                  jobs or default_jobs(), progress, clock, memory is not None)
     except TemplateError as error:
-        staging.discard()
+        _abandon(staging, cache)
         raise BuildErrors([template_error(error, templates_dir)]) from None
     except BaseException:
-        staging.discard()
+        _abandon(staging, cache)
         raise
-    staging.commit(scan=verify)
+    try:
+        staging.commit(scan=verify)
+    except BaseException:
+        _abandon(staging, cache)
+        raise
     clock.lap("commit")
 
     cache.sources, cache.search = loaded.sources, new_search
@@ -133,6 +137,12 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
                        removed=len(staging.removed), rendered=plan.rendered, warnings=loaded.warnings,
                        written_paths=sorted(staging.written), removed_paths=staging.removed,
                        timings=clock.laps, seconds=time.perf_counter() - started)
+
+
+def _abandon(staging: Staging, cache: Cache) -> None:
+    """A build that failed: its staged files go, and so does what memory says its index files were."""
+    staging.discard()
+    cache.index_texts.clear()
 
 
 def read_inputs(content_dir: Path, templates_dir: Path, base_url: str | None, strict: bool) -> Inputs:
