@@ -203,6 +203,7 @@ def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -
     pairs = set(zip(title, title[1:]))
     pairs.update(zip(summary, summary[1:]))
     pairs.update(zip(category, category[1:]))
+    apart = [*_around_between(title), *_around_between(summary), *_around_between(category)]
     weights: Counter[str] = Counter()
     masks: dict[str, int] = {}                                         # term -> the parts holding it
     get = masks.get
@@ -212,6 +213,7 @@ def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -
         found = words(fold(BETWEEN.join(text for _, text in part)))
         length += len(found) - len(part) + 1
         pairs.update(zip(found, found[1:]))
+        apart.extend(_around_between(found))
         seen.update(found)
         found_terms = _terms_of(found)
         weights.update(found_terms)
@@ -225,11 +227,26 @@ def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -
     names = list(weights)
     levels = map(WEIGHT_LEVEL.__getitem__, map(min, weights.values(), repeat(MAX_WEIGHT)))
     values = list(map(add, map(mul, levels, repeat(64)), map(get, names, repeat(0))))
-    pair_lines = "\n".join(sorted(f"{a} {b}" for a, b in pairs if a != BETWEEN_WORD and b != BETWEEN_WORD))
+    pairs.difference_update(apart)                  # no pair spans two paragraphs
     texts = text_parts(decision, parts)
     return Reading("\n".join(names), "".join(map(LEVEL_CHAR.__getitem__, values)),
-                   "".join(map(MASK_CHAR.__getitem__, values)), pair_lines, "\n".join(sorted(seen)), length,
-                   len(texts), texts)
+                   "".join(map(MASK_CHAR.__getitem__, values)), "\n".join(map(" ".join, pairs)), "\n".join(seen),
+                   length, len(texts), texts)
+
+
+def _around_between(found: list[str]) -> list[tuple[str, str]]:
+    """The pairs of neighbouring words that hold the paragraph separator (found with C-speed searches:
+    there are a few in thousands of words)."""
+    around, at = [], -1
+    while True:
+        try:
+            at = found.index(BETWEEN_WORD, at + 1)
+        except ValueError:
+            return around
+        if at:
+            around.append((found[at - 1], BETWEEN_WORD))
+        if at + 1 < len(found):
+            around.append((BETWEEN_WORD, found[at + 1]))
 
 
 def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:
