@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -22,10 +22,10 @@ from jinja2 import Environment
 from .assets import Assets
 from .cache import Output
 from .config import SiteConfig
-from .markdown import render_body
 from .content import Source
-from .render import make_environment, render_decision
+from .markdown import render_body
 from .publish import stage_file
+from .render import make_environment, render_decision
 from .search import Reading, read_decision, split_parts, text_part_files, text_parts
 from .taxonomy import Entry
 
