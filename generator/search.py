@@ -132,11 +132,13 @@ def own_file(term: str) -> str:
     return f"x{zlib.crc32(term.encode('utf-8')):08x}"
 
 
+@lru_cache(maxsize=1 << 18)
 def vocabulary_file(word: str) -> str:
     """'delay' -> 'de'; characters other than a-z and 0-9 are written as u<hex>."""
     return "".join(c if c.isascii() and c.isalnum() else f"u{ord(c):x}" for c in word[:2])
 
 
+@lru_cache(maxsize=1 << 16)
 def doc_length_code(length: int) -> int:
     return round(math.log(length + 1) / math.log(LENGTH_BASE))
 
@@ -461,19 +463,15 @@ def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str
     }
 
 
-def _columns(ordered: list[Entry], state: SearchState, facets: dict[str, list[str]],
-             texts: dict | None) -> tuple[dict, dict]:
-    """docs.json's columns (totals apart), and the letters after references."""
-    columns, suffixes = _entry_columns(ordered, facets, texts)
-    return {**columns, "length": [doc_length_code(n) for n in state.lengths], "parts": list(state.parts)}, suffixes
-
-
-def _entry_columns(ordered: list[Entry], facets: dict[str, list[str]], texts: dict | None) -> tuple[dict, dict]:
-    """The columns that come from the entries alone: again what they were last time (kept in `texts`)
-    for the very same entries."""
-    before = texts.get("#columns") if texts is not None else None
-    if before is not None and before[1] == facets and len(before[0]) == len(ordered) and all(map(is_, before[0], ordered)):
+def _from_entries(config: SiteConfig, ordered: list[Entry], texts: dict | None) -> tuple:
+    """What the index takes from the entries alone: facet value names, docs.json's columns but length and
+    parts (packed), the letters after references, the packed remedy totals. Again what they were last time (kept in
+    `texts`) for the very same entries and settings."""
+    before = texts.get("#entries") if texts is not None else None
+    if (before is not None and before[1] == config and len(before[0]) == len(ordered)
+            and all(map(is_, before[0], ordered))):
         return before[2]
+    facets = facet_values(config, ordered)
     number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
     columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
     suffixes: dict[str, str] = {}
@@ -490,9 +488,12 @@ def _entry_columns(ordered: list[Entry], facets: dict[str, list[str]], texts: di
                             ("band", entry.band.name)):
             columns[name].append(number_of[name].get(value, 0) if value else 0)
     days = columns.pop("day")
-    found = {"date": list(map(sub, days, chain((0,), days))), **columns}, suffixes   # undated first: never < 0
+    columns = {"date": list(map(sub, days, chain((0,), days))), **columns}       # undated first: never < 0
+    columns = {name: pack(values) for name, values in columns.items()}
+    totals = pack(int(entry.decision.remedy.total) for entry in ordered)
+    found = (facets, columns, suffixes, totals)
     if texts is not None:
-        texts["#columns"] = (list(ordered), facets, found)
+        texts["#entries"] = (list(ordered), config, found)
     return found
 
 
@@ -502,8 +503,8 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     `texts`: path -> (content, JSON) of files made before, updated here: a file whose content is equal is
     not written out again (postings an edit did not touch are the same strings, so comparing is quick)."""
     count = len(ordered)
-    facets = facet_values(config, ordered)
-    columns, suffixes = _columns(ordered, state, facets, texts)
+    facets, entry_columns, suffixes, totals = _from_entries(config, ordered, texts)
+    columns = {**entry_columns, "length": pack(map(doc_length_code, state.lengths)), "parts": pack(state.parts)}
     vocabulary: defaultdict[str, dict[str, list]] = defaultdict(dict)
     held = {t: len(levels) for t, (_, levels, _) in state.terms.items()}
     for word in state.words:
@@ -530,17 +531,16 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
         "pairShards": pair_shards,
         "vocabulary": sorted(vocabulary),
     }
-    totals = [int(entry.decision.remedy.total) for entry in ordered]
     contents = {"search/index.json": manifest,
-                "search/docs.json": {**{name: pack(values) for name, values in columns.items()}, "suffix": suffixes},
-                "search/totals.json": {"total": pack(totals)}}
+                "search/docs.json": {**columns, "suffix": suffixes},
+                "search/totals.json": {"total": totals}}
     contents.update((f"search/v/{name}.json", found) for name, found in vocabulary.items())
     contents.update((f"search/t/{n}.json", shard) for n, shard in enumerate(term_files))
     contents.update((f"search/t/{name}.json", shard) for name, shard in own_files.items())
     contents.update((f"search/p/{n}.json", shard) for n, shard in enumerate(pair_files))
     if texts is None:
         return {path: _json(content) for path, content in contents.items()}
-    for path in texts.keys() - contents.keys() - {"#columns", "#same"}:
+    for path in texts.keys() - contents.keys() - {"#entries", "#same"}:
         del texts[path]
     same = set()
     for path, content in contents.items():
