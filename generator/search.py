@@ -441,14 +441,31 @@ def drop_from(state: SearchState, keep: int, readings: Iterable[Reading]) -> Non
 
 # ---------------------------------------------------------------- the index files
 
-def _shards(postings: dict) -> tuple[int, list[dict]]:
+def _shards(postings: dict, texts: dict | None = None, memo: str = "") -> tuple[int, list[dict]]:
+    """The postings shared out by crc32 into shards of about SHARD_CHARS. With `texts`, the shards made last
+    time (under `memo`) are brought up to date by what changed since, found by comparing in C; a shard
+    that changes is a new dict, so the last one stays as it was for comparison."""
     values = postings.values()
-    packed = chain.from_iterable(values) if values and isinstance(next(iter(values)), list) else values
+    packed = chain.from_iterable(values) if values and isinstance(next(iter(values)), tuple) else values
     size = sum(map(len, postings)) + sum(map(len, packed)) + 8 * len(postings)
     count = max(1, -(-size // SHARD_CHARS))
-    shards: list[dict[str, str]] = [{} for _ in range(count)]
-    for name, crc, packed in zip(postings, map(crc_of, postings), values):
-        shards[crc % count][name] = packed
+    before = texts.get(memo) if texts is not None else None
+    if before is not None and before[0] == count:
+        _, last, shards = before
+        shards = list(shards)
+        gone, new = last.items() - postings.items(), postings.items() - last.items()
+        for number in {crc_of(name) % count for name, _ in chain(gone, new)}:
+            shards[number] = dict(shards[number])
+        for name, _ in gone:
+            del shards[crc_of(name) % count][name]
+        for name, value in new:
+            shards[crc_of(name) % count][name] = value
+    else:
+        shards = [{} for _ in range(count)]
+        for name, crc, value in zip(postings, map(crc_of, postings), values):
+            shards[crc % count][name] = value
+    if texts is not None:
+        texts[memo] = (count, dict(postings), shards)
     return count, shards
 
 
@@ -512,14 +529,14 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
         vocabulary[vocabulary_file(word)][word] = [t, held[t]]
     # A term in more than a quarter of the decisions narrows little where in them it is: no part masks.
     # A term whose postings would fill half a shard has a file of its own, named in the manifest.
-    term_postings = {t: [ids, levels, masks if held[t] * 4 <= count else ""]
+    term_postings = {t: (ids, levels, masks if held[t] * 4 <= count else "")
                      for t, (ids, levels, masks) in state.terms.items()}
     own = sorted(t for t, p in term_postings.items() if sum(map(len, p)) > SHARD_CHARS // 2)
     own_files: defaultdict[str, dict] = defaultdict(dict)
     for t in own:
         own_files[own_file(t)][t] = term_postings.pop(t)
-    term_shards, term_files = _shards(term_postings)
-    pair_shards, pair_files = _shards(state.pairs)
+    term_shards, term_files = _shards(term_postings, texts, "#terms")
+    pair_shards, pair_files = _shards(state.pairs, texts, "#pairs")
     manifest = {
         "version": VERSION,
         "count": count,
@@ -540,7 +557,7 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     contents.update((f"search/p/{n}.json", shard) for n, shard in enumerate(pair_files))
     if texts is None:
         return {path: _json(content) for path, content in contents.items()}
-    for path in texts.keys() - contents.keys() - {"#entries", "#same"}:
+    for path in texts.keys() - contents.keys() - {"#entries", "#same", "#terms", "#pairs"}:
         del texts[path]
     same = set()
     for path, content in contents.items():
