@@ -9,7 +9,6 @@ cache. Output is the same, byte for byte, either way.
 """
 from __future__ import annotations
 
-import os
 import time
 import traceback
 from collections import deque
@@ -24,14 +23,14 @@ from . import cache as caching
 from .assets import Assets, fingerprint
 from .cache import Cache, Manifest, SearchCache, Unit, code_digest, digest, template_digests
 from .config import SiteConfig, checked_base_url, load_config
-from .content import Source, load_decisions
+from .content import Source, content_stamps, load_decisions
 from .data import render_data
 from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
 from .publish import Staging, intact, relative_files
 from .render import Planned, digest_of, make_environment, page_path, plan_pages
-from .search import (MAX_PARTS, Reading, SearchState, common_prefix, drop_from, extend_state, index_files,
-                     replace_reading)
+from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
+                     index_files, replace_reading)
 from .taxonomy import Entry, make_entries, make_taxonomies
 from .workers import Done, Job, Setup, default_jobs, rendering
 
@@ -142,7 +141,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
 def _abandon(staging: Staging, cache: Cache) -> None:
     """A build that failed: its staged files go, and so does what memory says its index files were."""
     staging.discard()
-    cache.index_texts.clear()
+    cache.index_memo.clear()
 
 
 def read_inputs(content_dir: Path, templates_dir: Path, base_url: str | None, strict: bool) -> Inputs:
@@ -184,7 +183,7 @@ def render_site(plan: _Plan, inputs: Inputs, entries: list[Entry], sources: dict
                 plan.keep(item.name)
         clock.lap("pages")
         new_search = take_decisions(plan, decisions, results, tick, config,
-                                    cache.index_texts if in_memory else None)
+                                    cache.index_memo if in_memory else None)
     clock.lap("decisions and search")
     for path, data in inputs.assets.files.items():
         plan.staging.add(path, data)
@@ -305,7 +304,7 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
 
 
 def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick: Callable[[], None],
-                   config: SiteConfig, texts: dict[str, tuple[object, str]] | None) -> SearchCache:
+                   config: SiteConfig, memo: IndexMemo | None) -> SearchCache:
     """Write each decision's files as they come, and bring the search index up to date."""
     state = dp.search.state
     if not dp.search_fresh:
@@ -327,12 +326,12 @@ def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick:
     if dp.search_fresh:
         deque(added(), maxlen=0)
         plan.keep("search")
-        if texts == {}:          # a long-running caller's first build: ready the next edit's index files
-            index_files(config, dp.ordered, state, texts)
+        if memo is not None and not memo.files:    # a long-running caller's first build: ready the next edit's
+            index_files(config, dp.ordered, state, memo)
         return dp.search
     extend_state(state, [entry.decision.slug for entry in dp.ordered], added())
-    files = index_files(config, dp.ordered, state, texts)
-    plan.add("search", dp.search_key, files, same=texts is not None and texts.get("#same"))
+    files = index_files(config, dp.ordered, state, memo)
+    plan.add("search", dp.search_key, files, same=memo.same if memo is not None else None)
     return SearchCache(state, dp.digests)
 
 
@@ -367,21 +366,6 @@ def _environment(cache: Cache, templates_dir: Path, assets: Assets) -> Environme
     if cache.environment is None or cache.environment[0] != made_for:
         cache.environment = (made_for, make_environment(templates_dir, assets))
     return cache.environment[1]
-
-
-def content_stamps(content_dir: Path) -> dict[str, tuple[int, int]]:
-    """Size and mtime of every file the content is read from."""
-    stamps = {}
-    for prefix in ("", "decisions/"):
-        try:
-            with os.scandir(content_dir / prefix) as found:
-                for item in found:
-                    if item.is_file():
-                        stat = item.stat()
-                        stamps[prefix + item.name] = (stat.st_size, stat.st_mtime_ns)
-        except OSError:
-            continue
-    return stamps
 
 
 def outputs_intact(out_dir: Path, manifest: Manifest, verify: bool) -> bool:

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from jinja2 import Environment, FileSystemLoader, meta
 
 from .content import Source
-from .search import SearchState
+from .search import IndexMemo, SearchState
 
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -64,7 +64,7 @@ class Cache:
     environment: tuple[object, Environment] | None = None
     entries: tuple[str, dict] | None = None        # (settings, slug -> Entry) of the last build
     listing: tuple | None = None                   # (settings, environment, entries, units of their pages)
-    index_texts: dict[str, tuple[object, str]] = field(default_factory=dict)   # see search.index_files
+    index_memo: IndexMemo = field(default_factory=IndexMemo)    # see search.index_files
 
 
 def default_cache_dir(out_dir: Path) -> Path:
@@ -167,7 +167,3 @@ def _write(path: Path, value) -> None:
         pickle.dump((code_digest(), value), file, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
 
-
-def clear(cache_dir: Path) -> None:
-    for name in ("manifest.pickle", "sources.pickle", "search.pickle"):
-        (cache_dir / name).unlink(missing_ok=True)

@@ -153,7 +153,8 @@ def run_build(args: argparse.Namespace) -> int:
             print(f"written  {path}")
         for path in report.removed_paths:
             print(f"removed  {path}")
-        print("stages: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items()))
+        print(f"{report.rendered} units rendered again; stages: "
+              + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items()))
     print(report.summary())
     return 0
 

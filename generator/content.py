@@ -201,9 +201,7 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
         return Loaded([], errors, [])
     known = known or {}
     if stamps is None:
-        with os.scandir(folder) as found:
-            stamps = {f"decisions/{item.name}": (stat.st_size, stat.st_mtime_ns)
-                      for item in found if item.is_file() and (stat := item.stat())}
+        stamps = content_stamps(content_dir)
     names = sorted(name.removeprefix("decisions/") for name in stamps
                    if name.startswith("decisions/") and name.endswith(".md"))
     where = f"{folder}{os.sep}"
@@ -224,6 +222,21 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
     if strict:
         return Loaded(decisions, errors + warnings, [], sources)
     return Loaded(decisions, errors, warnings, sources)
+
+
+def content_stamps(content_dir: Path) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file the content is read from: `site.yaml` and the like, `decisions/<name>`."""
+    stamps = {}
+    for prefix in ("", "decisions/"):
+        try:
+            with os.scandir(content_dir / prefix) as found:
+                for item in found:
+                    if item.is_file():
+                        stat = item.stat()
+                        stamps[prefix + item.name] = (stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            continue
+    return stamps
 
 
 def _read_source(path: Path, before: Source | None, stamp: tuple[int, int]) -> Source:

@@ -441,15 +441,32 @@ def drop_from(state: SearchState, keep: int, readings: Iterable[Reading]) -> Non
 
 # ---------------------------------------------------------------- the index files
 
-def _shards(postings: dict, texts: dict | None = None, memo: str = "") -> tuple[int, list[dict]]:
-    """The postings shared out by crc32 into shards of about SHARD_CHARS. With `texts`, the shards made last
-    time (under `memo`) are brought up to date by what changed since, found by comparing in C; a shard
-    that changes is a new dict, so the last one stays as it was for comparison."""
+@dataclass
+class IndexMemo:
+    """What `index_files` made last time, kept by a long-running caller (the preview) so that after an edit
+    it redoes only what the edit changed. Postings an edit did not touch are the very same strings, so
+    comparing with what was made before is quick."""
+    files: dict[str, tuple[object, str]] = field(default_factory=dict)   # path -> (content, JSON)
+    same: set[str] = field(default_factory=set)        # the files last made again exactly as before
+    entries: tuple | None = None                       # (entries, config, what _from_entries found)
+    shards: dict[str, tuple[int, dict, list[dict]]] = field(default_factory=dict)   # kind -> count, postings, shards
+
+    def clear(self) -> None:
+        self.files.clear()
+        self.same.clear()
+        self.entries = None
+        self.shards.clear()
+
+
+def _shards(postings: dict, memo: IndexMemo | None = None, kind: str = "") -> tuple[int, list[dict]]:
+    """The postings shared out by crc32 into shards of about SHARD_CHARS. With a memo, the shards made last
+    time are brought up to date by what changed since, found by comparing in C; a shard that changes is a
+    new dict, so the last one stays as it was for comparison."""
     values = postings.values()
     packed = chain.from_iterable(values) if values and isinstance(next(iter(values)), tuple) else values
     size = sum(map(len, postings)) + sum(map(len, packed)) + 8 * len(postings)
     count = max(1, -(-size // SHARD_CHARS))
-    before = texts.get(memo) if texts is not None else None
+    before = memo.shards.get(kind) if memo is not None else None
     if before is not None and before[0] == count:
         _, last, shards = before
         shards = list(shards)
@@ -464,8 +481,8 @@ def _shards(postings: dict, texts: dict | None = None, memo: str = "") -> tuple[
         shards = [{} for _ in range(count)]
         for name, crc, value in zip(postings, map(crc_of, postings), values):
             shards[crc % count][name] = value
-    if texts is not None:
-        texts[memo] = (count, dict(postings), shards)
+    if memo is not None:
+        memo.shards[kind] = (count, dict(postings), shards)
     return count, shards
 
 
@@ -480,11 +497,11 @@ def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str
     }
 
 
-def _from_entries(config: SiteConfig, ordered: list[Entry], texts: dict | None) -> tuple:
+def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | None) -> tuple:
     """What the index takes from the entries alone: facet value names, docs.json's columns but length and
-    parts (packed), the letters after references, the packed remedy totals. Again what they were last time (kept in
-    `texts`) for the very same entries and settings."""
-    before = texts.get("#entries") if texts is not None else None
+    parts (packed), the letters after references, the packed remedy totals. Again what they were last time
+    (in the memo) for the very same entries and settings."""
+    before = memo.entries if memo is not None else None
     if (before is not None and before[1] == config and len(before[0]) == len(ordered)
             and all(map(is_, before[0], ordered))):
         return before[2]
@@ -509,23 +526,22 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], texts: dict | None) 
     columns = {name: pack(values) for name, values in columns.items()}
     totals = pack(int(entry.decision.remedy.total) for entry in ordered)
     found = (facets, columns, suffixes, totals)
-    if texts is not None:
-        texts["#entries"] = (list(ordered), config, found)
+    if memo is not None:
+        memo.entries = (list(ordered), config, found)
     return found
 
 
 def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
-                texts: dict[str, tuple[object, str]] | None = None) -> dict[str, str]:
+                memo: IndexMemo | None = None) -> dict[str, str]:
     """The index's files but the text parts, from the state; `ordered` is the entries by id (oldest first).
-    `texts`: path -> (content, JSON) of files made before, updated here: a file whose content is equal is
-    not written out again (postings an edit did not touch are the same strings, so comparing is quick)."""
+    With a memo (updated here), a file whose content is as last time is not written out again."""
     count = len(ordered)
-    facets, entry_columns, suffixes, totals = _from_entries(config, ordered, texts)
+    facets, entry_columns, suffixes, totals = _from_entries(config, ordered, memo)
     columns = {**entry_columns, "length": pack(map(doc_length_code, state.lengths)), "parts": pack(state.parts)}
     vocabulary: defaultdict[str, dict[str, list]] = defaultdict(dict)
     held = {t: len(levels) for t, (_, levels, _) in state.terms.items()}
-    for word in state.words:
-        t = _TERMS.get(word) or _TERMS.setdefault(word, term(word))
+    held_words = list(state.words)
+    for word, t in zip(held_words, _terms_of(held_words)):
         vocabulary[vocabulary_file(word)][word] = [t, held[t]]
     # A term in more than a quarter of the decisions narrows little where in them it is: no part masks.
     # A term whose postings would fill half a shard has a file of its own, named in the manifest.
@@ -535,8 +551,8 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     own_files: defaultdict[str, dict] = defaultdict(dict)
     for t in own:
         own_files[own_file(t)][t] = term_postings.pop(t)
-    term_shards, term_files = _shards(term_postings, texts, "#terms")
-    pair_shards, pair_files = _shards(state.pairs, texts, "#pairs")
+    term_shards, term_files = _shards(term_postings, memo, "terms")
+    pair_shards, pair_files = _shards(state.pairs, memo, "pairs")
     manifest = {
         "version": VERSION,
         "count": count,
@@ -555,19 +571,19 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     contents.update((f"search/t/{n}.json", shard) for n, shard in enumerate(term_files))
     contents.update((f"search/t/{name}.json", shard) for name, shard in own_files.items())
     contents.update((f"search/p/{n}.json", shard) for n, shard in enumerate(pair_files))
-    if texts is None:
+    if memo is None:
         return {path: _json(content) for path, content in contents.items()}
-    for path in texts.keys() - contents.keys() - {"#entries", "#same", "#terms", "#pairs"}:
-        del texts[path]
-    same = set()
+    made = memo.files
+    for path in made.keys() - contents.keys():
+        del made[path]
+    memo.same = set()
     for path, content in contents.items():
-        before = texts.get(path)
+        before = made.get(path)
         if before is None or before[0] != content:
-            texts[path] = (content, _json(content))
+            made[path] = (content, _json(content))
         else:
-            same.add(path)
-    texts["#same"] = same          # the files made again as they were last time
-    return {path: texts[path][1] for path in contents}
+            memo.same.add(path)
+    return {path: made[path][1] for path in contents}
 
 
 def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:

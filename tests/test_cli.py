@@ -103,6 +103,7 @@ def test_build_flags_clean_quiet_verbose_and_jobs(tmp_path: Path) -> None:
     assert clean.returncode == 0, clean.stderr
     assert " 0 files written (0 pages), " in clean.stdout          # rendered again, found the same
     assert "stages: settings " in clean.stdout and "written  " not in clean.stdout
+    assert int(re.search(r"^(\d+) units rendered again", clean.stdout, re.MULTILINE)[1]) > 5   # all, with --clean
     assert stamps == {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
 
     edited = tmp_path / "content"

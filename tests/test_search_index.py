@@ -226,9 +226,9 @@ def _reading(decision):
     return search.read_decision(decision, render_body(decision.body).paragraphs)
 
 
-def _files(config, decisions, state, texts=None):
+def _files(config, decisions, state, memo=None):
     ordered = list(reversed(make_entries(decisions, config)))
-    return search.index_files(config, ordered, state, texts)
+    return search.index_files(config, ordered, state, memo)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -240,8 +240,8 @@ def test_an_updated_state_gives_the_same_bytes_as_reading_everything_again(corpu
     old = list(reversed(make_entries(decisions, config)))                   # by id
     state = search.SearchState()
     search.update_state(state, [e.decision.slug for e in old], {}, [], [_reading(e.decision) for e in old])
-    texts: dict = {}                         # what a long-running caller remembers of the files made
-    _files(config, decisions, state, texts)
+    memo = search.IndexMemo()                # what a long-running caller remembers of the files made
+    _files(config, decisions, state, memo)
 
     edited = {e.decision.slug: e.decision for e in old}
     for entry in rng.sample(old, 6):                                        # new wording somewhere
@@ -266,7 +266,7 @@ def test_an_updated_state_gives_the_same_bytes_as_reading_everything_again(corpu
     assert state == fresh
     expected = _files(config, list(edited.values()), fresh)
     assert _files(config, list(edited.values()), state) == expected
-    assert _files(config, list(edited.values()), state, texts) == expected    # made from what was remembered
+    assert _files(config, list(edited.values()), state, memo) == expected     # made from what was remembered
 
 
 def test_a_new_decision_leaves_older_text_parts_alone(corpus):
