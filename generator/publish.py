@@ -75,9 +75,12 @@ class Staging:
 
     def _commit_by_swap(self) -> None:
         for path in self.outputs.keys() - set(self.written):
-            target = self.folder / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            keep_file(self.out_dir / path, target)
+            target = os.path.join(self.folder, path)
+            folder = os.path.dirname(target)
+            if folder not in self.made:
+                os.makedirs(folder, exist_ok=True)
+                self.made.add(folder)
+            keep_file(self.out_dir / path, Path(target))
         self.removed = sorted(relative_files(self.out_dir) - self.outputs.keys())
         swap_folders(self.folder, self.out_dir)
 

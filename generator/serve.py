@@ -156,7 +156,7 @@ class Watcher:
 
     def __init__(self, preview: Preview, folders: list[Path]):
         self.preview, self.folders = preview, folders
-        self.pending: set[str] = set()
+        self.pending = False                     # changes seen that no build has taken in yet
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self._tasks = {"content": None}          # the protocol: something is watched
@@ -177,16 +177,15 @@ class Watcher:
         return True                                  # no polling
 
     def _listen(self, loop: IOLoop) -> None:
-        for changes in watch(*self.folders, watch_filter=lambda _, path: not is_scratch(path),
-                             debounce=self.LONGEST_MS, step=self.STEP_MS, stop_event=self.stop,
-                             raise_interrupt=False):
+        for _ in watch(*self.folders, watch_filter=lambda _, path: not is_scratch(path),
+                       debounce=self.LONGEST_MS, step=self.STEP_MS, stop_event=self.stop, raise_interrupt=False):
             with self.lock:
-                self.pending.update(path for _, path in changes)
+                self.pending = True
             loop.add_callback(self.rebuild)
 
     def rebuild(self) -> None:
         with self.lock:
-            changed, self.pending = self.pending, set()
+            changed, self.pending = self.pending, False
         if not changed:                              # taken in by the build before
             return
         self.preview.rebuild()
