@@ -2,20 +2,40 @@
 
 Paragraph anchors come from the numbers written in the content file (the Ombudsman's own numbering),
 never from position, so a link to paragraph 12 keeps working when other text changes.
+
+CommonMark is rendered by markdown-it.rs (`markdown_it_pyrs`, compiled: a tenth of the time of the pure
+Python markdown-it-py, with the same HTML), without raw HTML (shown as text). markdown-it-py stays the
+reference: it renders a body holding a link we refuse (links may only go to web, mail and in-site
+addresses; its link check is ours, so such a link stays text) or anything the two read differently
+(REFERENCE_ONLY). The anchors are then put into the HTML.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 
+import markdown_it_pyrs
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from .model import slugify
 
 # Ids the page layout uses itself; a heading never takes one of these.
 RESERVED_IDS = frozenset({"main", "facts", "summary", "cite", "contents", "decision-text"})
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
+# CommonMark's rules, less raw HTML (markdown-it's "zero" preset switches everything else off).
+COMMONMARK_RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+                    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline"]
+
+# The two renderers part ways on lazy lines after a block quote (">"), code spans and fences ("`", "~") and
+# numeric character references ("&#"), found by fuzzing (tests/test_markdown.py): such bodies go to
+# markdown-it-py, whose reading the digest's pages have always had.
+REFERENCE_ONLY = re.compile(r">|`|~|&#")
+LINK = re.compile(r'<(?:a href|img src)="([^"]*)"')
+# Every "<" in the HTML starts a tag: raw HTML is off, so text and code come escaped.
+BLOCK_TAG = re.compile(r"<(/?)(ol|ul|li|blockquote|h[1-6])(?:\s[^>]*)?>")
+TEXT_BREAK = re.compile(r"<pre>.*?</pre>|</?(?:p|ol|ul|li|blockquote|h[1-6])(?:\s[^>]*)?>|<hr />", re.DOTALL)
+INLINE_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -38,96 +58,129 @@ def _safe_link(url: str) -> bool:
     return lowered.startswith(SAFE_SCHEMES) or lowered.startswith(("/", "#", "?")) or ":" not in lowered.split("/")[0]
 
 
-def _parser() -> MarkdownIt:
+def _checked_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.validateLink = _safe_link
-    parser.add_render_rule("list_item_open", _render_list_item_open)
-    parser.add_render_rule("heading_close", _render_heading_close)
     return parser
 
 
+FAST = markdown_it_pyrs.MarkdownIt("zero").enable_many(COMMONMARK_RULES)
+CHECKED = _checked_parser()
+
+
 def render_body(markdown: str) -> Body:
-    tokens = PARSER.parse(markdown)
-    sections = _anchor_headings(tokens)
-    paragraphs = _anchor_paragraphs(tokens)
-    return Body(PARSER.renderer.render(tokens, PARSER.options, {}), tuple(paragraphs), tuple(sections))
+    return _anchored(*(_compiled(markdown) or _checked(markdown)))
 
 
-def _anchor_headings(tokens: list[Token]) -> list[Section]:
-    sections, used = [], set(RESERVED_IDS)
-    for index, token in enumerate(tokens):
-        if token.type != "heading_open":
-            continue
-        title = plain_text(tokens[index + 1])
-        anchor = base = slugify(title)
-        counter = 2
-        while anchor in used or anchor.startswith("para-"):
-            anchor, counter = f"{base}-{counter}", counter + 1
-        used.add(anchor)
-        token.attrSet("id", anchor)
-        token.meta["title"] = title
-        sections.append(Section(anchor, title, int(token.tag[1])))
-    return sections
+def _compiled(markdown: str) -> tuple[str, list[int]] | None:
+    """The HTML of a body and the number written before each item of its top-level ordered lists, from
+    markdown-it.rs; None when that is for the reference to do."""
+    if REFERENCE_ONLY.search(markdown):
+        return None
+    html = FAST.render(markdown)
+    if not all(_safe_link(unescape(url)) for url in LINK.findall(html)):
+        return None
+    source = markdown.encode("utf-8")      # source maps count bytes
+    return html, [_number_at(source, item.srcmap[0])
+                  for block in FAST.tree(markdown).children if block.name == "ordered_list"
+                  for item in block.children]
 
 
-def _anchor_paragraphs(tokens: list[Token]) -> list[tuple[int, str]]:
-    """Every item of a top-level ordered list is a numbered paragraph; nested points belong to it."""
-    paragraphs, depth_of_ordered, used = [], None, set()
+def _checked(markdown: str) -> tuple[str, list[int]]:
+    """The same from markdown-it-py, which leaves a refused link as text."""
+    tokens = CHECKED.parse(markdown)
+    html = CHECKED.renderer.render(tokens, CHECKED.options, {})
+    return html, [int(tokens[at].info) for at in _top_level_ordered_items(tokens)]
+
+
+def _number_at(source: bytes, start: int) -> int:
+    """The number of the list item whose source starts at `start` ("  12. Text" -> 12)."""
+    digits = re.match(rb"[ \t]*(\d+)", source[start:start + 16])
+    return int(digits.group(1)) if digits else 0
+
+
+def _top_level_ordered_items(tokens) -> list[int]:
+    depth, found = 0, []
     for index, token in enumerate(tokens):
         if token.type == "ordered_list_open" and token.level == 0:
-            depth_of_ordered = token.level + 1
+            depth = 1
         elif token.type == "ordered_list_close" and token.level == 0:
-            depth_of_ordered = None
-        elif token.type == "list_item_open" and token.level == depth_of_ordered and token.info.isdigit():
-            number = int(token.info)
-            if number in used:       # a duplicated number keeps its first anchor only
+            depth = 0
+        elif token.type == "list_item_open" and depth and token.level == 1:
+            found.append(index)
+    return found
+
+
+def _anchored(html: str, numbers: list[int]) -> Body:
+    """Put an id on every heading and on each numbered paragraph (an item of a top-level ordered list; a
+    number written twice keeps its first anchor only), with their links, reading their plain text too."""
+    pieces: list[str] = []
+    sections: list[Section] = []
+    paragraphs: list[tuple[int, str]] = []
+    taken_ids, taken_numbers = set(RESERVED_IDS), set()
+    written = iter(numbers)
+    stack: list[str] = []
+    done = 0                   # html[:done] is in pieces
+    heading_text = item_text = 0
+    item_number = None
+    for tag in BLOCK_TAG.finditer(html):
+        closing, name = tag.group(1), tag.group(2)
+        if name[0] == "h":
+            if not closing:
+                heading_text = tag.end()
                 continue
-            used.add(number)
-            token.attrSet("id", f"para-{number}")
-            token.meta["number"] = number
-            paragraphs.append((number, _item_text(tokens, index)))
-    return paragraphs
+            title = _plain(html[heading_text:tag.start()])
+            anchor = _heading_anchor(title, taken_ids)
+            sections.append(Section(anchor, title, int(name[1])))
+            pieces += [html[done:heading_text - 1], f' id="{escape(anchor)}">', html[heading_text:tag.start()],
+                       _heading_link(anchor, title)]
+            done = tag.start()
+        elif not closing:
+            if name == "li" and stack == ["ol"]:
+                number = next(written, 0)
+                if number not in taken_numbers:
+                    taken_numbers.add(number)
+                    item_number, item_text = number, tag.end() + html.startswith("\n", tag.end())
+                    pieces += [html[done:tag.start()], _paragraph_opener(number)]
+                    done = item_text
+            stack.append(name)
+        else:
+            stack.pop()
+            if name == "li" and stack == ["ol"] and item_number is not None:
+                paragraphs.append((item_number, _item_plain(html[item_text:tag.start()])))
+                item_number = None
+    pieces.append(html[done:])
+    return Body("".join(pieces), tuple(paragraphs), tuple(sections))
 
 
-def _item_text(tokens: list[Token], start: int) -> str:
-    """Plain text of a list item and everything nested in it."""
-    level, parts = tokens[start].level, []
-    for token in tokens[start + 1:]:
-        if token.type == "list_item_close" and token.level == level:
-            break
-        if token.type == "inline":
-            parts.append(plain_text(token))
-    return " ".join(part for part in parts if part)
+def _heading_anchor(title: str, taken: set[str]) -> str:
+    """The slug of the title, made unique; "para-" anchors belong to numbered paragraphs."""
+    anchor = base = slugify(title)
+    if base.startswith("para-"):
+        anchor = base = f"section-{base}"
+    counter = 2
+    while anchor in taken:
+        anchor, counter = f"{base}-{counter}", counter + 1
+    taken.add(anchor)
+    return anchor
 
 
-def plain_text(inline: Token) -> str:
-    parts = []
-    for child in inline.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts).strip()
+def _heading_link(anchor: str, title: str) -> str:
+    return (f' <a class="anchor" href="#{escape(anchor)}">'
+            f'<span aria-hidden="true">#</span>'
+            f'<span class="visually-hidden">Link to section: {escape(title)}</span></a>')
 
 
-def _render_list_item_open(self, tokens, index, options, env) -> str:
-    token = tokens[index]
-    number = token.meta.get("number")
-    if number is None:
-        return self.renderToken(tokens, index, options, env)
+def _paragraph_opener(number: int) -> str:
     return (f'<li id="para-{number}"><a class="para-num" href="#para-{number}" '
             f'title="Link to paragraph {number}">{number}.</a> ')
 
 
-def _render_heading_close(self, tokens, index, options, env) -> str:
-    opener = tokens[index - 2]
-    anchor = opener.attrGet("id")
-    link = ""
-    if anchor:
-        link = (f' <a class="anchor" href="#{escape(str(anchor))}">'
-                f'<span aria-hidden="true">#</span>'
-                f'<span class="visually-hidden">Link to section: {escape(opener.meta.get("title", ""))}</span></a>')
-    return f"{link}</{tokens[index].tag}>\n"
+def _plain(inline_html: str) -> str:
+    """The text of rendered inline markdown: tags dropped (an image's alt text too), breaks as spaces."""
+    return unescape(INLINE_TAG.sub("", inline_html)).replace("\n", " ").strip()
 
 
-PARSER = _parser()
+def _item_plain(item_html: str) -> str:
+    """The text of a list item and everything nested in it, a space between blocks; code blocks left out."""
+    return " ".join(filter(None, map(_plain, TEXT_BREAK.split(item_html))))
