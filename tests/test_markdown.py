@@ -61,7 +61,7 @@ MARKDOWN_BITS = st.sampled_from(["1. ", "2. ", "10. ", "1) ", "- ", "* ", "> ", 
                                  "Para-2", "word ", "Café ", "“q”", "===", "---", "    ", "\t", "~~~", "[a]: /u\n",
                                  "**", "  \n", '[t](/x "ti")', "&#10;", "&nbsp;", "|a|b|", "<http://x.y>", "***",
                                  "__", "1.\n", "\n    code\n", "+ ", "1986. ", "\\\n", "[a][]", "9999999999. ",
-                                 "0. ", "#5 ", "—"])
+                                 "0. ", "#5 ", "—", "\u00a0", "\u2003", "\x0c", "- - - - ", "1. 1. 1. 1. "])
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None)
@@ -78,6 +78,13 @@ def test_every_decision_goes_to_the_compiled_renderer() -> None:
 def test_a_line_after_a_quote_starts_a_numbered_paragraph_as_it_always_has() -> None:
     assert _compiled("> quoted guidance\n2. Next paragraph\n") is None
     assert render_body("> quoted guidance\n2. Next paragraph\n").paragraphs == ((2, "Next paragraph"),)
+
+
+@pytest.mark.parametrize("depth", [4, 8, 12, 20, 40])
+def test_lists_nested_deeper_than_the_reference_goes_read_as_it_reads_them(depth: int) -> None:
+    for markdown in ["- " * depth + "x\n", "".join("   " * level + "1. x\n" for level in range(depth))]:
+        compiled, reference = _both(markdown)
+        assert compiled == reference
 
 
 def test_paragraph_anchors_follow_the_written_numbers_and_the_first_of_a_repeat() -> None:
