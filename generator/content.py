@@ -247,9 +247,9 @@ def _read_source(path: Path, before: Source | None, stamp: tuple[int, int]) -> S
     size, mtime_ns = stamp
     if before and before.digest == digest:
         return replace(before, size=size, mtime_ns=mtime_ns, decision=replace(before.decision, path=path))
-    text = decode_content(data, path)
-    decision, unknown = parse_with_warnings(text, path)
-    front_digest = _digest(split_front_matter(text, path)[0].encode("utf-8"))
+    front, body = split_front_matter(decode_content(data, path), path)
+    decision, unknown = _parse(front, body, path)
+    front_digest = _digest(front.encode("utf-8"))
     return Source(size, mtime_ns, digest, front_digest, replace(decision, body=""), decision.body.encode("utf-8"),
                   tuple(unknown))
 
@@ -308,7 +308,10 @@ def parse(text: str, path: Path) -> Decision:
 
 def parse_with_warnings(text: str, path: Path) -> tuple[Decision, list[DigestError]]:
     """Read one content file; raise ContentError (with line) for anything an editor must fix."""
-    front, body = split_front_matter(text, path)
+    return _parse(*split_front_matter(text, path), path)
+
+
+def _parse(front: str, body: str, path: Path) -> tuple[Decision, list[DigestError]]:
     meta = _load(front, path)
     field = _FieldReader(path, front)
     warnings = [ContentError(path, f"unknown key {key!r} ignored; known keys: {', '.join(KEYS)}", line=field.line(key))
@@ -340,15 +343,21 @@ def parse_with_warnings(text: str, path: Path) -> tuple[Decision, list[DigestErr
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str]:
-    """Split `---\\nYAML\\n---\\nbody` into (YAML, body)."""
+    """Split `---\nYAML\n---\nbody` into (YAML, body). Lines are looked at only up to the closing fence:
+    the body, most of the file, is taken whole."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != FENCE:
+    opening = text.find("\n")
+    if (text if opening < 0 else text[:opening]).strip() != FENCE:
         raise ContentError(path, "the file must start with a '---' line opening the YAML front matter", line=1)
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == FENCE:
-            return "\n".join(lines[1:number - 1]), "\n".join(lines[number:])
-    raise ContentError(path, "the front matter has no closing '---' line", line=len(lines))
+    start = at = opening + 1
+    while opening >= 0:
+        end = text.find("\n", at)
+        if (text[at:] if end < 0 else text[at:end]).strip() == FENCE:
+            return text[start:at - 1], "" if end < 0 else text[end + 1:]
+        if end < 0:
+            break
+        at = end + 1
+    raise ContentError(path, "the front matter has no closing '---' line", line=text.count("\n") + 1)
 
 
 def _compose(front: str, path: Path) -> yaml.Node | None:
