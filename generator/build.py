@@ -271,7 +271,7 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
     source_of = {s.decision.slug: s for s in sources.values()}
     digests = [source_of[slug].digest for slug in slugs]
     page_template = plan.templates.get("decision.html", "")
-    unit_keys = [f"{plan.settings}|{page_template}|{d}|{doc}" for doc, d in enumerate(digests)]
+    unit_keys = [f"{plan.settings}|{page_template}|{d}" for d in digests]     # files named by slug, not id
     search_key = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_key)
     dp = DecisionPlan(ordered, digests, unit_keys, search or SearchCache(SearchState(), []), search_key, fresh,
@@ -290,14 +290,17 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
     previous = plan.staging.previous
     for doc, entry in enumerate(ordered):
         name = f"decision:{slugs[doc]}"
-        if doc not in dp.changed and doc < dp.keep and plan.fresh(name, unit_keys[doc]):
-            plan.keep(name)
-            continue
+        read = doc in dp.changed or doc >= dp.keep
+        page = doc in dp.changed or not plan.fresh(name, unit_keys[doc])
+        if not page:
+            plan.keep(name)          # its page and text parts stay, even when its id moves
+            if not read:
+                continue
         before = None
-        if previous:
-            paths = [page_path(entry.url), *(f"search/x/{doc}-{k}.json" for k in range(MAX_PARTS))]
+        if previous and page:
+            paths = [page_path(entry.url), *(f"search/x/{slugs[doc]}-{k}.json" for k in range(MAX_PARTS))]
             before = {path: previous[path] for path in paths if path in previous}
-        dp.jobs.append(Job(entry, source_of[slugs[doc]].body, doc, read=doc in dp.changed or doc >= dp.keep,
+        dp.jobs.append(Job(entry, source_of[slugs[doc]].body, page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, before=before))
         dp.ids.append(doc)
     return dp
@@ -312,11 +315,12 @@ def take_decisions(plan: _Plan, dp: DecisionPlan, results: Iterator[Done], tick:
 
     def added() -> Iterator[Reading]:
         for doc, done in zip(dp.ids, results):
-            for path, output, written in done.files:
-                plan.staging.record(path, output, written)
-            plan.units[f"decision:{dp.ordered[doc].decision.slug}"] = Unit(dp.unit_keys[doc],
-                                                                           tuple(path for path, _, _ in done.files))
-            plan.rendered += 1
+            if done.files:                       # else only read: its page was kept
+                for path, output, written in done.files:
+                    plan.staging.record(path, output, written)
+                plan.units[f"decision:{dp.ordered[doc].decision.slug}"] = Unit(
+                    dp.unit_keys[doc], tuple(path for path, _, _ in done.files))
+                plan.rendered += 1
             tick()
             if doc in dp.changed:
                 replace_reading(state, doc, done.earlier, done.reading)

@@ -25,7 +25,8 @@ decisions with ids 0..N-1 counted from the oldest (so a new decision is added at
                            (left empty for a term in more than a quarter of the decisions)
   search/p/<n>.json        pair shard n = crc32("a b") % pairShards: {"a b": id gaps}, for every two words
                            next to each other in one paragraph, the title, summary or category
-  search/x/<id>-<k>.json   text part k of decision id: {"r": reference, "s": summary (part 0 only),
+  search/x/<slug>-<k>.json text part k of a decision, named by its slug (24-001-566), not its id, so it
+                           stays as it is when ids move: {"r": reference, "s": summary (part 0 only),
                            "p": [[paragraph number, text], ...]}, about 3,000 characters of paragraphs
 """
 from __future__ import annotations
@@ -51,7 +52,7 @@ from .render import Page
 from .search_text import fold, term, words
 from .taxonomy import Entry
 
-VERSION = 2
+VERSION = 3
 PART_CHARS = 3000            # text per part file; a result downloads one part
 MAX_PARTS = 6                # a longer decision gets longer parts; a mask fits one character
 SHARD_CHARS = 8_000          # target size of a word or pair shard: one is fetched for each word
@@ -257,9 +258,9 @@ def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[
     return tuple(map(_json, records))
 
 
-def text_part_files(doc: int, parts: tuple[str, ...]) -> dict[str, str]:
-    """search/x/<id>-<k>.json: the text parts a result page loads."""
-    return {f"search/x/{doc}-{k}.json": text for k, text in enumerate(parts)}
+def text_part_files(slug: str, parts: tuple[str, ...]) -> dict[str, str]:
+    """search/x/<slug>-<k>.json: the text parts a result page loads."""
+    return {f"search/x/{slug}-{k}.json": text for k, text in enumerate(parts)}
 
 
 # ---------------------------------------------------------------- the index as data, kept between builds
@@ -594,6 +595,6 @@ def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
     state = SearchState()
     update_state(state, [e.decision.slug for e in ordered], {}, [], found)
     files = index_files(config, ordered, state)
-    for doc, reading in enumerate(found):
-        files.update(text_part_files(doc, reading.parts))
+    for entry, reading in zip(ordered, found):
+        files.update(text_part_files(entry.decision.slug, reading.parts))
     return [Page(path, text) for path, text in sorted(files.items())]

@@ -1,6 +1,6 @@
 """Decisions rendered across processes: each job turns one decision's markdown into its page and its search
 text parts, staged for the output folder right there (see `publish.stage_file`), and, when the index needs
-it, its search reading.
+it, its search reading (a job may be for the reading alone: the page is as it was).
 
 Results come back in job order, so output never depends on which process was quicker. A process keeps what
 it needs for every job (the Jinja environment, the settings) from its start: `_WORKER` is that, set in pool
@@ -34,15 +34,15 @@ from .taxonomy import Entry
 class Job:
     entry: Entry | None = None          # render this decision's page and search text parts
     body: bytes = b""                   # its body (entries are kept without), UTF-8
-    doc: int = 0                        # its id in the search index (text parts are named by it)
-    read: bool = False                  # and read it for the index
+    page: bool = True                   # render its page and text parts
+    read: bool = False                  # read it for the index
     earlier: Source | None = None       # read this earlier version too (to take it out of the index)
     before: dict[str, Output] | None = None   # what the output holds of its files, as last recorded
 
 
 @dataclass(frozen=True)
 class Done:
-    files: tuple[tuple[str, Output, bool], ...]    # (path, record, written) of its page and text parts
+    files: tuple[tuple[str, Output, bool], ...]    # (path, record, written) of its page and text parts, if made
     reading: Reading | None
     earlier: Reading | None
 
@@ -72,17 +72,16 @@ def run(job: Job) -> Done:
     if job.entry is not None:
         decision = replace(job.entry.decision, body=job.body.decode("utf-8"))
         body = render_body(decision.body)
-        page = render_decision(env, setup.config, job.entry, body)
         if job.read:
             reading = read_decision(decision, body.paragraphs)
-            parts = reading.parts
-        else:
-            parts = text_parts(decision, split_parts(body.paragraphs))
-        texts = {page.path: page.text, **text_part_files(job.doc, parts)}
-        before = job.before or {}
-        files = tuple((path, *stage_file(setup.out_dir, setup.staging, path, text.encode("utf-8"),
-                                         before.get(path), setup.compare, _WORKER["made"]))   # type: ignore[arg-type]
-                      for path, text in texts.items())
+        if job.page:
+            page = render_decision(env, setup.config, job.entry, body)
+            parts = reading.parts if reading else text_parts(decision, split_parts(body.paragraphs))
+            texts = {page.path: page.text, **text_part_files(decision.slug, parts)}
+            before = job.before or {}
+            files = tuple((path, *stage_file(setup.out_dir, setup.staging, path, text.encode("utf-8"),
+                                             before.get(path), setup.compare, _WORKER["made"]))  # type: ignore[arg-type]
+                          for path, text in texts.items())
     if job.earlier is not None:
         old = job.earlier.full()
         earlier = read_decision(old, render_body(old.body).paragraphs)

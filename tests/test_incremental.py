@@ -403,6 +403,22 @@ def test_a_body_edit_rewrites_its_page_and_no_other_decision_page(small_digest: 
     small_digest.assert_matches_clean_build("body edit")
 
 
+def test_an_older_decision_moves_every_id_but_rewrites_no_other_decisions_files(small_digest: Digest) -> None:
+    small_digest.build()
+    before = snapshot(small_digest.out)
+    source = small_digest.content / "decisions" / "24-001-566.md"
+    older = replace(parse(source.read_text(encoding="utf-8"), source), reference="19 000 001",
+                    decision_date=date(2019, 1, 2), aliases=())
+    (small_digest.content / "decisions" / "19-000-001.md").write_text(dump(older), encoding="utf-8")
+    report = small_digest.build()
+    after = assert_writes_only_changes(before, small_digest.out, report, "an older decision added")
+    rewritten = {path for path, stamp in after.items() if path not in before or before[path].mtime_ns != stamp.mtime_ns}
+    assert decision_page("19-000-001") in rewritten and "search/x/19-000-001-0.json" in rewritten
+    others = {path for path in before if path.startswith(("decisions/", "search/x/"))}
+    assert others and not rewritten & others, sorted(rewritten & others)[:5]
+    small_digest.assert_matches_clean_build("an older decision added")
+
+
 # ---------------------------------------------------------------- failures
 
 def test_a_failed_build_leaves_the_site_and_a_usable_cache(small_digest: Digest) -> None:

@@ -133,14 +133,14 @@ def test_every_word_of_every_paragraph_is_in_its_shard_with_the_right_parts(seed
     for doc, entry in enumerate(ordered):
         parts = search.split_parts(render_body(entry.decision.body).paragraphs)
         for k, part in enumerate(parts):
-            record = files[f"search/x/{doc}-{k}.json"]
+            record = files[f"search/x/{entry.decision.slug}-{k}.json"]
             assert record["r"] == entry.decision.reference
             assert [n for n, _ in record["p"]] == [n for n, _ in part]
             assert ("s" in record) == (k == 0)
             for _, text in part:
                 for word in words(fold(text)):
                     seen[stem(word)][doc] |= 1 << k
-        assert f"search/x/{doc}-{len(parts)}.json" not in files
+        assert f"search/x/{entry.decision.slug}-{len(parts)}.json" not in files
     for term, masks in seen.items():
         found = word_postings(files, term)
         for doc, mask in masks.items():

@@ -733,8 +733,13 @@
       }
     }
 
+    // Text part k of a decision: search/x/<slug>-<k>.json (named by the decision, not its id).
+    function partFile(doc, k) {
+      return "x/" + slugOf(index.reference[doc]) + "-" + k + ".json";
+    }
+
     function partOf(doc, items) {
-      return "x/" + doc + "-" + (items.length ? bestPart(index, items, doc).part : 0) + ".json";
+      return partFile(doc, items.length ? bestPart(index, items, doc).part : 0);
     }
 
     function holds(part, items) {
@@ -746,13 +751,13 @@
     // the decision's other parts in turn.
     function textFor(doc, items) {
       var choice = items.length ? bestPart(index, items, doc) : { part: 0, unsure: false };
-      return load("x/" + doc + "-" + choice.part + ".json").then(function (part) {
+      return load(partFile(doc, choice.part)).then(function (part) {
         if (!part || !choice.unsure || holds(part, items)) return part;
         var others = [];
         for (var k = 0; k < index.parts[doc]; k++) if (k !== choice.part) others.push(k);
         function next(i) {
           if (i >= others.length) return part;
-          return load("x/" + doc + "-" + others[i] + ".json").then(function (other) {
+          return load(partFile(doc, others[i])).then(function (other) {
             return other && holds(other, items) ? other : next(i + 1);
           });
         }
