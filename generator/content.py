@@ -343,7 +343,7 @@ def _parse(front: str, body: str, path: Path) -> tuple[Decision, list[DigestErro
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str]:
-    """Split `---\nYAML\n---\nbody` into (YAML, body). Lines are looked at only up to the closing fence:
+    """Split `---\\nYAML\\n---\\nbody` into (YAML, body). Lines are looked at only up to the closing fence:
     the body, most of the file, is taken whole."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     opening = text.find("\n")
