@@ -163,6 +163,14 @@ def test_data_downloads_carry_every_front_matter_field(built_site: Path) -> None
     assert "Local Government and Social Care Ombudsman" in about.select_one("#source").find_next("p").get_text()
 
 
+def test_the_json_download_has_one_decision_a_line(built_site: Path) -> None:
+    text = (built_site / "decisions.json").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    records = json.loads(text)["decisions"]
+    assert len(lines) == len(records) + 2
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records
+
+
 def test_spreadsheet_formulas_in_text_are_neutralised(content_copy: Path, tmp_path: Path) -> None:
     path = content_copy / "decisions" / "24-001-566.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
