@@ -242,8 +242,11 @@ def plan_site(env: Environment, config: SiteConfig, entries: list[Entry], taxono
     yield from plan_feeds(env, config, entries, taxonomies)
     everything = (digest_of(e.key for e in entries),)
     urls = [page.name for page in pages] + [entry.url for entry in entries]
-    yield Planned("sitemap.xml", ("sitemap.xml",), everything, lambda: [render_sitemap(env, config, urls)])
-    yield Planned("_redirects", (), everything, lambda: [render_redirects(entries)])
+    # The sitemap lists addresses and the redirects name slugs and aliases: an edit to a summary or a
+    # remedy leaves both as they are.
+    names = (digest_of(" ".join((e.decision.slug, *e.decision.aliases)) for e in entries),)
+    yield Planned("sitemap.xml", ("sitemap.xml",), (digest_of(urls),), lambda: [render_sitemap(env, config, urls)])
+    yield Planned("_redirects", (), names, lambda: [render_redirects(entries)])
     yield Planned("decisions.json", (), everything, lambda: render_data(config, entries))
 
 
