@@ -5,6 +5,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from .config import Band, SiteConfig
 from .model import OUTCOMES, Decision, slugify
@@ -155,7 +156,10 @@ def _subcategory_groups(entries: tuple[Entry, ...]) -> tuple[Group, ...]:
     return tuple(Group(name, slugify(name), tuple(by_sub[name])) for name in names)
 
 
+@lru_cache(maxsize=8192)
 def format_date(day: date | None) -> str:
+    """'5 March 2025'. Listing pages show tens of thousands of dates, and strftime is slow: a few thousand
+    distinct days are worked out once."""
     return f"{day.day} {day:%B %Y}" if day else "Date not printed"
 
 
