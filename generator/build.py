@@ -24,7 +24,7 @@ from .assets import Assets, fingerprint
 from .cache import Cache, Manifest, SearchCache, Unit, code_digest, digest, template_digests
 from .config import SiteConfig, checked_base_url, load_config
 from .content import Source, content_stamps, load_decisions
-from .data import render_data
+from .data import DataMemo, render_data
 from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
 from .publish import Staging, intact, relative_files
@@ -235,7 +235,8 @@ class _Plan:
         self.rendered += 1
 
 
-def plan_site(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies) -> Iterator[Planned]:
+def plan_site(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies,
+              data_memo: DataMemo | None = None) -> Iterator[Planned]:
     """Every unit but the decisions' pages and the search index."""
     pages = list(plan_pages(env, config, entries, taxonomies))
     yield from pages
@@ -247,7 +248,7 @@ def plan_site(env: Environment, config: SiteConfig, entries: list[Entry], taxono
     names = (digest_of(" ".join((e.decision.slug, *e.decision.aliases)) for e in entries),)
     yield Planned("sitemap.xml", ("sitemap.xml",), (digest_of(urls),), lambda: [render_sitemap(env, config, urls)])
     yield Planned("_redirects", (), names, lambda: [render_redirects(entries)])
-    yield Planned("decisions.json", (), everything, lambda: render_data(config, entries))
+    yield Planned("decisions.json", (), everything, lambda: render_data(config, entries, data_memo))
 
 
 @dataclass
@@ -362,7 +363,8 @@ def _planned(cache: Cache, env: Environment, inputs: Inputs, entries: list[Entry
     if (before is not None and before[0] == inputs.settings and before[1] is env
             and len(before[2]) == len(entries) and all(map(is_, before[2], entries))):
         return before[3]
-    planned = list(plan_site(env, inputs.config, entries, make_taxonomies(entries, inputs.config)))
+    planned = list(plan_site(env, inputs.config, entries, make_taxonomies(entries, inputs.config),
+                             cache.data_memo))
     cache.listing = (inputs.settings, env, entries, planned)
     return planned
 

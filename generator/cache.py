@@ -22,6 +22,7 @@ from typing import NamedTuple
 from jinja2 import Environment, FileSystemLoader, meta
 
 from .content import Source
+from .data import DataMemo
 from .search import IndexMemo, SearchState
 
 FORMAT = 1
@@ -65,6 +66,7 @@ class Cache:
     entries: tuple[str, dict] | None = None        # (settings, slug -> Entry) of the last build
     listing: tuple | None = None                   # (settings, environment, entries, units of their pages)
     index_memo: IndexMemo = field(default_factory=IndexMemo)    # see search.index_files
+    data_memo: DataMemo = field(default_factory=dict)           # see data.render_data
 
 
 def default_cache_dir(out_dir: Path) -> Path:

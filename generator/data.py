@@ -11,6 +11,7 @@ from .render import Page
 from .taxonomy import Entry
 
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+DataMemo = dict[str, tuple[Entry, str, list[str]]]      # slug -> (entry, JSON line, CSV cells)
 CSV_COLUMNS = (
     "reference", "url", "council", "category", "subcategory", "outcome", "decision_date", "summary",
     "remedy_band", "remedy_total", "remedy_payments", "remedy_apology", "remedy_service_improvements",
@@ -34,25 +35,37 @@ def decision_record(entry: Entry, config: SiteConfig) -> dict:
     }
 
 
-def render_data(config: SiteConfig, entries: list[Entry]) -> list[Page]:
-    records = [decision_record(entry, config) for entry in entries]
-    return [Page("decisions.json", _json(config, records)), Page("decisions.csv", _csv(records))]
+def render_data(config: SiteConfig, entries: list[Entry], memo: DataMemo | None = None) -> list[Page]:
+    """`memo`: each decision's JSON line and CSV row from the last build of a long-running caller (the
+    preview), taken again for the very same entry (entries are made again when the settings change)."""
+    memo = {} if memo is None else memo
+    rows = [_row(entry, config, memo) for entry in entries]
+    for slug in memo.keys() - {entry.decision.slug for entry in entries}:
+        del memo[slug]
+    return [Page("decisions.json", _json(config, [line for _, line, _ in rows])),
+            Page("decisions.csv", _csv([cells for _, _, cells in rows]))]
 
 
-def _json(config: SiteConfig, records: list[dict]) -> str:
+def _row(entry: Entry, config: SiteConfig, memo: DataMemo) -> tuple[Entry, str, list[str]]:
+    kept = memo.get(entry.decision.slug)
+    if kept is None or kept[0] is not entry:
+        record = decision_record(entry, config)
+        kept = memo[entry.decision.slug] = (entry, ENCODE(record), [_cell(value) for value in _flat(record)])
+    return kept
+
+
+def _json(config: SiteConfig, lines: list[str]) -> str:
     """One decision a line (json's compiled encoder: indenting would take the pure-Python one, several
     times slower at archive scale), so a change to one decision is a change to one line."""
     head = ENCODE({"site": config.title, "source": config.base_url + "/about/"})[:-1]
-    lines = ",\n".join(map(ENCODE, records))
-    return f'{head}, "decisions": [\n{lines}\n]}}\n' if records else f'{head}, "decisions": []}}\n'
+    return f'{head}, "decisions": [\n' + ",\n".join(lines) + '\n]}\n' if lines else f'{head}, "decisions": []}}\n'
 
 
-def _csv(records: list[dict]) -> str:
+def _csv(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for record in records:
-        writer.writerow([_cell(value) for value in _flat(record)])
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
