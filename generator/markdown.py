@@ -7,7 +7,8 @@ CommonMark is rendered by markdown-it.rs (`markdown_it_pyrs`, compiled: a tenth 
 Python markdown-it-py, with the same HTML), without raw HTML (shown as text). markdown-it-py stays the
 reference: it renders a body holding a link we refuse (links may only go to web, mail and in-site
 addresses; its link check is ours, so such a link stays text) or anything the two read differently
-(REFERENCE_ONLY). The anchors are then put into the HTML.
+(REFERENCE_ONLY). The anchors are then put into the HTML. Where markdown-it.rs is not installed (it has
+no wheels past Python 3.12), markdown-it-py renders every body: the pages are the same, only slower.
 """
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ import re
 from dataclasses import dataclass
 from html import escape, unescape
 
-import markdown_it_pyrs
 from markdown_it import MarkdownIt
+
+try:
+    import markdown_it_pyrs
+except ImportError:                 # see above: the reference renders everything
+    markdown_it_pyrs = None
 
 from .model import slugify
 
@@ -68,7 +73,7 @@ def _checked_parser() -> MarkdownIt:
     return parser
 
 
-FAST = markdown_it_pyrs.MarkdownIt("zero").enable_many(COMMONMARK_RULES)
+FAST = markdown_it_pyrs.MarkdownIt("zero").enable_many(COMMONMARK_RULES) if markdown_it_pyrs else None
 CHECKED = _checked_parser()
 
 
@@ -79,7 +84,7 @@ def render_body(markdown: str) -> Body:
 def _compiled(markdown: str) -> tuple[str, list[int]] | None:
     """The HTML of a body and the number written before each item of its top-level ordered lists, from
     markdown-it.rs; None when that is for the reference to do."""
-    if any(text in markdown for text in REFERENCE_ONLY):     # a search each: quicker than one regex
+    if FAST is None or any(text in markdown for text in REFERENCE_ONLY):    # a search each: quicker than a regex
         return None
     html = FAST.render(markdown)
     if not all(_safe_link(unescape(url)) for url in LINK.findall(html)) or _deepest(html) >= MAX_NESTING:
