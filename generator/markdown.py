@@ -86,13 +86,18 @@ def _compiled(markdown: str) -> tuple[str, list[int]] | None:
     markdown-it.rs; None when that is for the reference to do."""
     if FAST is None or any(text in markdown for text in REFERENCE_ONLY):    # a search each: quicker than a regex
         return None
-    html = FAST.render(markdown)
-    if not all(_safe_link(unescape(url)) for url in LINK.findall(html)) or _deepest(html) >= MAX_NESTING:
+    try:
+        html = FAST.render(markdown)
+        if not all(_safe_link(unescape(url)) for url in LINK.findall(html)) or _deepest(html) >= MAX_NESTING:
+            return None
+        source = markdown.encode("utf-8")      # source maps count bytes
+        return html, [_number_at(source, item.srcmap[0])
+                      for block in FAST.tree(markdown).children if block.name == "ordered_list"
+                      for item in block.children]
+    except BaseException as error:            # a panic in the Rust code arrives as pyo3's PanicException,
+        if type(error).__name__ != "PanicException":     # a BaseException: that body goes to the reference
+            raise
         return None
-    source = markdown.encode("utf-8")      # source maps count bytes
-    return html, [_number_at(source, item.srcmap[0])
-                  for block in FAST.tree(markdown).children if block.name == "ordered_list"
-                  for item in block.children]
 
 
 def _checked(markdown: str) -> tuple[str, list[int]]:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.content import split_front_matter
+from generator import markdown as markdown_module
 from generator.markdown import FAST, _anchored, _checked, _compiled, render_body
 
 from .conftest import CONTENT, FUZZ_EXAMPLES
@@ -86,6 +87,18 @@ def test_lists_nested_deeper_than_the_reference_goes_read_as_it_reads_them(depth
     for markdown in ["- " * depth + "x\n", "".join("   " * level + "1. x\n" for level in range(depth))]:
         compiled, reference = _both(markdown)
         assert compiled == reference
+
+
+def test_a_panic_in_the_compiled_renderer_leaves_the_body_to_the_reference(monkeypatch) -> None:
+    class PanicException(BaseException):        # what pyo3 raises when Rust code panics
+        pass
+
+    class Panicking:
+        def render(self, markdown):
+            raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(markdown_module, "FAST", Panicking())
+    assert render_body("1. one\n2. two\n").paragraphs == ((1, "one"), (2, "two"))
 
 
 def test_paragraph_anchors_follow_the_written_numbers_and_the_first_of_a_repeat() -> None:
