@@ -41,6 +41,8 @@ REFERENCE_ONLY = (">", "`", "~", "&#", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "
                   *map(chr, range(0x2000, 0x200b)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
 MAX_NESTING = 12           # lists, items and quotes inside one another; markdown-it-py stops at 20 levels
 LINK = re.compile(r'<(?:a href|img src)="([^"]*)"')
+SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
+START_LINE = re.compile(r'data-sourcepos="(\d+):')
 # Every "<" in the HTML starts a tag: raw HTML is off, so text and code come escaped.
 BLOCK_TAG = re.compile(r"<(/?)(ol|ul|li|blockquote|h[1-6])(?:\s[^>]*)?>")
 TEXT_BREAK = re.compile(r"<pre>.*?</pre>|</?(?:p|ol|ul|li|blockquote|h[1-6])(?:\s[^>]*)?>|<hr />", re.DOTALL)
@@ -73,7 +75,10 @@ def _checked_parser() -> MarkdownIt:
     return parser
 
 
-FAST = markdown_it_pyrs.MarkdownIt("zero").enable_many(COMMONMARK_RULES) if markdown_it_pyrs else None
+# Each element comes with data-sourcepos="line:col-line:col": the line a list item starts on gives the
+# number written there. (The attribute is taken out again; the syntax tree would give it too, slower.)
+FAST = (markdown_it_pyrs.MarkdownIt("zero").enable_many([*COMMONMARK_RULES, "sourcepos"])
+        if markdown_it_pyrs else None)
 CHECKED = _checked_parser()
 
 
@@ -87,17 +92,16 @@ def _compiled(markdown: str) -> tuple[str, list[int]] | None:
     if FAST is None or any(text in markdown for text in REFERENCE_ONLY):    # a search each: quicker than a regex
         return None
     try:
-        html = FAST.render(markdown)
-        if not all(_safe_link(unescape(url)) for url in LINK.findall(html)) or _deepest(html) >= MAX_NESTING:
-            return None
-        source = markdown.encode("utf-8")      # source maps count bytes
-        return html, [_number_at(source, item.srcmap[0])
-                      for block in FAST.tree(markdown).children if block.name == "ordered_list"
-                      for item in block.children]
+        placed = FAST.render(markdown)
     except BaseException as error:            # a panic in the Rust code arrives as pyo3's PanicException,
         if type(error).__name__ != "PanicException":     # a BaseException: that body goes to the reference
             raise
         return None
+    numbers, deepest = _written_numbers(placed, markdown)
+    html = SOURCEPOS.sub("", placed)
+    if deepest >= MAX_NESTING or not all(_safe_link(unescape(url)) for url in LINK.findall(html)):
+        return None
+    return html, numbers
 
 
 def _checked(markdown: str) -> tuple[str, list[int]]:
@@ -107,18 +111,22 @@ def _checked(markdown: str) -> tuple[str, list[int]]:
     return html, [int(tokens[at].info) for at in _top_level_ordered_items(tokens)]
 
 
-def _deepest(html: str) -> int:
-    depth = deepest = 0
-    for closing, _ in BLOCK_TAG.findall(html):
-        depth += -1 if closing else 1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-def _number_at(source: bytes, start: int) -> int:
-    """The number of the list item whose source starts at `start` ("  12. Text" -> 12)."""
-    digits = re.match(rb"[ \t]*(\d+)", source[start:start + 16])
-    return int(digits.group(1)) if digits else 0
+def _written_numbers(placed: str, markdown: str) -> tuple[list[int], int]:
+    """From HTML with source positions: the number written before each item of the top-level ordered lists
+    ("  12. Text" -> 12), and how deep lists, items and quotes go."""
+    lines = markdown.splitlines()       # CommonMark's line ends; the other breaks splitlines knows never get here
+    numbers, stack, deepest = [], [], 0
+    for tag in BLOCK_TAG.finditer(placed):
+        closing, name = tag.group(1), tag.group(2)
+        if closing:
+            stack.pop()
+            continue
+        if name == "li" and stack == ["ol"]:
+            line = lines[int(START_LINE.search(tag.group(0)).group(1)) - 1]
+            numbers.append(int(re.match(r"[ \t]*(\d+)", line).group(1)))
+        stack.append(name)
+        deepest = max(deepest, len(stack))
+    return numbers, deepest
 
 
 def _top_level_ordered_items(tokens) -> list[int]:
