@@ -30,7 +30,7 @@ from .feeds import plan_feeds, render_redirects, render_sitemap
 from .publish import Staging, intact, relative_files
 from .render import Planned, digest_of, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
-                     index_files, replace_reading)
+                     index_files, replace_reading, text_part_path)
 from .taxonomy import Entry, make_entries, make_taxonomies
 from .workers import Done, Job, Setup, default_jobs, rendering
 
@@ -302,7 +302,7 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
                 continue
         before = None
         if previous and page:
-            paths = [page_path(entry.url), *(f"search/x/{slugs[doc]}-{k}.json" for k in range(MAX_PARTS))]
+            paths = [page_path(entry.url), *(text_part_path(slugs[doc], k) for k in range(MAX_PARTS))]
             before = {path: previous[path] for path in paths if path in previous}
         dp.jobs.append(Job(entry, source_of[slugs[doc]].body, page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, before=before))

@@ -259,8 +259,12 @@ def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[
 
 
 def text_part_files(slug: str, parts: tuple[str, ...]) -> dict[str, str]:
-    """search/x/<slug>-<k>.json: the text parts a result page loads."""
-    return {f"search/x/{slug}-{k}.json": text for k, text in enumerate(parts)}
+    """The text parts a result page loads."""
+    return {text_part_path(slug, k): text for k, text in enumerate(parts)}
+
+
+def text_part_path(slug: str, k: int) -> str:
+    return f"search/x/{slug}-{k}.json"
 
 
 # ---------------------------------------------------------------- the index as data, kept between builds
