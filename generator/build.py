@@ -28,10 +28,10 @@ from .data import DataMemo, render_data
 from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
 from .publish import Staging, intact, relative_files
-from .render import Planned, digest_of, make_environment, page_path, plan_pages
+from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
-from .taxonomy import Entry, make_entries, make_taxonomies
+from .taxonomy import Entry, digest_of, make_entries, make_taxonomies
 from .workers import Done, Job, Setup, default_jobs, rendering
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -238,17 +238,17 @@ class _Plan:
 def plan_site(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies,
               data_memo: DataMemo | None = None) -> Iterator[Planned]:
     """Every unit but the decisions' pages and the search index."""
-    pages = list(plan_pages(env, config, entries, taxonomies))
+    listed = digest_of(e.key for e in entries)
+    pages = list(plan_pages(env, config, entries, taxonomies, listed))
     yield from pages
-    yield from plan_feeds(env, config, entries, taxonomies)
-    everything = (digest_of(e.key for e in entries),)
+    yield from plan_feeds(env, config, entries, taxonomies, listed)
     urls = [page.name for page in pages] + [entry.url for entry in entries]
     # The sitemap lists addresses and the redirects name slugs and aliases: an edit to a summary or a
     # remedy leaves both as they are.
     names = (digest_of(" ".join((e.decision.slug, *e.decision.aliases)) for e in entries),)
     yield Planned("sitemap.xml", ("sitemap.xml",), (digest_of(urls),), lambda: [render_sitemap(env, config, urls)])
     yield Planned("_redirects", (), names, lambda: [render_redirects(entries)])
-    yield Planned("decisions.json", (), everything, lambda: render_data(config, entries, data_memo))
+    yield Planned("decisions.json", (), (listed,), lambda: render_data(config, entries, data_memo))
 
 
 @dataclass

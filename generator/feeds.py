@@ -8,24 +8,26 @@ from typing import Iterator
 from jinja2 import Environment
 
 from .config import SiteConfig
-from .render import Page, Planned, digest_of
+from .render import Page, Planned
 from .taxonomy import Entry, Taxonomy
 
 FEED_NAME = "feed.xml"
 
 
-def plan_feeds(env: Environment, config: SiteConfig, entries: list[Entry],
-               taxonomies: list[Taxonomy]) -> Iterator[Planned]:
-    """The site-wide feed, then one per council, category, remedy band and outcome, at `<index page>/feed.xml`."""
-    yield _planned_feed(env, config, config.title, "/", entries)
+def plan_feeds(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies: list[Taxonomy],
+               listed: str) -> Iterator[Planned]:
+    """The site-wide feed, then one per council, category, remedy band and outcome, at `<index page>/feed.xml`.
+    `listed`: the digest of every entry's key."""
+    yield _planned_feed(env, config, config.title, "/", entries, listed)
     for taxonomy in taxonomies:
         for term in taxonomy.terms:
             title = f"{config.title}: {taxonomy.singular} {term.name}"
-            yield _planned_feed(env, config, title, term.url, list(term.entries))
+            yield _planned_feed(env, config, title, term.url, list(term.entries), term.key)
 
 
-def _planned_feed(env: Environment, config: SiteConfig, title: str, page_url: str, entries: list[Entry]) -> Planned:
-    inputs = (title, digest_of(e.key for e in entries))
+def _planned_feed(env: Environment, config: SiteConfig, title: str, page_url: str, entries: list[Entry],
+                  listed: str) -> Planned:
+    inputs = (title, listed)
     return Planned(page_url + FEED_NAME, ("feed.xml",), inputs, lambda: [_feed(env, config, title, page_url, entries)])
 
 

@@ -6,7 +6,6 @@ again only when those, or its templates, change.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -65,18 +64,13 @@ def render_decision(env: Environment, config: SiteConfig, entry: Entry, body: Bo
     return render(env, config, "decision.html", entry.url, entry=entry, body=body)
 
 
-def digest_of(keys: Iterator[str] | list[str] | tuple[str, ...]) -> str:
-    """One digest for many: what a list of decisions looks like to the pages listing it."""
-    return hashlib.blake2b("\0".join(keys).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry],
-               taxonomies: list[Taxonomy]) -> Iterator[Planned]:
-    """Every page but the decisions' own, in a fixed order."""
+def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies: list[Taxonomy],
+               listed: str) -> Iterator[Planned]:
+    """Every page but the decisions' own, in a fixed order. `listed`: the digest of every entry's key."""
     def planned(name: str, template: str, url: str, inputs: tuple[str, ...], **context) -> Planned:
         return Planned(name, (template,), inputs, lambda: [render(env, config, template, url, **context)])
 
-    everything = (digest_of(e.key for e in entries),)
+    everything = (listed,)
     bands = next(t for t in taxonomies if t.key == "remedies")
     band_counts = tuple(f"{t.name}={t.count}" for t in bands.terms)
     yield Planned("/", ("home.html",), everything,
@@ -86,7 +80,7 @@ def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry],
     for taxonomy in taxonomies:
         yield planned(taxonomy.url, "taxonomy.html", taxonomy.url, everything, taxonomy=taxonomy)
         for term in taxonomy.terms:
-            inputs = (term.name, digest_of(e.key for e in term.entries))
+            inputs = (term.name, term.key)
             if taxonomy.key == "councils":
                 inputs += band_counts
                 yield Planned(term.url, ("term.html",), inputs, _council_page(env, config, taxonomy, term, entries, bands))

@@ -5,7 +5,8 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import Iterable
 
 from .config import Band, SiteConfig
 from .model import OUTCOMES, Decision, slugify
@@ -51,6 +52,11 @@ class Term:
     def count(self) -> int:
         return len(self.entries)
 
+    @cached_property
+    def key(self) -> str:
+        """What its page and its feed show of its decisions, as one digest."""
+        return digest_of(e.key for e in self.entries)
+
 
 @dataclass(frozen=True)
 class Taxonomy:
@@ -70,6 +76,11 @@ class Taxonomy:
         for term in self.terms:
             grouped.setdefault(term.name[:1].upper(), []).append(term)
         return sorted(grouped.items())
+
+
+def digest_of(keys: Iterable[str]) -> str:
+    """One digest for many: what a list of decisions looks like to the pages listing it."""
+    return hashlib.blake2b("\0".join(keys).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def newest_first(decision: Decision) -> tuple:
