@@ -75,12 +75,7 @@ class Staging:
 
     def _commit_by_swap(self) -> None:
         for path in self.outputs.keys() - set(self.written):
-            target = os.path.join(self.folder, path)
-            folder = os.path.dirname(target)
-            if folder not in self.made:
-                os.makedirs(folder, exist_ok=True)
-                self.made.add(folder)
-            keep_file(self.out_dir / path, Path(target))
+            keep_file(self.out_dir / path, Path(staged_path(self.folder, path, self.made)))
         self.removed = sorted(relative_files(self.out_dir) - self.outputs.keys())
         swap_folders(self.folder, self.out_dir)
 
@@ -113,16 +108,21 @@ def stage_file(out_dir: Path, staging: Path, path: str, data: bytes, before: Out
                     return Output(stat.st_size, stat.st_mtime_ns, digest), False
         except OSError:
             pass
+    with open(staged_path(staging, path, made), "wb") as file:
+        file.write(data)
+        file.flush()
+        stat = os.fstat(file.fileno())
+    return Output(stat.st_size, stat.st_mtime_ns, digest), True
+
+
+def staged_path(staging: Path, path: str, made: set[str]) -> str:
+    """Where `path` goes in the staging folder, its folder made (once: `made` holds those made so far)."""
     staged = os.path.join(staging, path)
     folder = os.path.dirname(staged)
     if folder not in made:
         os.makedirs(folder, exist_ok=True)
         made.add(folder)
-    with open(staged, "wb") as file:
-        file.write(data)
-        file.flush()
-        stat = os.fstat(file.fileno())
-    return Output(stat.st_size, stat.st_mtime_ns, digest), True
+    return staged
 
 
 def intact(path: Path, recorded: Output) -> bool:
