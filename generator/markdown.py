@@ -43,6 +43,7 @@ MAX_NESTING = 12           # lists, items and quotes inside one another; markdow
 LINK = re.compile(r'<(?:a href|img src)="([^"]*)"')
 SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 START_LINE = re.compile(r'data-sourcepos="(\d+):')
+WRITTEN_NUMBER = re.compile(r"[ \t]*(\d+)")         # a list item's line: "  12. Text" -> 12
 # Every "<" in the HTML starts a tag: raw HTML is off, so text and code come escaped.
 BLOCK_TAG = re.compile(r"<(/?)(ol|ul|li|blockquote|h[1-6])(?:\s[^>]*)?>")
 TEXT_BREAK = re.compile(r"<pre>.*?</pre>|</?(?:p|ol|ul|li|blockquote|h[1-6])(?:\s[^>]*)?>|<hr />", re.DOTALL)
@@ -108,12 +109,12 @@ def _checked(markdown: str) -> tuple[str, list[int]]:
     """The same from markdown-it-py, which leaves a refused link as text."""
     tokens = CHECKED.parse(markdown)
     html = CHECKED.renderer.render(tokens, CHECKED.options, {})
-    return html, [int(tokens[at].info) for at in _top_level_ordered_items(tokens)]
+    return html, _top_level_numbers(tokens)
 
 
 def _written_numbers(placed: str, markdown: str) -> tuple[list[int], int]:
     """From HTML with source positions: the number written before each item of the top-level ordered lists
-    ("  12. Text" -> 12), and how deep lists, items and quotes go."""
+    and how deep lists, items and quotes go."""
     lines = markdown.splitlines()       # CommonMark's line ends; the other breaks splitlines knows never get here
     numbers, stack, deepest = [], [], 0
     for tag in BLOCK_TAG.finditer(placed):
@@ -123,21 +124,20 @@ def _written_numbers(placed: str, markdown: str) -> tuple[list[int], int]:
             continue
         if name == "li" and stack == ["ol"]:
             line = lines[int(START_LINE.search(tag.group(0)).group(1)) - 1]
-            numbers.append(int(re.match(r"[ \t]*(\d+)", line).group(1)))
+            numbers.append(int(WRITTEN_NUMBER.match(line).group(1)))
         stack.append(name)
         deepest = max(deepest, len(stack))
     return numbers, deepest
 
 
-def _top_level_ordered_items(tokens) -> list[int]:
-    depth, found = 0, []
-    for index, token in enumerate(tokens):
-        if token.type == "ordered_list_open" and token.level == 0:
-            depth = 1
-        elif token.type == "ordered_list_close" and token.level == 0:
-            depth = 0
-        elif token.type == "list_item_open" and depth and token.level == 1:
-            found.append(index)
+def _top_level_numbers(tokens) -> list[int]:
+    """The number written before each item of the top-level ordered lists, from markdown-it-py's tokens."""
+    inside, found = False, []
+    for token in tokens:
+        if token.type in ("ordered_list_open", "ordered_list_close") and token.level == 0:
+            inside = token.type == "ordered_list_open"
+        elif token.type == "list_item_open" and inside and token.level == 1:
+            found.append(int(token.info))
     return found
 
 
