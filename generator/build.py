@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 import traceback
 from collections import deque
-from operator import is_
 from dataclasses import dataclass, field, replace
+from operator import is_
 from pathlib import Path
 from typing import Callable, Iterator
 

@@ -126,7 +126,6 @@ class Preview:
                                 ("Cache-Control", "no-store")])
         return [body]
 
-
     def warm_up(self) -> None:
         """After a first build that found nothing to do, build once more without that shortcut: nothing is
         written, but what the next build needs is read and kept in memory, so the first edit is as quick
@@ -172,8 +171,7 @@ class Watcher:
 
     def start(self, callback) -> bool:
         loop = IOLoop.current()
-        thread = threading.Thread(target=self._listen, args=(loop,), name="watch", daemon=True)
-        thread.start()
+        threading.Thread(target=self._listen, args=(loop,), name="watch", daemon=True).start()
         return True                                  # no polling
 
     def _listen(self, loop: IOLoop) -> None:
