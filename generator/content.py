@@ -258,12 +258,8 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def read_content_file(path: Path) -> str:
-    """The text of a content file, refusing what cannot be one: too big, binary, not UTF-8."""
-    return decode_content(read_content_bytes(path), path)
-
-
 def read_content_bytes(path: Path) -> bytes:
+    """A content file's bytes, refusing one too big to be one (`decode_content` refuses what is not text)."""
     try:
         size = path.stat().st_size
         if size > MAX_CONTENT_BYTES:
