@@ -12,7 +12,6 @@ written by other code, is ignored (the build is then a cold one). Deleting the f
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +20,7 @@ from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, meta
 
-from .content import Source
+from .content import Source, write_atomically
 from .data import DataMemo
 from .search import IndexMemo, SearchState
 
@@ -164,8 +163,6 @@ def save(cache_dir: Path, cache: Cache) -> None:
 
 
 def _write(path: Path, value) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as file:
-        pickle.dump((code_digest(), value), file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    """Pickled straight to the file (not to bytes first: at archive scale the sources are hundreds of MB)."""
+    write_atomically(path, lambda file: pickle.dump((code_digest(), value), file, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Callable, Iterator
 
 import yaml
 
@@ -112,15 +112,16 @@ def _payment_mapping(payment: Payment) -> dict:
     return mapping
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so no reader sees half a file.
-    Ctrl-C is held back until the file is complete or gone, so an interrupt leaves nothing behind."""
+def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write `data` (or what `data(stream)` writes) via a temporary file in the same folder and rename, so
+    no reader sees half a file. Ctrl-C is held back until the file is complete or gone, so an interrupt or
+    a failure leaves nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with interrupts_deferred():
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
+                data(stream) if callable(data) else stream.write(data)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
