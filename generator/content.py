@@ -130,16 +130,23 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> 
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Block SIGINT/SIGTERM for the duration; a signal that arrives is delivered on exit."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    """Hold SIGINT/SIGTERM for the duration; one that arrives is acted on at the end. The handlers are
+    swapped rather than the signal masked: a mask holds one thread only, and a signal sent to the process
+    goes to any thread that does not block it (numpy's BLAS threads, the preview server's), whose
+    handler would then interrupt the main thread at once. Python runs handlers in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, lambda signum, frame: caught.append(signum)) for signum in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 def save_decision(decision: Decision, content_dir: Path, force: bool = False) -> tuple[Path, str]:

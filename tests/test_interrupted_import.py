@@ -55,3 +55,29 @@ def test_import_stopped_half_way_leaves_the_content_folder_whole(content_copy: P
     if stop == signal.SIGINT:
         assert process.returncode == 130 and "interrupted" in stderr
         assert not [p for p in decisions.iterdir() if p.name.endswith(".tmp")]   # nothing left behind
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_waits_for_the_end_of_a_deferred_stretch_whatever_threads_run(stop) -> None:
+    """A signal sent to the process may reach any thread (numpy starts some; so does the preview server):
+    the stretch still runs to its end, and the signal is acted on then."""
+    script = f"""
+import os, signal, sys, threading, time
+import numpy
+from generator.content import interrupts_deferred
+threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
+try:
+    with interrupts_deferred():
+        os.kill(os.getpid(), {int(stop)})
+        time.sleep(0.2)
+        print("stretch finished", flush=True)
+    print("not stopped", flush=True)
+except KeyboardInterrupt:
+    print("interrupted after", flush=True)
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[0] == "stretch finished"
+    if stop == signal.SIGINT:
+        assert done.stdout.splitlines()[1:] == ["interrupted after"]
+    else:
+        assert done.returncode == -signal.SIGTERM and "not stopped" not in done.stdout
