@@ -37,13 +37,15 @@ import re
 import zlib
 from array import array
 from bisect import bisect_left
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
 from operator import add, is_, mul, or_, sub
 from typing import Iterable, Iterator
+
+import numpy as np
 
 from .config import SiteConfig
 from .markdown import render_body
@@ -74,6 +76,8 @@ EPOCH = date(1970, 1, 1).toordinal()
 # upper half of the alphabet, so a string of numbers needs no separators.
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 _SMALL = 1 << 15
+ALPHABET_BYTES = np.frombuffer(ALPHABET.encode(), np.uint8)
+PAIR_CODE = np.dtype("<i8")
 
 
 def _pack_one(n: int) -> str:
@@ -175,7 +179,8 @@ class Reading:
     names: str                    # the terms it holds, a line each
     levels: str                   # for each term, its weight level, one character (LEVEL_CHAR)
     masks: str                    # for each term, the mask of the text parts holding it, one character
-    pairs: str                    # the word pairs it holds, "a b" a line
+    pairs: bytes                  # the word pairs it holds, each as two positions in `words`: a * 2**32 + b,
+                                  # int64 little-endian (numbers cost less than text to pass and to merge)
     words: str                    # the words it holds, a line each
     length: int                   # words, for ranking
     part_count: int
@@ -186,6 +191,19 @@ class Reading:
 
     def values(self) -> dict[str, tuple[str, str]]:
         return dict(zip(self.terms(), zip(self.levels, self.masks)))
+
+    def word_list(self) -> list[str]:
+        return self.words.split("\n") if self.words else []
+
+    def pair_codes(self) -> np.ndarray:
+        return np.frombuffer(self.pairs, PAIR_CODE)
+
+    def pair_names(self) -> list[str]:
+        """The pairs as the index names them: "a b"."""
+        held = self.word_list()
+        codes = self.pair_codes()
+        return list(map("{} {}".format, map(held.__getitem__, (codes >> 32).tolist()),
+                        map(held.__getitem__, (codes & 0xFFFFFFFF).tolist())))
 
 
 _TERMS: dict[str, str] = {}      # word -> term: stemming is pure, so a process keeps what it has worked out
@@ -203,53 +221,48 @@ def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -
     title = words(fold(f"{decision.council} {decision.reference}"))
     summary = words(fold(decision.summary))
     category = words(fold(f"{decision.category or ''} {decision.subcategory or ''}"))
-    pairs = set(zip(title, title[1:]))
-    pairs.update(zip(summary, summary[1:]))
-    pairs.update(zip(category, category[1:]))
-    apart = [*_around_between(title), *_around_between(summary), *_around_between(category)]
+    # Every word in order, the fields and paragraphs apart: no pair spans two (see `pair_codes`).
+    tokens = [*title, BETWEEN_WORD, *summary, BETWEEN_WORD, *category, BETWEEN_WORD]
     weights: Counter[str] = Counter()
     masks: dict[str, int] = {}                                         # term -> the parts holding it
     get = masks.get
-    seen: set[str] = set(title).union(summary, category)
     length = len(title) + len(summary)
     for k, part in enumerate(parts):
         found = words(fold(BETWEEN.join(text for _, text in part)))
         length += len(found) - len(part) + 1
-        pairs.update(zip(found, found[1:]))
-        apart.extend(_around_between(found))
-        seen.update(found)
+        tokens += found
+        tokens.append(BETWEEN_WORD)
         found_terms = _terms_of(found)
         weights.update(found_terms)
         held = set(found_terms)
         masks.update(zip(held, map(or_, map(get, held, repeat(0)), repeat(1 << k))))
     weights.pop(BETWEEN_WORD, None)
-    seen.discard(BETWEEN_WORD)
     for found, weight in ((title, WEIGHT_TITLE), (summary, WEIGHT_SUMMARY), (category, WEIGHT_CATEGORY)):
         for t in _terms_of(found):
             weights[t] += weight
     names = list(weights)
     levels = map(WEIGHT_LEVEL.__getitem__, map(min, weights.values(), repeat(MAX_WEIGHT)))
     values = list(map(add, map(mul, levels, repeat(64)), map(get, names, repeat(0))))
-    pairs.difference_update(apart)                  # no pair spans two paragraphs
+    held_words, pairs = pair_codes(tokens)
     texts = text_parts(decision, parts)
     return Reading("\n".join(names), "".join(map(LEVEL_CHAR.__getitem__, values)),
-                   "".join(map(MASK_CHAR.__getitem__, values)), "\n".join(map(" ".join, pairs)), "\n".join(seen),
+                   "".join(map(MASK_CHAR.__getitem__, values)), pairs.tobytes(), "\n".join(held_words),
                    length, len(texts), texts)
 
 
-def _around_between(found: list[str]) -> list[tuple[str, str]]:
-    """The pairs of neighbouring words that hold the paragraph separator (found with C-speed searches:
-    there are a few in thousands of words)."""
-    around, at = [], -1
-    while True:
-        try:
-            at = found.index(BETWEEN_WORD, at + 1)
-        except ValueError:
-            return around
-        if at:
-            around.append((found[at - 1], BETWEEN_WORD))
-        if at + 1 < len(found):
-            around.append((BETWEEN_WORD, found[at + 1]))
+def pair_codes(tokens: list[str]) -> tuple[list[str], np.ndarray]:
+    """Words in order, BETWEEN_WORD where a paragraph or field ends -> the distinct words (in the order
+    met) and the distinct pairs of neighbours, each as two positions in that list (a * 2**32 + b)."""
+    held = dict.fromkeys(tokens)
+    held.pop(BETWEEN_WORD, None)
+    number = dict(zip(held, range(len(held))))
+    apart = number[BETWEEN_WORD] = len(held)
+    seq = np.fromiter(map(number.__getitem__, tokens), np.int64, len(tokens))
+    first, second = seq[:-1], seq[1:]
+    codes = (first << 32 | second)[(first != apart) & (second != apart)]
+    codes.sort()                                   # then each pair once (np.unique is slower on so few)
+    once = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
+    return list(held), once.astype(PAIR_CODE)
 
 
 def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:
@@ -322,45 +335,116 @@ def update_state(state: SearchState, slugs: list[str], changed: dict[int, tuple[
 
 def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading]) -> None:
     """Add readings as the ids after the last, up to `slugs` (the decisions by id)."""
-    # Tens of millions of postings wait here to be packed: compact arrays (4 bytes an id, 1 a level or
-    # mask) rather than lists (8 bytes a reference).
+    # Tens of millions of postings pass through here at archive scale. Each reading adds numbers to flat
+    # arrays (a term or word named once a decision, a pair by the numbers of its words); they are sorted
+    # and packed all at once by numpy (see `_grouped`), not list by list.
     keep = len(state.lengths)
-    term_docs: defaultdict[str, array] = defaultdict(_ids)
-    term_levels: defaultdict[str, bytearray] = defaultdict(bytearray)
-    term_masks: defaultdict[str, bytearray] = defaultdict(bytearray)
-    pair_docs: defaultdict[str, array] = defaultdict(_ids)
-    for doc, reading in enumerate(added, start=keep):
+    term_numbers, word_numbers = _Numbering(), _Numbering()
+    terms, term_counts, pair_counts = array("q"), array("q"), array("q")
+    words_held: list[np.ndarray] = []
+    pairs: list[np.ndarray] = []
+    levels, masks = bytearray(), bytearray()
+    for reading in added:
         names = reading.terms()
-        deque(map(array.append, map(term_docs.__getitem__, names), repeat(doc)), maxlen=0)
-        deque(map(bytearray.append, map(term_levels.__getitem__, names), reading.levels.encode()), maxlen=0)
-        deque(map(bytearray.append, map(term_masks.__getitem__, names), reading.masks.encode()), maxlen=0)
-        deque(map(array.append, map(pair_docs.__getitem__, _pairs(reading)), repeat(doc)), maxlen=0)
-        state.words.update(_words(reading))
+        terms.extend(map(term_numbers.__getitem__, names))
+        term_counts.append(len(names))
+        levels += reading.levels.encode()
+        masks += reading.masks.encode()
+        held = np.fromiter(map(word_numbers.__getitem__, reading.word_list()), np.int64)
+        codes = reading.pair_codes()
+        pairs.append(held[codes >> 32] << 32 | held[codes & 0xFFFFFFFF])
+        pair_counts.append(len(codes))
+        words_held.append(held)
         state.lengths.append(reading.length)
         state.parts.append(reading.part_count)
     if len(state.lengths) != len(slugs):
         raise ValueError("search state: the readings added do not match the decisions")
     state.slugs = list(slugs)
-    for t, docs in term_docs.items():
-        levels, masks = term_levels[t].decode(), term_masks[t].decode()
-        before = state.terms.get(t)
-        state.terms[t] = ((_append_ids(before[0], docs), before[1] + levels, before[2] + masks) if before
-                          else (pack(gaps(docs)), levels, masks))
-    for p, docs in pair_docs.items():
-        before = state.pairs.get(p)
-        state.pairs[p] = _append_ids(before, docs) if before else pack(gaps(docs))
+    word_list = list(word_numbers)
+    if words_held:
+        state.words.update(dict(zip(word_list, np.bincount(np.concatenate(words_held),
+                                                           minlength=len(word_list)).tolist())))
+    levels_of, masks_of = np.frombuffer(levels, np.uint8), np.frombuffer(masks, np.uint8)
+    term_list = list(term_numbers)
+    for number, ids, at in _grouped(np.frombuffer(terms, np.int64), term_counts, keep, with_order=True):
+        name = term_list[number]
+        level, mask = levels_of[at].tobytes().decode(), masks_of[at].tobytes().decode()
+        before = state.terms.get(name)
+        state.terms[name] = ((_append_ids(before[0], unpack_ids(ids)), before[1] + level, before[2] + mask)
+                             if before else (ids, level, mask))
+    codes = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
+    for code, ids, _ in _grouped(codes, pair_counts, keep, with_order=False):
+        name = f"{word_list[code >> 32]} {word_list[code & 0xFFFFFFFF]}"
+        before = state.pairs.get(name)
+        state.pairs[name] = _append_ids(before, unpack_ids(ids)) if before else ids
 
 
-def _ids() -> array:
-    return array("i")
+class _Numbering(dict):
+    """name -> 0, 1, 2 ... in the order names are first met."""
+    def __missing__(self, name: str) -> int:
+        number = self[name] = len(self)
+        return number
 
 
-def _pairs(reading: Reading) -> list[str]:
-    return reading.pairs.split("\n") if reading.pairs else []
+def _grouped(numbers: np.ndarray, counts: array, first: int,
+             with_order: bool) -> Iterator[tuple[int, str, np.ndarray | None]]:
+    """Postings (the numbers each reading holds in turn, `counts` of them a reading, readings from id
+    `first` on) -> for each number: the number, its ids packed (`pack(gaps(ids))`) and, `with_order`,
+    where its postings were in the order given. Arrays are let go as soon as they are used: at archive
+    scale each holds tens of millions of postings."""
+    if not len(numbers):
+        return
+    docs = np.repeat(np.arange(first, first + len(counts), dtype=np.int64), np.frombuffer(counts, np.int64))
+    # One sort puts the postings in order of number, then id: by a key of both where one fits 63 bits
+    # (names numbered in the order met, or a pair of such numbers), else by numbers then ids.
+    shift = (first + len(counts)).bit_length()
+    if int(numbers.max()) < 1 << (63 - shift):
+        keys = numbers << shift | docs
+        del docs
+        if with_order:
+            order = np.argsort(keys)
+            keys = keys[order]
+        else:
+            order = None
+            keys.sort()
+        numbers = keys >> shift
+        keys &= (1 << shift) - 1                                       # now the ids
+        ids = keys
+    else:
+        order = np.lexsort((docs, numbers))
+        numbers, ids = numbers[order], docs[order]
+        del docs
+        if not with_order:
+            order = None
+    starts = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
+    numbers = numbers[starts].tolist()
+    gaps = np.diff(ids, prepend=-1)
+    gaps[starts] = ids[starts] + 1
+    del ids
+    text, at = _pack_all(gaps)
+    del gaps
+    bounds = np.append(at[starts], len(text)).tolist()
+    del at
+    ends = np.append(starts[1:], sum(counts)).tolist()
+    for k, (start, number) in enumerate(zip(starts.tolist(), numbers)):
+        yield number, text[bounds[k]:bounds[k + 1]], order[start:ends[k]] if order is not None else None
 
 
-def _words(reading: Reading) -> list[str]:
-    return reading.words.split("\n") if reading.words else []
+def _pack_all(numbers: np.ndarray) -> tuple[str, np.ndarray]:
+    """`pack` for a numpy array of numbers, at once: (the text, where each number starts in it)."""
+    digits = np.ones(len(numbers), np.int8)
+    top, place = int(numbers.max()), 1
+    while top >> (5 * place):
+        digits += numbers >= (1 << (5 * place))
+        place += 1
+    ends = np.cumsum(digits, dtype=np.int64)
+    out = np.empty(int(ends[-1]), np.uint8)
+    for place in range(place):              # the last digit from the lower half of the alphabet, others upper
+        has = digits > place
+        digit = (numbers[has] >> (5 * place)) & 31
+        out[ends[has] - 1 - place] = ALPHABET_BYTES[digit + (32 if place else 0)]
+    ends -= digits
+    return out.tobytes().decode("ascii"), ends
 
 
 def _append_ids(packed: str, docs: list[int]) -> str:
@@ -390,8 +474,8 @@ def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) ->
             state.terms[t] = (pack(gaps(ids)), levels, masks)
         else:
             state.terms.pop(t, None)
-    new_pairs = set(_pairs(new))
-    for p in new_pairs.symmetric_difference(_pairs(old)):
+    new_pairs = set(new.pair_names())
+    for p in new_pairs.symmetric_difference(old.pair_names()):
         ids = unpack_ids(state.pairs[p]) if p in state.pairs else []
         at = bisect_left(ids, doc)
         if p in new_pairs:
@@ -403,14 +487,14 @@ def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) ->
         else:
             state.pairs.pop(p, None)
     _forget_words(state, [old])
-    state.words.update(_words(new))
+    state.words.update(new.word_list())
     state.lengths[doc], state.parts[doc] = new.length, new.part_count
 
 
 def _forget_words(state: SearchState, readings: Iterable[Reading]) -> None:
     words = state.words
     for reading in readings:
-        for word in _words(reading):
+        for word in reading.word_list():
             left = words[word] - 1
             if left > 0:
                 words[word] = left
@@ -424,7 +508,7 @@ def drop_from(state: SearchState, keep: int, readings: Iterable[Reading]) -> Non
     pairs: set[str] = set()
     for reading in readings:
         terms.update(reading.terms())
-        pairs.update(_pairs(reading))
+        pairs.update(reading.pair_names())
         _forget_words(state, [reading])
     del state.slugs[keep:], state.lengths[keep:], state.parts[keep:]
     for t in terms:

@@ -5,10 +5,12 @@ import json
 import random
 import shutil
 import subprocess
+from array import array
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import generator.search as search
@@ -49,6 +51,40 @@ def test_words(text, expected):
 def test_packing(numbers, packed):
     assert search.pack(numbers) == packed
     assert search.unpack(packed) == numbers
+
+
+def test_numbers_packed_at_once_are_packed_as_one_by_one():
+    rng = random.Random(7)
+    numbers = [0, 31, 32, 1023, 1024, 32767, 32768, 2**31 - 1, 2**40 + 5,
+               *(rng.randrange(2 ** rng.randrange(1, 40)) for _ in range(2000))]
+    text, starts = search._pack_all(np.array(numbers, np.int64))
+    assert text == search.pack(numbers)
+    assert [text[a:b] for a, b in zip(starts.tolist(), [*starts.tolist()[1:], len(text)])] == search.pack_each(numbers)
+
+
+@pytest.mark.parametrize("numbers_at", [0, 58])
+def test_postings_are_grouped_by_number_then_id(numbers_at):
+    """Small numbers go in one sort key with the ids; numbers too big for that (here 2**58 and up) are sorted
+    another way, with the same result."""
+    rng = random.Random(numbers_at)
+    held = [sorted(rng.sample(range(30), rng.randrange(0, 8))) for _ in range(50)]    # by reading
+    numbers = np.array([(n << numbers_at) + n for h in held for n in h], np.int64)
+    counts = array("q", map(len, held))
+    got = {number: (ids, order.tolist())
+           for number, ids, order in search._grouped(numbers, counts, 5, with_order=True)}
+    expected = {}
+    for position, (doc, n) in enumerate((doc, n) for doc, h in enumerate(held, start=5) for n in h):
+        expected.setdefault((n << numbers_at) + n, []).append((doc, position))
+    assert list(got) == sorted(expected)
+    for number, postings in expected.items():
+        assert got[number] == (search.pack(search.gaps([doc for doc, _ in postings])), [p for _, p in postings])
+
+
+def test_a_reading_names_its_pairs_within_fields_and_paragraphs():
+    held, codes = search.pair_codes(["a", "b", search.BETWEEN_WORD, "c", "a", "b", search.BETWEEN_WORD])
+    assert held == ["a", "b", "c"]
+    reading = search.Reading("", "", "", codes.tobytes(), "\n".join(held), 0, 0)
+    assert sorted(reading.pair_names()) == ["a b", "c a"]
 
 
 def test_shards_and_vocabulary_files():
