@@ -41,8 +41,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, chain, repeat
-from operator import add, is_, mul, or_, sub
+from itertools import accumulate, chain, count, repeat
+from operator import is_, sub
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -167,8 +167,7 @@ def _json(value) -> str:
 
 
 # weight level * 64 + part mask -> the character of each
-LEVEL_CHAR = [ALPHABET[v >> 6] for v in range(32 * 64)]
-MASK_CHAR = [ALPHABET[v & 63] for v in range(32 * 64)]
+LEVELS = np.array(WEIGHT_LEVEL, np.int64)
 
 # ---------------------------------------------------------------- reading one decision
 
@@ -177,7 +176,7 @@ class Reading:
     """What one decision adds to the index, whatever its id: worked out next to its page, in any process,
     and kept to a few strings, which pass between processes cheaply."""
     names: str                    # the terms it holds, a line each
-    levels: str                   # for each term, its weight level, one character (LEVEL_CHAR)
+    levels: str                   # for each term, its weight level (WEIGHT_LEVEL), one character
     masks: str                    # for each term, the mask of the text parts holding it, one character
     pairs: bytes                  # the word pairs it holds, each as two positions in `words`: a * 2**32 + b,
                                   # int64 little-endian (numbers cost less than text to pass and to merge)
@@ -216,53 +215,63 @@ def _terms_of(found: list[str]) -> list[str]:
 
 
 def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -> Reading:
-    """The inner loops are map() over C methods: at 20,000 decisions they run tens of millions of times."""
+    """Words are numbered once, in the order met; counting, weighing and pairing them is then numpy's work
+    on arrays of numbers: at 20,000 decisions there are tens of millions of words."""
     parts = split_parts(paragraphs)
-    title = words(fold(f"{decision.council} {decision.reference}"))
-    summary = words(fold(decision.summary))
-    category = words(fold(f"{decision.category or ''} {decision.subcategory or ''}"))
-    # Every word in order, the fields and paragraphs apart: no pair spans two (see `pair_codes`).
-    tokens = [*title, BETWEEN_WORD, *summary, BETWEEN_WORD, *category, BETWEEN_WORD]
-    weights: Counter[str] = Counter()
-    masks: dict[str, int] = {}                                         # term -> the parts holding it
-    get = masks.get
-    length = len(title) + len(summary)
-    for k, part in enumerate(parts):
-        found = words(fold(BETWEEN.join(text for _, text in part)))
-        length += len(found) - len(part) + 1
+    fields = ((f"{decision.council} {decision.reference}", WEIGHT_TITLE), (decision.summary, WEIGHT_SUMMARY),
+              (f"{decision.category or ''} {decision.subcategory or ''}", WEIGHT_CATEGORY))
+    # Every word in order, each stretch (a field, a text part) ended by BETWEEN_WORD, as are paragraphs
+    # within a part: no pair spans two. A stretch's words weigh the same and are in one part (or none).
+    tokens: list[str] = []
+    sizes, weights, places = [], [], []
+    for place, (text, weight) in chain(((-1, field) for field in fields),
+                                       enumerate((BETWEEN.join(text for _, text in part), 1) for part in parts)):
+        found = words(fold(text))
         tokens += found
         tokens.append(BETWEEN_WORD)
-        found_terms = _terms_of(found)
-        weights.update(found_terms)
-        held = set(found_terms)
-        masks.update(zip(held, map(or_, map(get, held, repeat(0)), repeat(1 << k))))
-    weights.pop(BETWEEN_WORD, None)
-    for found, weight in ((title, WEIGHT_TITLE), (summary, WEIGHT_SUMMARY), (category, WEIGHT_CATEGORY)):
-        for t in _terms_of(found):
-            weights[t] += weight
-    names = list(weights)
-    levels = map(WEIGHT_LEVEL.__getitem__, map(min, weights.values(), repeat(MAX_WEIGHT)))
-    values = list(map(add, map(mul, levels, repeat(64)), map(get, names, repeat(0))))
-    held_words, pairs = pair_codes(tokens)
+        sizes.append(len(found) + 1)
+        weights.append(weight)
+        places.append(place)
+    title, summary = sizes[0] - 1, sizes[1] - 1
+    length = title + summary + sum(size - len(part) for size, part in zip(sizes[3:], parts))
+    held, seq = number_words(tokens)
+    word_terms = _terms_of(held)
+    term_number = dict(zip(dict.fromkeys(word_terms), count()))
+    names = list(term_number)
+    apart = len(names)                                                   # BETWEEN_WORD's "term"
+    to_term = np.fromiter(chain(map(term_number.__getitem__, word_terms), (apart,)), np.int64, len(held) + 1)
+    term_seq = to_term[seq]
+    sizes_of = np.array(sizes)
+    weight = np.bincount(term_seq, np.repeat(np.array(weights, np.float64), sizes_of), apart + 1)[:apart]
+    place = np.repeat(np.array(places), sizes_of)
+    in_text = place >= 0
+    masks = np.zeros(apart + 1, np.int64)
+    np.bitwise_or.at(masks, term_seq[in_text], 1 << place[in_text])
+    values = LEVELS[np.minimum(weight.astype(np.int64), MAX_WEIGHT)] * 64 + masks[:apart]
     texts = text_parts(decision, parts)
-    return Reading("\n".join(names), "".join(map(LEVEL_CHAR.__getitem__, values)),
-                   "".join(map(MASK_CHAR.__getitem__, values)), pairs.tobytes(), "\n".join(held_words),
-                   length, len(texts), texts)
+    return Reading("\n".join(names), ALPHABET_BYTES[values >> 6].tobytes().decode(),
+                   ALPHABET_BYTES[values & 63].tobytes().decode(), pair_codes(seq, len(held)).tobytes(),
+                   "\n".join(held), length, len(texts), texts)
 
 
-def pair_codes(tokens: list[str]) -> tuple[list[str], np.ndarray]:
-    """Words in order, BETWEEN_WORD where a paragraph or field ends -> the distinct words (in the order
-    met) and the distinct pairs of neighbours, each as two positions in that list (a * 2**32 + b)."""
+def number_words(tokens: list[str]) -> tuple[list[str], np.ndarray]:
+    """Words in order, BETWEEN_WORD where a stretch ends -> the distinct words (in the order met) and the
+    position of each word in that list (BETWEEN_WORD: one past the end)."""
     held = dict.fromkeys(tokens)
     held.pop(BETWEEN_WORD, None)
     number = dict(zip(held, range(len(held))))
-    apart = number[BETWEEN_WORD] = len(held)
-    seq = np.fromiter(map(number.__getitem__, tokens), np.int64, len(tokens))
+    number[BETWEEN_WORD] = len(held)
+    return list(held), np.fromiter(map(number.__getitem__, tokens), np.int64, len(tokens))
+
+
+def pair_codes(seq: np.ndarray, apart: int) -> np.ndarray:
+    """Words as numbers in order, `apart` where a stretch ends -> the distinct pairs of neighbours within
+    a stretch, each as a * 2**32 + b."""
     first, second = seq[:-1], seq[1:]
     codes = (first << 32 | second)[(first != apart) & (second != apart)]
     codes.sort()                                   # then each pair once (np.unique is slower on so few)
     once = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
-    return list(held), once.astype(PAIR_CODE)
+    return once.astype(PAIR_CODE)
 
 
 def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:

@@ -81,8 +81,9 @@ def test_postings_are_grouped_by_number_then_id(numbers_at):
 
 
 def test_a_reading_names_its_pairs_within_fields_and_paragraphs():
-    held, codes = search.pair_codes(["a", "b", search.BETWEEN_WORD, "c", "a", "b", search.BETWEEN_WORD])
-    assert held == ["a", "b", "c"]
+    held, seq = search.number_words(["a", "b", search.BETWEEN_WORD, "c", "a", "b", search.BETWEEN_WORD])
+    assert held == ["a", "b", "c"] and seq.tolist() == [0, 1, 3, 2, 0, 1, 3]
+    codes = search.pair_codes(seq, len(held))
     reading = search.Reading("", "", "", codes.tobytes(), "\n".join(held), 0, 0)
     assert sorted(reading.pair_names()) == ["a b", "c a"]
 
