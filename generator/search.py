@@ -441,19 +441,21 @@ def _grouped(numbers: np.ndarray, counts: array, first: int,
 
 def _pack_all(numbers: np.ndarray) -> tuple[str, np.ndarray]:
     """`pack` for a numpy array of numbers, at once: (the text, where each number starts in it)."""
-    digits = np.ones(len(numbers), np.int8)
-    top, place = int(numbers.max()), 1
-    while top >> (5 * place):
-        digits += numbers >= (1 << (5 * place))
-        place += 1
-    ends = np.cumsum(digits, dtype=np.int64)
-    out = np.empty(int(ends[-1]), np.uint8)
-    for place in range(place):              # the last digit from the lower half of the alphabet, others upper
-        has = digits > place
-        digit = (numbers[has] >> (5 * place)) & 31
-        out[ends[has] - 1 - place] = ALPHABET_BYTES[digit + (32 if place else 0)]
-    ends -= digits
-    return out.tobytes().decode("ascii"), ends
+    top, places = int(numbers.max()), 1
+    digits = np.ones(len(numbers), np.int64)
+    while top >> (5 * places):
+        digits += numbers >= (1 << (5 * places))
+        places += 1
+    last = np.cumsum(digits)                       # one past each number's last digit
+    out = np.empty(int(last[-1]), np.uint8)
+    last -= 1
+    out[last] = ALPHABET_BYTES[numbers & 31]       # the last digit from the lower half of the alphabet,
+    for place in range(1, places):                 # those before it from the upper half
+        has = np.flatnonzero(digits > place)
+        out[last[has] - place] = ALPHABET_BYTES[((numbers[has] >> (5 * place)) & 31) + 32]
+    last += 1
+    last -= digits
+    return out.tobytes().decode("ascii"), last
 
 
 def _append_ids(packed: str, docs: list[int]) -> str:
