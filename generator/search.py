@@ -78,6 +78,9 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 _SMALL = 1 << 15
 ALPHABET_BYTES = np.frombuffer(ALPHABET.encode(), np.uint8)
 PAIR_CODE = np.dtype("<i8")
+DIGIT_OF = np.zeros(128, np.int64)
+DIGIT_OF[ALPHABET_BYTES] = np.arange(64)
+VALUE_BITS = 11                # a term posting's weight level (5 bits) and part mask (6 bits)
 
 
 def _pack_one(n: int) -> str:
@@ -344,45 +347,47 @@ def update_state(state: SearchState, slugs: list[str], changed: dict[int, tuple[
 
 def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading]) -> None:
     """Add readings as the ids after the last, up to `slugs` (the decisions by id)."""
-    # Tens of millions of postings pass through here at archive scale. Each reading adds numbers to flat
-    # arrays (a term or word named once a decision, a pair by the numbers of its words); they are sorted
-    # and packed all at once by numpy (see `_grouped`), not list by list.
+    # Tens of millions of postings pass through here at archive scale. Each is one 64-bit sort key in a
+    # flat array (its term's or pair's number, its id, and for a term its weight level and part mask:
+    # see `_grouped`); a term, pair or word is a dict entry once, however many decisions hold it.
     keep = len(state.lengths)
-    term_numbers, word_numbers = _Numbering(), _Numbering()
-    terms, term_counts, pair_counts = array("q"), array("q"), array("q")
-    words_held: list[np.ndarray] = []
-    pairs: list[np.ndarray] = []
-    levels, masks = bytearray(), bytearray()
-    for reading in added:
+    shift = max(len(slugs), 1).bit_length()                  # bits of an id
+    term_numbers, pair_numbers, word_numbers = _Numbering(), _Numbering(), _Numbering()
+    term_keys, pair_keys, words_held = array("q"), array("q"), array("i")
+    for doc, reading in enumerate(added, start=keep):
         names = reading.terms()
-        terms.extend(map(term_numbers.__getitem__, names))
-        term_counts.append(len(names))
-        levels += reading.levels.encode()
-        masks += reading.masks.encode()
+        numbers = np.fromiter(map(term_numbers.__getitem__, names), np.int64, len(names))
+        values = DIGIT_OF[np.frombuffer(reading.levels.encode(), np.uint8)] << 6
+        values |= DIGIT_OF[np.frombuffer(reading.masks.encode(), np.uint8)]
+        term_keys.frombytes((numbers << (shift + VALUE_BITS) | doc << VALUE_BITS | values).tobytes())
         held = np.fromiter(map(word_numbers.__getitem__, reading.word_list()), np.int64)
+        words_held.frombytes(held.astype(np.int32).tobytes())
         codes = reading.pair_codes()
-        pairs.append(held[codes >> 32] << 32 | held[codes & 0xFFFFFFFF])
-        pair_counts.append(len(codes))
-        words_held.append(held)
+        found = (held[codes >> 32] << 32 | held[codes & 0xFFFFFFFF]).tolist()    # the pairs' words, numbered
+        numbers = np.fromiter(map(pair_numbers.__getitem__, found), np.int64, len(found))
+        pair_keys.frombytes((numbers << shift | doc).tobytes())
         state.lengths.append(reading.length)
         state.parts.append(reading.part_count)
     if len(state.lengths) != len(slugs):
         raise ValueError("search state: the readings added do not match the decisions")
+    if max(len(term_numbers) << VALUE_BITS, len(pair_numbers)) >= 1 << (63 - shift):
+        raise ValueError("search state: too many terms or pairs for the index's sort keys")
     state.slugs = list(slugs)
     word_list = list(word_numbers)
     if words_held:
-        state.words.update(dict(zip(word_list, np.bincount(np.concatenate(words_held),
-                                                           minlength=len(word_list)).tolist())))
-    levels_of, masks_of = np.frombuffer(levels, np.uint8), np.frombuffer(masks, np.uint8)
+        counts = np.bincount(np.frombuffer(words_held, np.int32), minlength=len(word_list))
+        state.words.update(dict(zip(word_list, counts.tolist())))
+    del words_held
     term_list = list(term_numbers)
-    for number, ids, at in _grouped(np.frombuffer(terms, np.int64), term_counts, keep, with_order=True):
+    for number, ids, (level, mask) in _grouped(np.frombuffer(term_keys, np.int64), shift, VALUE_BITS):
         name = term_list[number]
-        level, mask = levels_of[at].tobytes().decode(), masks_of[at].tobytes().decode()
         before = state.terms.get(name)
         state.terms[name] = ((_append_ids(before[0], unpack_ids(ids)), before[1] + level, before[2] + mask)
                              if before else (ids, level, mask))
-    codes = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
-    for code, ids, _ in _grouped(codes, pair_counts, keep, with_order=False):
+    del term_keys
+    pair_list = list(pair_numbers)
+    for number, ids, _ in _grouped(np.frombuffer(pair_keys, np.int64), shift, 0):
+        code = pair_list[number]
         name = f"{word_list[code >> 32]} {word_list[code & 0xFFFFFFFF]}"
         before = state.pairs.get(name)
         state.pairs[name] = _append_ids(before, unpack_ids(ids)) if before else ids
@@ -390,53 +395,43 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
 
 class _Numbering(dict):
     """name -> 0, 1, 2 ... in the order names are first met."""
-    def __missing__(self, name: str) -> int:
+    def __missing__(self, name: str | int) -> int:
         number = self[name] = len(self)
         return number
 
 
-def _grouped(numbers: np.ndarray, counts: array, first: int,
-             with_order: bool) -> Iterator[tuple[int, str, np.ndarray | None]]:
-    """Postings (the numbers each reading holds in turn, `counts` of them a reading, readings from id
-    `first` on) -> for each number: the number, its ids packed (`pack(gaps(ids))`) and, `with_order`,
-    where its postings were in the order given. Arrays are let go as soon as they are used: at archive
-    scale each holds tens of millions of postings."""
-    if not len(numbers):
-        return
-    docs = np.repeat(np.arange(first, first + len(counts), dtype=np.int64), np.frombuffer(counts, np.int64))
-    # One sort puts the postings in order of number, then id: by a key of both where one fits 63 bits
-    # (names numbered in the order met, or a pair of such numbers), else by numbers then ids.
-    shift = (first + len(counts)).bit_length()
-    if int(numbers.max()) < 1 << (63 - shift):
-        keys = numbers << shift | docs
-        del docs
-        if with_order:
-            order = np.argsort(keys)
-            keys = keys[order]
-        else:
-            order = None
-            keys.sort()
-        numbers = keys >> shift
-        keys &= (1 << shift) - 1                                       # now the ids
-        ids = keys
-    else:
-        order = np.lexsort((docs, numbers))
-        numbers, ids = numbers[order], docs[order]
-        del docs
-        if not with_order:
-            order = None
-    starts = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
-    numbers = numbers[starts].tolist()
-    gaps = np.diff(ids, prepend=-1)
-    gaps[starts] = ids[starts] + 1
-    del ids
-    text, at = _pack_all(gaps)
-    del gaps
-    bounds = np.append(at[starts], len(text)).tolist()
-    del at
-    ends = np.append(starts[1:], sum(counts)).tolist()
-    for k, (start, number) in enumerate(zip(starts.tolist(), numbers)):
-        yield number, text[bounds[k]:bounds[k + 1]], order[start:ends[k]] if order is not None else None
+GROUP_CHUNK = 1 << 18        # postings grouped at a time: the arrays made on the way stay small
+
+
+def _grouped(keys: np.ndarray, shift: int, value_bits: int) -> Iterator[tuple[int, str, tuple[str, str]]]:
+    """Keys `number << (shift + value_bits) | id << value_bits | value`, one a posting, sorted here in
+    place -> for each number in turn: the number, its ids packed (`pack(gaps(ids))`), and its values as
+    two strings of alphabet characters, one of each value's bits from the sixth up, one of its lower six."""
+    keys.sort()
+    low = (1 << value_bits) - 1
+    top = shift + value_bits
+    start = 0
+    while start < len(keys):
+        end = min(len(keys), start + GROUP_CHUNK)
+        if end < len(keys):                                 # on to the end of the last number's postings
+            end = int(np.searchsorted(keys, ((int(keys[end - 1]) >> top) + 1) << top))
+        chunk = keys[start:end]
+        numbers = chunk >> top
+        ids = chunk >> value_bits & ((1 << shift) - 1)
+        firsts = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
+        gaps = np.diff(ids, prepend=-1)
+        gaps[firsts] = ids[firsts] + 1
+        text, at = _pack_all(gaps)
+        bounds = np.append(at[firsts], len(text)).tolist()
+        upper = lower = ""
+        if value_bits:
+            values = chunk & low
+            upper = ALPHABET_BYTES[values >> 6].tobytes().decode()
+            lower = ALPHABET_BYTES[values & 63].tobytes().decode()
+        ends = [*firsts[1:].tolist(), len(chunk)]
+        for k, (first, number) in enumerate(zip(firsts.tolist(), numbers[firsts].tolist())):
+            yield number, text[bounds[k]:bounds[k + 1]], (upper[first:ends[k]], lower[first:ends[k]])
+        start = end
 
 
 def _pack_all(numbers: np.ndarray) -> tuple[str, np.ndarray]:

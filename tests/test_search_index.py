@@ -62,22 +62,26 @@ def test_numbers_packed_at_once_are_packed_as_one_by_one():
     assert [text[a:b] for a, b in zip(starts.tolist(), [*starts.tolist()[1:], len(text)])] == search.pack_each(numbers)
 
 
-@pytest.mark.parametrize("numbers_at", [0, 58])
-def test_postings_are_grouped_by_number_then_id(numbers_at):
-    """Small numbers go in one sort key with the ids; numbers too big for that (here 2**58 and up) are sorted
-    another way, with the same result."""
-    rng = random.Random(numbers_at)
-    held = [sorted(rng.sample(range(30), rng.randrange(0, 8))) for _ in range(50)]    # by reading
-    numbers = np.array([(n << numbers_at) + n for h in held for n in h], np.int64)
-    counts = array("q", map(len, held))
-    got = {number: (ids, order.tolist())
-           for number, ids, order in search._grouped(numbers, counts, 5, with_order=True)}
-    expected = {}
-    for position, (doc, n) in enumerate((doc, n) for doc, h in enumerate(held, start=5) for n in h):
-        expected.setdefault((n << numbers_at) + n, []).append((doc, position))
-    assert list(got) == sorted(expected)
-    for number, postings in expected.items():
-        assert got[number] == (search.pack(search.gaps([doc for doc, _ in postings])), [p for _, p in postings])
+@pytest.mark.parametrize("chunk", [3, 1 << 20])
+def test_postings_are_grouped_by_number_then_id(monkeypatch, chunk):
+    """Sort keys of (number, id, value) -> each number's ids packed and its values, a few postings at a
+    time (a number's postings are never split) or all at once."""
+    monkeypatch.setattr(search, "GROUP_CHUNK", chunk)
+    rng = random.Random(chunk)
+    shift, value_bits = 6, 11
+    postings = [(rng.randrange(40), doc, rng.randrange(1 << value_bits)) for doc in range(50) for _ in range(3)]
+    postings = list({(n, doc): v for n, doc, v in postings}.items())
+    keys = np.array([n << (shift + value_bits) | doc << value_bits | v for (n, doc), v in postings], np.int64)
+    got = list(search._grouped(keys, shift, value_bits))
+    expected = defaultdict(list)
+    for (n, doc), v in sorted(postings):
+        expected[n].append((doc, v))
+    assert [number for number, _, _ in got] == sorted(expected)
+    for number, ids, (upper, lower) in got:
+        held = expected[number]
+        assert ids == search.pack(search.gaps([doc for doc, _ in held]))
+        assert upper == "".join(search.ALPHABET[v >> 6] for _, v in held)
+        assert lower == "".join(search.ALPHABET[v & 63] for _, v in held)
 
 
 def test_a_reading_names_its_pairs_within_fields_and_paragraphs():
