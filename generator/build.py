@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 import traceback
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from operator import is_
 from pathlib import Path
@@ -27,12 +29,12 @@ from .content import Source, content_stamps, load_decisions
 from .data import DataMemo, render_data
 from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
-from .publish import Staging, intact, relative_files
+from .publish import Staging, intact, relative_files, staging_folder
 from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
 from .taxonomy import Entry, digest_of, make_entries, make_taxonomies
-from .workers import Done, Job, Setup, default_jobs, rendering
+from .workers import Done, Job, Setup, default_jobs, rendering, start_pool
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -90,52 +92,74 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     cache = Cache() if clean else memory if memory is not None else caching.load(cache_dir)
     clock.lap("settings")
     if not clean and nothing_changed(out_dir, cache.manifest, inputs, verify):
-        decisions = sum(1 for name in inputs.stamps if name.startswith("decisions/") and name.endswith(".md"))
-        return BuildReport(decisions=decisions, unchanged=len(cache.manifest.outputs),
+        return BuildReport(decisions=_decision_files(inputs), unchanged=len(cache.manifest.outputs),
                            seconds=time.perf_counter() - started)
 
-    if cache.sources is None:
-        cache.sources = {} if clean else caching.load_sources(cache_dir)
-    loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False)
-    if loaded.errors:
-        raise BuildErrors(loaded.errors)
-    reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None
-    entries = make_entries(loaded.decisions, inputs.config,
-                           {s.decision.slug: s.front_digest for s in loaded.sources.values()}, reuse)
-    clock.lap("read")
-
+    workers = jobs or default_jobs()
     cold = clean or not cache.manifest.outputs
-    staging = Staging(out_dir, previous=None if cold else cache.manifest.outputs, swap=cold)
-    plan = _Plan(out_dir, cache.manifest, staging, verify and not cold, inputs.settings, inputs.templates)
-    search = None if clean else cache.search or caching.load_search(cache_dir)
-    cache.search = None                # updated in place from here: whole again only at the end
-    try:
-        new_search = render_site(plan, inputs, entries, loaded.sources, cache, search, templates_dir,
-                                 jobs or default_jobs(), progress, clock, memory is not None)
-    except TemplateError as error:
-        _abandon(staging, cache)
-        raise BuildErrors([template_error(error, templates_dir)]) from None
-    except BaseException:
-        _abandon(staging, cache)
-        raise
-    try:
-        staging.commit(scan=verify)
-    except BaseException:
-        _abandon(staging, cache)
-        raise
-    clock.lap("commit")
+    with _pool_ahead(inputs, out_dir, templates_dir, workers, cold) as ahead:
+        if cache.sources is None:
+            cache.sources = {} if clean else caching.load_sources(cache_dir)
+        loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False)
+        if loaded.errors:
+            raise BuildErrors(loaded.errors)
+        reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None
+        entries = make_entries(loaded.decisions, inputs.config,
+                               {s.decision.slug: s.front_digest for s in loaded.sources.values()}, reuse)
+        clock.lap("read")
 
-    cache.sources, cache.search = loaded.sources, new_search
-    cache.entries = (inputs.settings, {e.decision.slug: e for e in entries}) if memory is not None else None
-    cache.manifest = Manifest(inputs.everything if not loaded.warnings else "", inputs.stamps, staging.outputs,
-                              plan.units)
-    if memory is None:
-        caching.save(cache_dir, cache)
-    clock.lap("cache")
-    return BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
-                       removed=len(staging.removed), rendered=plan.rendered, warnings=loaded.warnings,
-                       written_paths=sorted(staging.written), removed_paths=staging.removed,
-                       timings=clock.laps, seconds=time.perf_counter() - started)
+        staging = Staging(out_dir, previous=None if cold else cache.manifest.outputs, swap=cold)
+        plan = _Plan(out_dir, cache.manifest, staging, verify and not cold, inputs.settings, inputs.templates)
+        search = None if clean else cache.search or caching.load_search(cache_dir)
+        cache.search = None                # updated in place from here: whole again only at the end
+        try:
+            new_search = render_site(plan, inputs, entries, loaded.sources, cache, search, templates_dir,
+                                     workers, progress, clock, memory is not None, ahead)
+        except TemplateError as error:
+            _abandon(staging, cache)
+            raise BuildErrors([template_error(error, templates_dir)]) from None
+        except BaseException:
+            _abandon(staging, cache)
+            raise
+        try:
+            staging.commit(scan=verify)
+        except BaseException:
+            _abandon(staging, cache)
+            raise
+        clock.lap("commit")
+
+        cache.sources, cache.search = loaded.sources, new_search
+        cache.entries = (inputs.settings, {e.decision.slug: e for e in entries}) if memory is not None else None
+        cache.manifest = Manifest(inputs.everything if not loaded.warnings else "", inputs.stamps, staging.outputs,
+                                  plan.units)
+        if memory is None:
+            caching.save(cache_dir, cache)
+        clock.lap("cache")
+        return BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
+                           removed=len(staging.removed), rendered=plan.rendered, warnings=loaded.warnings,
+                           written_paths=sorted(staging.written), removed_paths=staging.removed,
+                           timings=clock.laps, seconds=time.perf_counter() - started)
+
+
+def _decision_files(inputs: Inputs) -> int:
+    return sum(1 for name in inputs.stamps if name.startswith("decisions/") and name.endswith(".md"))
+
+
+@contextmanager
+def _pool_ahead(inputs: Inputs, out_dir: Path, templates_dir: Path, workers: int,
+                cold: bool) -> Iterator[tuple[Setup, ProcessPoolExecutor] | None]:
+    """For a cold build of enough decisions, the worker processes are started before the content is read
+    (their start takes a second that the reading then covers); shut down on the way out, whatever happens."""
+    if not cold or workers <= 1 or _decision_files(inputs) < 4 * workers:
+        yield None
+        return
+    out_dir = out_dir.resolve()
+    setup = Setup(templates_dir, inputs.assets.urls, inputs.config, out_dir, staging_folder(out_dir), compare=True)
+    pool = start_pool(setup, workers)
+    try:
+        yield setup, pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _abandon(staging: Staging, cache: Cache) -> None:
@@ -163,7 +187,8 @@ def nothing_changed(out_dir: Path, manifest: Manifest, inputs: Inputs, verify: b
 
 def render_site(plan: _Plan, inputs: Inputs, entries: list[Entry], sources: dict[str, Source], cache: Cache,
                 search: SearchCache | None, templates_dir: Path, workers: int, progress: Progress | None,
-                clock: _Clock, in_memory: bool) -> SearchCache:
+                clock: _Clock, in_memory: bool,
+                ahead: tuple[Setup, ProcessPoolExecutor] | None = None) -> SearchCache:
     """Render every stale unit into the staging folder; return the updated search index state."""
     config = inputs.config
     env = _environment(cache, templates_dir, inputs.assets)
@@ -174,7 +199,7 @@ def render_site(plan: _Plan, inputs: Inputs, entries: list[Entry], sources: dict
     tick = _ticker(progress, len(decisions.ids) + sum(stale))
     setup = Setup(templates_dir, inputs.assets.urls, config, plan.staging.out_dir, plan.staging.folder,
                   compare=plan.staging.previous is None)
-    with rendering(setup, decisions.jobs, workers, env) as results:
+    with rendering(setup, decisions.jobs, workers, env, ahead) as results:
         for item, key, render in zip(planned, keys, stale):      # while the pool renders decisions
             if render:
                 plan.add(item.name, key, {page.path: page.text for page in item.make()})

@@ -22,6 +22,11 @@ from .cache import Output
 from .content import interrupts_deferred
 
 
+def staging_folder(out_dir: Path) -> Path:
+    """Where a build of `out_dir` (resolved) stages its files: beside it, so a rename moves them in."""
+    return out_dir.with_name(f".{out_dir.name}.staging")
+
+
 @dataclass
 class Staging:
     out_dir: Path
@@ -35,7 +40,7 @@ class Staging:
 
     def __post_init__(self) -> None:
         self.out_dir = self.out_dir.resolve()
-        self.folder = self.out_dir.with_name(f".{self.out_dir.name}.staging")
+        self.folder = staging_folder(self.out_dir)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
 

@@ -95,18 +95,40 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-@contextmanager
-def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment) -> Iterator[Iterator[Done]]:
-    """Start rendering `jobs` at once; the results come in job order. Few jobs, or one worker, run here
-    (with the caller's `env`), as they are taken: a pool would cost more than it saves."""
-    if workers <= 1 or len(jobs) < 4 * workers:
-        yield _here(setup, jobs, env)
-        return
+def start_pool(setup: Setup, workers: int) -> ProcessPoolExecutor:
+    """A pool started ahead of its jobs, while the build still reads the content: its processes start
+    (Python, the imports, the templates) meanwhile instead of after."""
+    pool = _pool(setup, workers)
+    for _ in range(workers):                        # a process is started for each task waiting
+        pool.submit(_ready)
+    return pool
+
+
+def _ready() -> None:
+    pass
+
+
+def _pool(setup: Setup, workers: int) -> ProcessPoolExecutor:
     # Fresh processes, not forks of this one: a fork would count the parent's memory (every decision and
     # the index) again in each worker, as far as the operating system's figures go.
     context = get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(setup,))
+
+
+@contextmanager
+def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment,
+              started: tuple[Setup, ProcessPoolExecutor] | None = None) -> Iterator[Iterator[Done]]:
+    """Start rendering `jobs` at once; the results come in job order. Few jobs, or one worker, run here
+    (with the caller's `env`), as they are taken: a pool would cost more than it saves. `started`: a pool
+    started for this setup ahead of time (see `start_pool`), used if it fits, else shut down."""
+    fits = started is not None and started[0] == setup and workers > 1 and len(jobs) >= 4 * workers
+    if started is not None and not fits:
+        started[1].shutdown(wait=False, cancel_futures=True)
+    if workers <= 1 or len(jobs) < 4 * workers:
+        yield _here(setup, jobs, env)
+        return
+    pool = started[1] if fits and started is not None else _pool(setup, workers)
     chunk = max(1, min(16, len(jobs) // (workers * 8)))
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(setup,))
     try:
         yield pool.map(run, jobs, chunksize=chunk)
     finally:

@@ -562,3 +562,28 @@ def test_a_stale_cache_never_gives_wrong_output(small_digest: Digest) -> None:
     shutil.copytree(old_cache, small_digest.cache)
     small_digest.build(clean=True)
     small_digest.assert_matches_clean_build("clean build with the old cache")
+
+
+def test_a_cold_build_starts_its_workers_before_reading_and_uses_them(tmp_path: Path, monkeypatch) -> None:
+    """One pool, started ahead (before the content is read), renders every decision: the same site as a
+    build in one process. A content error found while the pool starts leaves no site and no staging."""
+    import generator.workers as workers
+
+    pools = []
+    real_pool = workers._pool
+    monkeypatch.setattr(workers, "_pool", lambda setup, count: pools.append(count) or real_pool(setup, count))
+    content = tmp_path / "content"
+    write_corpus(content, 12)
+    run_build(content, tmp_path / "parallel", TEMPLATES, cache=tmp_path / "cache-p", clean=True, jobs=2)
+    assert pools == [2]
+    run_build(content, tmp_path / "serial", TEMPLATES, cache=tmp_path / "cache-s", clean=True, jobs=1)
+    assert pools == [2]
+    assert tree_differences(tmp_path / "parallel", tmp_path / "serial") == []
+
+    broken = next((content / "decisions").glob("*.md"))
+    broken.write_text(broken.read_text(encoding="utf-8").replace("decision_date:", "decision_date: [", 1),
+                      encoding="utf-8")
+    with pytest.raises(BuildErrors):
+        run_build(content, tmp_path / "failed", TEMPLATES, cache=tmp_path / "cache-f", clean=True, jobs=2)
+    assert pools == [2, 2]
+    assert not (tmp_path / "failed").exists() and not (tmp_path / ".failed.staging").exists()
