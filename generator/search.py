@@ -246,10 +246,10 @@ def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -
     term_seq = to_term[seq]
     sizes_of = np.array(sizes)
     weight = np.bincount(term_seq, np.repeat(np.array(weights, np.float64), sizes_of), apart + 1)[:apart]
-    place = np.repeat(np.array(places), sizes_of)
-    in_text = place >= 0
+    part_of = np.repeat(np.array(places), sizes_of)
+    in_text = part_of >= 0
     masks = np.zeros(apart + 1, np.int64)
-    np.bitwise_or.at(masks, term_seq[in_text], 1 << place[in_text])
+    np.bitwise_or.at(masks, term_seq[in_text], 1 << part_of[in_text])
     values = LEVELS[np.minimum(weight.astype(np.int64), MAX_WEIGHT)] * 64 + masks[:apart]
     texts = text_parts(decision, parts)
     return Reading("\n".join(names), ALPHABET_BYTES[values >> 6].tobytes().decode(),
