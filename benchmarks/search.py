@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         met = (first <= TARGETS["first"] and max(later) <= TARGETS["later"] and latency <= TARGETS["latency"]
                and added / without <= TARGETS["build"])
         print("All targets met." if met else "Not every target is met.")
-        return 0
+        return 0 if met else 1
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
