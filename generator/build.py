@@ -34,7 +34,7 @@ from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
 from .taxonomy import Entry, digest_of, make_entries, make_taxonomies
-from .workers import Done, Job, Setup, default_jobs, rendering, start_pool
+from .workers import Done, Job, Setup, default_jobs, rendering, start_pool, worth_a_pool
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -97,7 +97,9 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
 
     workers = jobs or default_jobs()
     cold = clean or not cache.manifest.outputs
-    with _pool_ahead(inputs, out_dir, templates_dir, workers, cold) as ahead:
+    setup = Setup(templates_dir, inputs.assets.urls, inputs.config, out_dir.resolve(),
+                  staging_folder(out_dir.resolve()), compare=cold)     # as `Staging` will have it
+    with _pool_ahead(setup, workers, cold and worth_a_pool(workers, _decision_files(inputs))) as pool:
         if cache.sources is None:
             cache.sources = {} if clean else caching.load_sources(cache_dir)
         loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False)
@@ -114,7 +116,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
         cache.search = None                # updated in place from here: whole again only at the end
         try:
             new_search = render_site(plan, inputs, entries, loaded.sources, cache, search, templates_dir,
-                                     workers, progress, clock, memory is not None, ahead)
+                                     setup, workers, pool, progress, clock, memory is not None)
         except TemplateError as error:
             _abandon(staging, cache)
             raise BuildErrors([template_error(error, templates_dir)]) from None
@@ -146,18 +148,15 @@ def _decision_files(inputs: Inputs) -> int:
 
 
 @contextmanager
-def _pool_ahead(inputs: Inputs, out_dir: Path, templates_dir: Path, workers: int,
-                cold: bool) -> Iterator[tuple[Setup, ProcessPoolExecutor] | None]:
+def _pool_ahead(setup: Setup, workers: int, wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
     """For a cold build of enough decisions, the worker processes are started before the content is read
     (their start takes a second that the reading then covers); shut down on the way out, whatever happens."""
-    if not cold or workers <= 1 or _decision_files(inputs) < 4 * workers:
+    if not wanted:
         yield None
         return
-    out_dir = out_dir.resolve()
-    setup = Setup(templates_dir, inputs.assets.urls, inputs.config, out_dir, staging_folder(out_dir), compare=True)
     pool = start_pool(setup, workers)
     try:
-        yield setup, pool
+        yield pool
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -186,9 +185,9 @@ def nothing_changed(out_dir: Path, manifest: Manifest, inputs: Inputs, verify: b
 
 
 def render_site(plan: _Plan, inputs: Inputs, entries: list[Entry], sources: dict[str, Source], cache: Cache,
-                search: SearchCache | None, templates_dir: Path, workers: int, progress: Progress | None,
-                clock: _Clock, in_memory: bool,
-                ahead: tuple[Setup, ProcessPoolExecutor] | None = None) -> SearchCache:
+                search: SearchCache | None, templates_dir: Path, setup: Setup, workers: int,
+                pool: ProcessPoolExecutor | None, progress: Progress | None, clock: _Clock,
+                in_memory: bool) -> SearchCache:
     """Render every stale unit into the staging folder; return the updated search index state."""
     config = inputs.config
     env = _environment(cache, templates_dir, inputs.assets)
@@ -197,9 +196,7 @@ def render_site(plan: _Plan, inputs: Inputs, entries: list[Entry], sources: dict
     keys = [plan.key(item) for item in planned]
     stale = [not plan.fresh(item.name, key) for item, key in zip(planned, keys)]
     tick = _ticker(progress, len(decisions.ids) + sum(stale))
-    setup = Setup(templates_dir, inputs.assets.urls, config, plan.staging.out_dir, plan.staging.folder,
-                  compare=plan.staging.previous is None)
-    with rendering(setup, decisions.jobs, workers, env, ahead) as results:
+    with rendering(setup, decisions.jobs, workers, env, pool) as results:
         for item, key, render in zip(planned, keys, stale):      # while the pool renders decisions
             if render:
                 plan.add(item.name, key, {page.path: page.text for page in item.make()})

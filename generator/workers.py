@@ -115,19 +115,23 @@ def _pool(setup: Setup, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(setup,))
 
 
+def worth_a_pool(workers: int, jobs: int) -> bool:
+    """A pool takes about a second to start: worth it for several jobs a process, not for a few."""
+    return workers > 1 and jobs >= 4 * workers
+
+
 @contextmanager
 def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment,
-              started: tuple[Setup, ProcessPoolExecutor] | None = None) -> Iterator[Iterator[Done]]:
+              pool: ProcessPoolExecutor | None = None) -> Iterator[Iterator[Done]]:
     """Start rendering `jobs` at once; the results come in job order. Few jobs, or one worker, run here
-    (with the caller's `env`), as they are taken: a pool would cost more than it saves. `started`: a pool
-    started for this setup ahead of time (see `start_pool`), used if it fits, else shut down."""
-    fits = started is not None and started[0] == setup and workers > 1 and len(jobs) >= 4 * workers
-    if started is not None and not fits:
-        started[1].shutdown(wait=False, cancel_futures=True)
-    if workers <= 1 or len(jobs) < 4 * workers:
+    (with the caller's `env`), as they are taken. `pool`: one started for this setup ahead of time (see
+    `start_pool`), shut down unused when there is too little to do."""
+    if not worth_a_pool(workers, len(jobs)):
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         yield _here(setup, jobs, env)
         return
-    pool = started[1] if fits and started is not None else _pool(setup, workers)
+    pool = pool or _pool(setup, workers)
     chunk = max(1, min(16, len(jobs) // (workers * 8)))
     try:
         yield pool.map(run, jobs, chunksize=chunk)
