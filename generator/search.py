@@ -169,8 +169,7 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-# weight level * 64 + part mask -> the character of each
-LEVELS = np.array(WEIGHT_LEVEL, np.int64)
+LEVELS = np.array(WEIGHT_LEVEL, np.int64)        # WEIGHT_LEVEL for numpy
 
 # ---------------------------------------------------------------- reading one decision
 
@@ -203,9 +202,8 @@ class Reading:
     def pair_names(self) -> list[str]:
         """The pairs as the index names them: "a b"."""
         held = self.word_list()
-        codes = self.pair_codes()
-        return list(map("{} {}".format, map(held.__getitem__, (codes >> 32).tolist()),
-                        map(held.__getitem__, (codes & 0xFFFFFFFF).tolist())))
+        first, second = _halves(self.pair_codes())
+        return list(map("{} {}".format, map(held.__getitem__, first.tolist()), map(held.__getitem__, second.tolist())))
 
 
 _TERMS: dict[str, str] = {}      # word -> term: stemming is pure, so a process keeps what it has worked out
@@ -250,11 +248,21 @@ def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -
     in_text = part_of >= 0
     masks = np.zeros(apart + 1, np.int64)
     np.bitwise_or.at(masks, term_seq[in_text], 1 << part_of[in_text])
-    values = LEVELS[np.minimum(weight.astype(np.int64), MAX_WEIGHT)] * 64 + masks[:apart]
+    levels, mask_chars = _value_chars(LEVELS[np.minimum(weight.astype(np.int64), MAX_WEIGHT)] << 6 | masks[:apart])
     texts = text_parts(decision, parts)
-    return Reading("\n".join(names), ALPHABET_BYTES[values >> 6].tobytes().decode(),
-                   ALPHABET_BYTES[values & 63].tobytes().decode(), pair_codes(seq, len(held)).tobytes(),
-                   "\n".join(held), length, len(texts), texts)
+    return Reading("\n".join(names), levels, mask_chars, pair_codes(seq, len(held)).tobytes(), "\n".join(held),
+                   length, len(texts), texts)
+
+
+def _value_chars(values: np.ndarray) -> tuple[str, str]:
+    """Term values (weight level << 6 | part mask) -> the levels and the masks, a character each."""
+    return ALPHABET_BYTES[values >> 6].tobytes().decode(), ALPHABET_BYTES[values & 63].tobytes().decode()
+
+
+def _values_of(levels: str, masks: str) -> np.ndarray:
+    """`_value_chars` undone."""
+    return (DIGIT_OF[np.frombuffer(levels.encode(), np.uint8)] << 6
+            | DIGIT_OF[np.frombuffer(masks.encode(), np.uint8)])
 
 
 def number_words(tokens: list[str]) -> tuple[list[str], np.ndarray]:
@@ -273,8 +281,17 @@ def pair_codes(seq: np.ndarray, apart: int) -> np.ndarray:
     first, second = seq[:-1], seq[1:]
     codes = (first << 32 | second)[(first != apart) & (second != apart)]
     codes.sort()                                   # then each pair once (np.unique is slower on so few)
-    once = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
-    return once.astype(PAIR_CODE)
+    return codes[_run_starts(codes)].astype(PAIR_CODE)
+
+
+def _halves(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes (a << 32 | b) -> (a, b)."""
+    return codes >> 32, codes & 0xFFFFFFFF
+
+
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal numbers starts in a sorted array, as a mask."""
+    return np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.zeros(0, bool)
 
 
 def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:
@@ -357,13 +374,12 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
     for doc, reading in enumerate(added, start=keep):
         names = reading.terms()
         numbers = np.fromiter(map(term_numbers.__getitem__, names), np.int64, len(names))
-        values = DIGIT_OF[np.frombuffer(reading.levels.encode(), np.uint8)] << 6
-        values |= DIGIT_OF[np.frombuffer(reading.masks.encode(), np.uint8)]
+        values = _values_of(reading.levels, reading.masks)
         term_keys.frombytes((numbers << (shift + VALUE_BITS) | doc << VALUE_BITS | values).tobytes())
         held = np.fromiter(map(word_numbers.__getitem__, reading.word_list()), np.int64)
         words_held.frombytes(held.astype(np.int32).tobytes())
-        codes = reading.pair_codes()
-        found = (held[codes >> 32] << 32 | held[codes & 0xFFFFFFFF]).tolist()    # the pairs' words, numbered
+        first, second = _halves(reading.pair_codes())
+        found = (held[first] << 32 | held[second]).tolist()                   # the pairs' words, numbered
         numbers = np.fromiter(map(pair_numbers.__getitem__, found), np.int64, len(found))
         pair_keys.frombytes((numbers << shift | doc).tobytes())
         state.lengths.append(reading.length)
@@ -379,14 +395,14 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
         state.words.update(dict(zip(word_list, counts.tolist())))
     del words_held
     term_list = list(term_numbers)
-    for number, ids, (level, mask) in _grouped(np.frombuffer(term_keys, np.int64), shift, VALUE_BITS):
+    for number, ids, (level, mask) in _grouped(np.frombuffer(term_keys, np.int64), shift, with_values=True):
         name = term_list[number]
         before = state.terms.get(name)
         state.terms[name] = ((_append_ids(before[0], unpack_ids(ids)), before[1] + level, before[2] + mask)
                              if before else (ids, level, mask))
     del term_keys
     pair_list = list(pair_numbers)
-    for number, ids, _ in _grouped(np.frombuffer(pair_keys, np.int64), shift, 0):
+    for number, ids, _ in _grouped(np.frombuffer(pair_keys, np.int64), shift, with_values=False):
         code = pair_list[number]
         name = f"{word_list[code >> 32]} {word_list[code & 0xFFFFFFFF]}"
         before = state.pairs.get(name)
@@ -403,12 +419,12 @@ class _Numbering(dict):
 GROUP_CHUNK = 1 << 18        # postings grouped at a time: the arrays made on the way stay small
 
 
-def _grouped(keys: np.ndarray, shift: int, value_bits: int) -> Iterator[tuple[int, str, tuple[str, str]]]:
-    """Keys `number << (shift + value_bits) | id << value_bits | value`, one a posting, sorted here in
-    place -> for each number in turn: the number, its ids packed (`pack(gaps(ids))`), and its values as
-    two strings of alphabet characters, one of each value's bits from the sixth up, one of its lower six."""
+def _grouped(keys: np.ndarray, shift: int, with_values: bool) -> Iterator[tuple[int, str, tuple[str, str]]]:
+    """Keys `number << (shift + VALUE_BITS) | id << VALUE_BITS | value` (no value bits: `number << shift |
+    id`), one a posting, sorted here in place -> for each number in turn: the number, its ids packed
+    (`pack(gaps(ids))`), and its values as levels and masks (`_value_chars`; empty without values)."""
     keys.sort()
-    low = (1 << value_bits) - 1
+    value_bits = VALUE_BITS if with_values else 0
     top = shift + value_bits
     start = 0
     while start < len(keys):
@@ -418,16 +434,12 @@ def _grouped(keys: np.ndarray, shift: int, value_bits: int) -> Iterator[tuple[in
         chunk = keys[start:end]
         numbers = chunk >> top
         ids = chunk >> value_bits & ((1 << shift) - 1)
-        firsts = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
+        firsts = np.flatnonzero(_run_starts(numbers))
         gaps = np.diff(ids, prepend=-1)
         gaps[firsts] = ids[firsts] + 1
         text, at = _pack_all(gaps)
         bounds = np.append(at[firsts], len(text)).tolist()
-        upper = lower = ""
-        if value_bits:
-            values = chunk & low
-            upper = ALPHABET_BYTES[values >> 6].tobytes().decode()
-            lower = ALPHABET_BYTES[values & 63].tobytes().decode()
+        upper, lower = _value_chars(chunk & ((1 << VALUE_BITS) - 1)) if with_values else ("", "")
         ends = [*firsts[1:].tolist(), len(chunk)]
         for k, (first, number) in enumerate(zip(firsts.tolist(), numbers[firsts].tolist())):
             yield number, text[bounds[k]:bounds[k + 1]], (upper[first:ends[k]], lower[first:ends[k]])

@@ -68,11 +68,11 @@ def test_postings_are_grouped_by_number_then_id(monkeypatch, chunk):
     time (a number's postings are never split) or all at once."""
     monkeypatch.setattr(search, "GROUP_CHUNK", chunk)
     rng = random.Random(chunk)
-    shift, value_bits = 6, 11
+    shift, value_bits = 6, search.VALUE_BITS
     postings = [(rng.randrange(40), doc, rng.randrange(1 << value_bits)) for doc in range(50) for _ in range(3)]
     postings = list({(n, doc): v for n, doc, v in postings}.items())
     keys = np.array([n << (shift + value_bits) | doc << value_bits | v for (n, doc), v in postings], np.int64)
-    got = list(search._grouped(keys, shift, value_bits))
+    got = list(search._grouped(keys, shift, with_values=True))
     expected = defaultdict(list)
     for (n, doc), v in sorted(postings):
         expected[n].append((doc, v))
