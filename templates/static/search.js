@@ -738,8 +738,14 @@
       return "x/" + slugOf(index.reference[doc]) + "-" + k + ".json";
     }
 
+    // The part likeliest to hold the query's words (the first, for facets alone), and whether common
+    // words leave that unsure.
+    function choiceFor(doc, items) {
+      return items.length ? bestPart(index, items, doc) : { part: 0, unsure: false };
+    }
+
     function partOf(doc, items) {
-      return partFile(doc, items.length ? bestPart(index, items, doc).part : 0);
+      return partFile(doc, choiceFor(doc, items).part);
     }
 
     function holds(part, items) {
@@ -750,7 +756,7 @@
     // The part to show: the likeliest; when common words leave that unsure and it holds none of them,
     // the decision's other parts in turn.
     function textFor(doc, items) {
-      var choice = items.length ? bestPart(index, items, doc) : { part: 0, unsure: false };
+      var choice = choiceFor(doc, items);
       return load(partFile(doc, choice.part)).then(function (part) {
         if (!part || !choice.unsure || holds(part, items)) return part;
         var others = [];
