@@ -322,11 +322,15 @@ def measure_growth(small: Digest, work: Path, decisions: int, seed: int, jobs: i
 
 def report_growth(decisions: int, runs: list[tuple[float, float]]) -> bool:
     ratio = sum(large for _, large in runs) / sum(small for small, _ in runs)
-    each = ", ".join(f"{small:.2f} s / {large:.2f} s" for small, large in runs)
-    print(f"Growth, cold builds of {decisions:,} and {decisions * GROWTH_FACTOR:,} decisions ({each}):")
-    line(f"{GROWTH_FACTOR * decisions:,} / {decisions:,}", f"{ratio:.2f} ×",
-         f"≤ {TARGETS['growth']:.1f} ×", ratio <= TARGETS["growth"])
-    return ratio <= TARGETS["growth"]
+    return report_ratio(f"Growth, cold builds of {decisions:,} and {decisions * GROWTH_FACTOR:,} decisions", runs,
+                        f"{GROWTH_FACTOR * decisions:,} / {decisions:,}", ratio, TARGETS["growth"])
+
+
+def report_ratio(heading: str, runs: list[tuple[float, float]], figure: str, ratio: float, target: float) -> bool:
+    """The timed pairs of runs on one line, then the ratio drawn from them against its target."""
+    print(f"{heading} ({', '.join(f'{first:.2f} s / {second:.2f} s' for first, second in runs)}):")
+    line(figure, f"{ratio:.2f} ×", f"≤ {target:.1f} ×", ratio <= target)
+    return ratio <= target
 
 
 # ---------------------------------------------------------------- live reload
@@ -481,11 +485,8 @@ def measure_rounds(hugo: Path, digest: Digest, work: Path, jobs: int | None, rou
 
 def report_rounds(runs: list[tuple[float, float]]) -> bool:
     ratio = statistics.median(ours / theirs for ours, theirs in runs)
-    each = ", ".join(f"{ours:.2f} s / {theirs:.2f} s" for ours, theirs in runs)
-    print(f"Cold builds, ours and Hugo's in turn ({each}):")
-    line("median ratio, ours / Hugo", f"{ratio:.2f} ×", f"≤ {TARGETS['hugo_ratio']:.1f} ×",
-         ratio <= TARGETS["hugo_ratio"])
-    return ratio <= TARGETS["hugo_ratio"]
+    return report_ratio("Cold builds, ours and Hugo's in turn", runs, "median ratio, ours / Hugo", ratio,
+                        TARGETS["hugo_ratio"])
 
 
 # ---------------------------------------------------------------- report
