@@ -567,15 +567,19 @@ def test_a_stale_cache_never_gives_wrong_output(small_digest: Digest) -> None:
 def test_a_cold_build_starts_its_workers_before_reading_and_uses_them(tmp_path: Path, monkeypatch) -> None:
     """One pool, started ahead (before the content is read), renders every decision: the same site as a
     build in one process. A content error found while the pool starts leaves no site and no staging."""
+    import generator.build as build_module
     import generator.workers as workers
 
-    pools = []
-    real_pool = workers._pool
-    monkeypatch.setattr(workers, "_pool", lambda setup, count: pools.append(count) or real_pool(setup, count))
+    pools, events = [], []
+    real_pool, real_load = workers._pool, build_module.load_decisions
+    monkeypatch.setattr(workers, "_pool",
+                        lambda setup, count: pools.append(count) or events.append("pool") or real_pool(setup, count))
+    monkeypatch.setattr(build_module, "load_decisions",
+                        lambda *args, **kwargs: events.append("read") or real_load(*args, **kwargs))
     content = tmp_path / "content"
     write_corpus(content, 12)
     run_build(content, tmp_path / "parallel", TEMPLATES, cache=tmp_path / "cache-p", clean=True, jobs=2)
-    assert pools == [2]
+    assert pools == [2] and events == ["pool", "read"]
     run_build(content, tmp_path / "serial", TEMPLATES, cache=tmp_path / "cache-s", clean=True, jobs=1)
     assert pools == [2]
     assert tree_differences(tmp_path / "parallel", tmp_path / "serial") == []
