@@ -185,7 +185,6 @@ class Reading:
     words: str                    # the words it holds, a line each
     length: int                   # words, for ranking
     part_count: int
-    parts: tuple[str, ...] = ()   # the JSON of each text part (left behind by the process that made them)
 
     def terms(self) -> list[str]:
         return self.names.split("\n") if self.names else []
@@ -215,10 +214,10 @@ def _terms_of(found: list[str]) -> list[str]:
     return list(map(_TERMS.__getitem__, found))
 
 
-def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -> Reading:
-    """Words are numbered once, in the order met; counting, weighing and pairing them is then numpy's work
-    on arrays of numbers: at 20,000 decisions there are tens of millions of words."""
-    parts = split_parts(paragraphs)
+def read_decision(decision: Decision, parts: list[list[tuple[int, str]]]) -> Reading:
+    """A decision, its paragraphs in text parts (`split_parts`) -> what it adds to the index. Words are
+    numbered once, in the order met; counting, weighing and pairing them is then numpy's work on arrays of
+    numbers: at 20,000 decisions there are tens of millions of words."""
     fields = ((f"{decision.council} {decision.reference}", WEIGHT_TITLE), (decision.summary, WEIGHT_SUMMARY),
               (f"{decision.category or ''} {decision.subcategory or ''}", WEIGHT_CATEGORY))
     # Every word in order, each stretch (a field, a text part) ended by BETWEEN_WORD, as are paragraphs
@@ -249,9 +248,8 @@ def read_decision(decision: Decision, paragraphs: tuple[tuple[int, str], ...]) -
     masks = np.zeros(apart + 1, np.int64)
     np.bitwise_or.at(masks, term_seq[in_text], 1 << part_of[in_text])
     levels, mask_chars = _value_chars(LEVELS[np.minimum(weight.astype(np.int64), MAX_WEIGHT)] << 6 | masks[:apart])
-    texts = text_parts(decision, parts)
     return Reading("\n".join(names), levels, mask_chars, pair_codes(seq, len(held)).tobytes(), "\n".join(held),
-                   length, len(texts), texts)
+                   length, len(parts))
 
 
 def _value_chars(values: np.ndarray) -> tuple[str, str]:
@@ -697,10 +695,11 @@ def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
     """The whole index in one go, for entries newest first (ids count from the oldest). The build makes
     the same files a piece at a time, reading each decision next to its page."""
     ordered = list(reversed(entries))
-    found = [read_decision(e.decision, render_body(e.decision.body).paragraphs) for e in ordered]
+    parts = [split_parts(render_body(e.decision.body).paragraphs) for e in ordered]
+    found = [read_decision(e.decision, p) for e, p in zip(ordered, parts)]
     state = SearchState()
     update_state(state, [e.decision.slug for e in ordered], {}, [], found)
     files = index_files(config, ordered, state)
-    for entry, reading in zip(ordered, found):
-        files.update(text_part_files(entry.decision.slug, reading.parts))
+    for entry, p in zip(ordered, parts):
+        files.update(text_part_files(entry.decision.slug, text_parts(entry.decision, p)))
     return [Page(path, text) for path, text in sorted(files.items())]

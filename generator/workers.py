@@ -72,20 +72,20 @@ def run(job: Job) -> Done:
     if job.entry is not None:
         decision = replace(job.entry.decision, body=job.body.decode("utf-8"))
         body = render_body(decision.body)
+        parts = split_parts(body.paragraphs)
         if job.read:
-            reading = read_decision(decision, body.paragraphs)
+            reading = read_decision(decision, parts)
         if job.page:
             page = render_decision(env, setup.config, job.entry, body)
-            parts = reading.parts if reading else text_parts(decision, split_parts(body.paragraphs))
-            texts = {page.path: page.text, **text_part_files(decision.slug, parts)}
+            texts = {page.path: page.text, **text_part_files(decision.slug, text_parts(decision, parts))}
             before = job.before or {}
             files = tuple((path, *stage_file(setup.out_dir, setup.staging, path, text.encode("utf-8"),
                                              before.get(path), setup.compare, _WORKER["made"]))  # type: ignore[arg-type]
                           for path, text in texts.items())
     if job.earlier is not None:
         old = job.earlier.full()
-        earlier = read_decision(old, render_body(old.body).paragraphs)
-    return Done(files, replace(reading, parts=()) if reading else None, earlier and replace(earlier, parts=()))
+        earlier = read_decision(old, split_parts(render_body(old.body).paragraphs))
+    return Done(files, reading, earlier)
 
 
 def default_jobs() -> int:

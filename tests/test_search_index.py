@@ -264,7 +264,7 @@ def test_same_content_gives_the_same_bytes_in_any_order(corpus):
 
 
 def _reading(decision):
-    return search.read_decision(decision, render_body(decision.body).paragraphs)
+    return search.read_decision(decision, search.split_parts(render_body(decision.body).paragraphs))
 
 
 def _files(config, decisions, state, memo=None):
