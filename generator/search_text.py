@@ -27,20 +27,20 @@ STOP_WORDS = frozenset("""a an and are as at be but by for from had has have he 
 of on or our she so that the their them there they this to was we were which who will with""".split())
 
 
+_NON_ASCII = re.compile("[^\x00-\x7f]")   # the few characters folding can change: found in C, not a loop
 _REPLACE: dict[str, str] = {}     # non-ASCII character -> what it folds to, filled as characters appear
 
 
 def fold(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).lower()
     if not folded.isascii():
-        for c in set(folded):
-            if c > "\x7f":
-                replacement = _REPLACE.get(c)
-                if replacement is None:
-                    replacement = _REPLACE[c] = ("" if unicodedata.category(c).startswith("M")
-                                                 else c.translate(QUOTES))
-                if replacement != c:
-                    folded = folded.replace(c, replacement)
+        for c in set(_NON_ASCII.findall(folded)):
+            replacement = _REPLACE.get(c)
+            if replacement is None:
+                replacement = _REPLACE[c] = ("" if unicodedata.category(c).startswith("M")
+                                             else c.translate(QUOTES))
+            if replacement != c:
+                folded = folded.replace(c, replacement)
     return folded
 
 
