@@ -15,7 +15,7 @@ The pipeline, one module per stage:
   feeds.py      entries -> Atom feeds, sitemap, redirects
   data.py       entries -> decisions.json and decisions.csv
   search.py     entries -> the sharded client-side search index (search_text.py: words and stems)
-  workers.py    decision pages, search text parts and readings, rendered across processes
+  workers.py    decision pages, search text parts and readings, rendered across processes (and files read)
   cache.py      what the last build read and wrote, so the next redoes only what changed
   publish.py    rendered files -> the output folder: only changes, moved in once all is rendered
   build.py      the whole build: what is stale, rendered, then committed

@@ -15,6 +15,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from operator import is_
 from pathlib import Path
 from typing import Callable, Iterator
@@ -34,7 +35,7 @@ from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
 from .taxonomy import Entry, digest_of, make_entries, make_taxonomies
-from .workers import Done, Job, Setup, default_jobs, rendering, start_pool, worth_a_pool
+from .workers import Done, Job, Setup, default_jobs, read_alongside, rendering, start_pool, worth_a_pool
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -102,7 +103,10 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     with _pool_ahead(setup, workers, cold and worth_a_pool(workers, _decision_files(inputs))) as pool:
         if cache.sources is None:
             cache.sources = {} if clean else caching.load_sources(cache_dir)
-        loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False)
+        # The early pool's processes, idle until the rendering, read a share of the files meanwhile.
+        read = None if pool is None else partial(read_alongside, pool)
+        loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False,
+                                read=read)
         if loaded.errors:
             raise BuildErrors(loaded.errors)
         reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None

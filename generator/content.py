@@ -195,13 +195,18 @@ class Loaded:
     sources: dict[str, Source] = field(default_factory=dict)     # file name -> what was read
 
 
+Stamp = tuple[int, int]                                         # a file's (size, mtime_ns)
+Reader = Callable[[Path, list[str], dict[str, Stamp], dict[str, Source]], list[Source | ContentError]]
+
+
 def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Source] | None = None,
-                   stamps: dict[str, tuple[int, int]] | None = None, bodies: bool = True) -> Loaded:
+                   stamps: dict[str, Stamp] | None = None, bodies: bool = True, read: Reader | None = None) -> Loaded:
     """Read every content file, collecting all errors rather than stopping at the first.
     With `strict`, warnings (unknown keys) count as errors. A file in `known` whose size and mtime, or
     failing those whose bytes, are as they were is not parsed again. `stamps`: the files' sizes and mtimes
     when the caller has just looked ("decisions/<name>": (size, mtime_ns)). Without `bodies`, the decisions
-    come without their bodies (each source has it)."""
+    come without their bodies (each source has it). `read`: what reads the files that need it, `read_files`
+    or one that gives the same (see `workers.read_alongside`)."""
     folder = content_dir / "decisions"
     decisions, errors, warnings, sources = [], [], [], {}
     if not folder.is_dir():
@@ -210,19 +215,23 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
     known = known or {}
     if stamps is None:
         stamps = content_stamps(content_dir)
-    names = sorted(name.removeprefix("decisions/") for name in stamps
-                   if name.startswith("decisions/") and name.endswith(".md"))
+    stamp_of = {name.removeprefix("decisions/"): stamp for name, stamp in stamps.items()
+                if name.startswith("decisions/") and name.endswith(".md")}
+    names = sorted(stamp_of)
     where = f"{folder}{os.sep}"
+    found: dict[str, Source | ContentError | None] = dict.fromkeys(names)
     for name in names:
-        before, stamp = known.get(name), stamps[f"decisions/{name}"]
-        if before and (before.size, before.mtime_ns) == stamp and str(before.decision.path) == where + name:
-            source = before                  # as last read: nothing to do (the common case, kept quick)
-        else:
-            try:
-                source = _read_source(folder / name, before, stamp)
-            except ContentError as error:
-                errors.append(error)
-                continue
+        before = known.get(name)
+        if before and (before.size, before.mtime_ns) == stamp_of[name] and str(before.decision.path) == where + name:
+            found[name] = before            # as last read: nothing to do (the common case, kept quick)
+    # The others are read together, by `read` or here.
+    to_read = [name for name, source in found.items() if source is None]
+    found.update(zip(to_read, (read or read_files)(folder, to_read, stamp_of, known), strict=True))
+    for name, source in found.items():          # in name order still: `update` keeps each key's place
+        assert source is not None
+        if isinstance(source, ContentError):
+            errors.append(source)
+            continue
         sources[name] = source
         warnings.extend(source.warnings)
         decisions.append(source.full() if bodies else source.decision)
@@ -232,7 +241,22 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
     return Loaded(decisions, errors, warnings, sources)
 
 
-def content_stamps(content_dir: Path) -> dict[str, tuple[int, int]]:
+def read_files(folder: Path, names: list[str], stamps: dict[str, Stamp],
+               known: dict[str, Source]) -> list[Source | ContentError]:
+    """Read the files `names` of `folder`: for each, in order, what it holds or the error that stops its use.
+    `stamps`: each one's (size, mtime_ns); `known`: what some held when last read. Plain data in and out,
+    and nothing else used: any process can read any share of the files."""
+    return [_source_or_error(folder / name, known.get(name), stamps[name]) for name in names]
+
+
+def _source_or_error(path: Path, before: Source | None, stamp: Stamp) -> Source | ContentError:
+    try:
+        return _read_source(path, before, stamp)
+    except ContentError as error:
+        return error
+
+
+def content_stamps(content_dir: Path) -> dict[str, Stamp]:
     """Size and mtime of every file the content is read from: `site.yaml` and the like, `decisions/<name>`."""
     stamps = {}
     for prefix in ("", "decisions/"):
@@ -247,7 +271,7 @@ def content_stamps(content_dir: Path) -> dict[str, tuple[int, int]]:
     return stamps
 
 
-def _read_source(path: Path, before: Source | None, stamp: tuple[int, int]) -> Source:
+def _read_source(path: Path, before: Source | None, stamp: Stamp) -> Source:
     if before and (before.size, before.mtime_ns) == stamp:
         return before if before.decision.path == path else replace(before, decision=replace(before.decision, path=path))
     data = read_content_bytes(path)

@@ -8,19 +8,22 @@ import os
 import random
 import re
 import shutil
-from dataclasses import dataclass, replace
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import CATEGORIES, make_decisions, write_corpus
+from generator import workers
 from generator.build import build
 from generator.cache import Cache
 from generator.config import load_config
-from generator.content import dump, parse
-from generator.errors import BuildErrors, DigestError
+from generator.content import Loaded, Source, dump, load_decisions, parse, read_files
+from generator.errors import BuildErrors, ContentError, DigestError
 from generator.model import OUTCOMES, Payment
+from generator.publish import staging_folder
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -568,7 +571,6 @@ def test_a_cold_build_starts_its_workers_before_reading_and_uses_them(tmp_path: 
     """One pool, started ahead (before the content is read), renders every decision: the same site as a
     build in one process. A content error found while the pool starts leaves no site and no staging."""
     import generator.build as build_module
-    import generator.workers as workers
 
     pools, events = [], []
     real_pool, real_load = workers._pool, build_module.load_decisions
@@ -591,3 +593,129 @@ def test_a_cold_build_starts_its_workers_before_reading_and_uses_them(tmp_path: 
         run_build(content, tmp_path / "failed", TEMPLATES, cache=tmp_path / "cache-f", clean=True, jobs=2)
     assert pools == [2, 2]
     assert not (tmp_path / "failed").exists() and not (tmp_path / ".failed.staging").exists()
+
+
+# ---------------------------------------------------------------- the content read with the early pool's help
+
+@pytest.fixture(scope="module")
+def shared_read_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Content with enough files for the early pool to read a share (`workers.read_alongside`): 8½ chunks,
+    and an unknown key (a warning) in files of the front half, of the back half, and the last."""
+    content = tmp_path_factory.mktemp("shared-read") / "content"
+    paths = write_corpus(content, workers.READ_CHUNK * workers.SHARED_READ_FROM + workers.READ_CHUNK // 2)
+    for path in (paths[5], paths[len(paths) * 3 // 4], paths[-1]):
+        path.write_text(path.read_text(encoding="utf-8").replace("\ncouncil:", "\nreviewer: Jo\ncouncil:", 1),
+                        encoding="utf-8")
+    return content
+
+
+def said(errors: list[DigestError] | tuple[DigestError, ...]) -> list[tuple[type, str]]:
+    """Errors as comparable values (an exception equals only itself)."""
+    return [(type(error), str(error)) for error in errors]
+
+
+def comparable(loaded: Loaded) -> tuple:
+    return (loaded.decisions, said(loaded.errors), said(loaded.warnings),
+            {name: (replace(source, warnings=()), said(source.warnings)) for name, source in loaded.sources.items()})
+
+
+@dataclass
+class Watched:
+    """What a test's builds did: each chunk of files offered to a pool to read, as its future (not cancelled:
+    read in the pool), the files read in this process, and each `Loaded`."""
+    offered: list[Future] = field(default_factory=list)
+    read_here: int = 0
+    loaded: list[Loaded] = field(default_factory=list)
+
+    def read_in_pools(self) -> list[Source | ContentError]:
+        return [item for future in self.offered if not future.cancelled() for item in future.result()]
+
+
+@pytest.fixture
+def watched(monkeypatch) -> Watched:
+    """Watch the builds; a pool's first process is waited for before the content is read, so that its
+    processes read what they can of it, however slowly they start."""
+    import generator.build as build_module
+    import generator.content as content_module
+
+    seen, pools = Watched(), []
+    real_pool, real_load, real_read = workers._pool, build_module.load_decisions, content_module._source_or_error
+
+    def pool(setup: workers.Setup, count: int) -> ProcessPoolExecutor:
+        executor = real_pool(setup, count)
+        submit = executor.submit
+
+        def watched_submit(fn, *args):
+            future = submit(fn, *args)
+            if fn is read_files:
+                seen.offered.append(future)
+            return future
+        executor.submit = watched_submit
+        pools.append(executor)
+        return executor
+
+    def load(*args, **kwargs) -> Loaded:
+        while pools:                                  # this build's
+            pools.pop().submit(int).result()
+        seen.loaded.append(real_load(*args, **kwargs))
+        return seen.loaded[-1]
+
+    def read_here(*args) -> Source | ContentError:
+        seen.read_here += 1
+        return real_read(*args)
+
+    monkeypatch.setattr(workers, "_pool", pool)
+    monkeypatch.setattr(build_module, "load_decisions", load)
+    monkeypatch.setattr(content_module, "_source_or_error", read_here)
+    return seen
+
+
+def test_a_cold_build_reads_part_of_its_content_in_the_early_pool(shared_read_corpus: Path, tmp_path: Path,
+                                                                    watched: Watched) -> None:
+    """Chunks of the files are offered to the early pool, which reads some of them (each file is read
+    once, here or there): the same decisions, errors, warnings and sources, in the same order, and the same
+    site as a build in one process."""
+    files = len(list((shared_read_corpus / "decisions").glob("*.md")))
+    run_build(shared_read_corpus, tmp_path / "parallel", TEMPLATES, cache=tmp_path / "cache-p", clean=True, jobs=2)
+    chunks = -(-files // workers.READ_CHUNK)
+    assert len(watched.offered) == chunks - 1                     # all but the first
+    in_pool = len(watched.read_in_pools())
+    assert in_pool > 0, "no chunk was read in the pool"
+    assert watched.read_here + in_pool == files
+    run_build(shared_read_corpus, tmp_path / "serial", TEMPLATES, cache=tmp_path / "cache-s", clean=True, jobs=1)
+    assert len(watched.offered) == chunks - 1           # one process: nothing more offered
+    assert watched.read_here + in_pool == 2 * files
+    parallel, serial = watched.loaded
+    assert len(parallel.warnings) == 3 and not parallel.errors
+    assert comparable(parallel) == comparable(serial) == comparable(load_decisions(shared_read_corpus, bodies=False))
+    assert tree_differences(tmp_path / "parallel", tmp_path / "serial") == []
+
+
+def test_errors_found_in_the_early_pool_are_reported_as_in_one_process(shared_read_corpus: Path, tmp_path: Path,
+                                                                        watched: Watched) -> None:
+    """Broken files in both halves: every error, in file order, as the one-process read gives them; the
+    build fails and leaves no output and no staging."""
+    content = tmp_path / "content"
+    shutil.copytree(shared_read_corpus, content)
+    paths = sorted((content / "decisions").glob("*.md"))
+    half = workers.READ_CHUNK * (-(-len(paths) // workers.READ_CHUNK) // 2)     # the first file offered
+    breaks = {0: lambda text: "",
+              150: lambda text: text.replace("decision_date:", "decision_date: [", 1),
+              half - 1: lambda text: text.replace("\noutcome:", "\noutcome: Sorted #", 1),
+              half: lambda text: text.replace("\nreference:", "\nreferences:", 1),
+              len(paths) * 3 // 4: lambda text: text.replace("  total:", "  total: -1 #", 1),
+              len(paths) - 2: lambda text: text.replace("---\n", "", 1)}
+    for at, edit in breaks.items():
+        paths[at].write_text(edit(paths[at].read_text(encoding="utf-8")), encoding="utf-8")
+    paths[-1].write_bytes(paths[-1].read_bytes().replace(b"council: ", b"council: \xe9", 1))   # not UTF-8
+    shutil.copy(paths[40], content / "decisions" / "renamed.md")     # a clash, found once all is read
+    expected = said(load_decisions(content).errors)
+    assert len(expected) == len(breaks) + 3
+
+    out = tmp_path / "site"
+    for jobs in (2, 1):
+        with pytest.raises(BuildErrors) as failed:
+            run_build(content, out, TEMPLATES, cache=tmp_path / "cache", clean=True, jobs=jobs)
+        assert said(failed.value.errors) == expected
+        assert not out.exists() and not staging_folder(out.resolve()).exists()
+    assert any(isinstance(item, ContentError) for item in watched.read_in_pools()), "no error was found in the pool"
