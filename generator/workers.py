@@ -147,6 +147,8 @@ def _pool(setup: Setup, workers: int) -> ProcessPoolExecutor:
     # Fresh processes, not forks of this one: a fork would count the parent's memory (every decision and
     # the index) again in each worker, as far as the operating system's figures go.
     context = get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+    if context.get_start_method() == "forkserver":      # the imports done once, in the server, for every worker
+        context.set_forkserver_preload([__name__])
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(setup,))
 
 
