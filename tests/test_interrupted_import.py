@@ -26,6 +26,12 @@ def many_raw_decisions(folder: Path, count: int) -> None:
                                       encoding="utf-8")
 
 
+def interruptible() -> None:
+    """In the child before it starts: Ctrl-C acted on, even when the tests run in the background of a shell
+    (which starts them with SIGINT ignored, and a program rightly keeps it so)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".md"}
 
@@ -37,7 +43,7 @@ def test_import_stopped_half_way_leaves_the_content_folder_whole(content_copy: P
     decisions = content_copy / "decisions"
     before = snapshot(decisions)
     process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(raw), "--content", str(content_copy),
-                                "--force"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                "--force"], cwd=ROOT, preexec_fn=interruptible, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(list(decisions.glob("23-*.md"))) < 30 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.005)
@@ -75,7 +81,8 @@ try:
 except KeyboardInterrupt:
     print("interrupted after", flush=True)
 """
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          preexec_fn=interruptible)
     assert done.stdout.splitlines()[0] == "stretch finished"
     if stop == signal.SIGINT:
         assert done.stdout.splitlines()[1:] == ["interrupted after"]
