@@ -219,16 +219,13 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
                 if name.startswith("decisions/") and name.endswith(".md")}
     names = sorted(stamp_of)
     where = f"{folder}{os.sep}"
-    found: dict[str, Source | ContentError | None] = dict.fromkeys(names)
+    fresh = {name: before for name in names
+             if (before := known.get(name)) and (before.size, before.mtime_ns) == stamp_of[name]
+             and str(before.decision.path) == where + name}   # as last read: nothing to do (the common case)
+    to_read = [name for name in names if name not in fresh]     # read together: by `read`, or here
+    read_now = dict(zip(to_read, (read or read_files)(folder, to_read, stamp_of, known), strict=True))
     for name in names:
-        before = known.get(name)
-        if before and (before.size, before.mtime_ns) == stamp_of[name] and str(before.decision.path) == where + name:
-            found[name] = before            # as last read: nothing to do (the common case, kept quick)
-    # The others are read together, by `read` or here.
-    to_read = [name for name, source in found.items() if source is None]
-    found.update(zip(to_read, (read or read_files)(folder, to_read, stamp_of, known), strict=True))
-    for name, source in found.items():          # in name order still: `update` keeps each key's place
-        assert source is not None
+        source = fresh[name] if name in fresh else read_now[name]
         if isinstance(source, ContentError):
             errors.append(source)
             continue
