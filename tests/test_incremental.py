@@ -698,7 +698,7 @@ def test_errors_found_in_the_early_pool_are_reported_as_in_one_process(shared_re
     content = tmp_path / "content"
     shutil.copytree(shared_read_corpus, content)
     paths = sorted((content / "decisions").glob("*.md"))
-    half = workers.READ_CHUNK * (-(-len(paths) // workers.READ_CHUNK) // 2)     # the first file offered
+    half = workers.READ_CHUNK * (-(-len(paths) // workers.READ_CHUNK) // 2)     # a chunk's first file, mid-way
     breaks = {0: lambda text: "",
               150: lambda text: text.replace("decision_date:", "decision_date: [", 1),
               half - 1: lambda text: text.replace("\noutcome:", "\noutcome: Sorted #", 1),

@@ -43,7 +43,8 @@ def test_import_stopped_half_way_leaves_the_content_folder_whole(content_copy: P
     decisions = content_copy / "decisions"
     before = snapshot(decisions)
     process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(raw), "--content", str(content_copy),
-                                "--force"], cwd=ROOT, preexec_fn=interruptible, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                "--force"], cwd=ROOT, preexec_fn=interruptible, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(list(decisions.glob("23-*.md"))) < 30 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.005)
