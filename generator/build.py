@@ -30,7 +30,7 @@ from .content import Source, content_stamps, load_decisions
 from .data import DataMemo, render_data
 from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
-from .publish import Staging, intact, relative_files, staging_folder
+from .publish import Staging, file_stamps, intact, staging_folder
 from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
@@ -408,9 +408,9 @@ def outputs_intact(out_dir: Path, manifest: Manifest, verify: bool) -> bool:
         return False
     if not verify:
         return True
-    out_dir = out_dir.resolve()
-    return (all(intact(out_dir / path, output) for path, output in manifest.outputs.items())
-            and relative_files(out_dir) == manifest.outputs.keys())
+    found = file_stamps(out_dir.resolve())
+    return len(found) == len(manifest.outputs) and all(
+        found.get(path) == (output.size, output.mtime_ns) for path, output in manifest.outputs.items())
 
 
 def _ticker(progress: Progress | None, total: int) -> Callable[[], None]:

@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 from .cache import Output
@@ -149,14 +150,34 @@ def remove_empty_folders(root: Path, folders: set[Path]) -> None:
 
 
 def relative_files(folder: Path) -> set[str]:
-    found: set[str] = set()
-    if not folder.is_dir():
-        return found
-    for here, _, files in os.walk(folder):
-        prefix = os.path.relpath(here, folder).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        found.update(prefix + name for name in files)
-    return found
+    return {path for path, _ in _files_under(str(folder))}
+
+
+def file_stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder` -> (size, mtime_ns): one walk, no path objects (a no-change build checks
+    every output file this way)."""
+    stamps = {}
+    for path, entry in _files_under(str(folder)):
+        try:
+            stat = entry.stat()
+        except OSError:              # gone since the folder was listed, or a broken link
+            continue
+        stamps[path] = (stat.st_size, stat.st_mtime_ns)
+    return stamps
+
+
+def _files_under(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+    """(path relative to the top, "/"-separated; entry) for each file, as `os.walk` sees them: links to
+    files count as files, links to folders are not followed."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.is_dir():
+            yield prefix + entry.name, entry
+        elif not entry.is_symlink():
+            yield from _files_under(entry.path, f"{prefix}{entry.name}/")
 
 
 def keep_file(old: Path, target: Path) -> None:

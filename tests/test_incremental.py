@@ -474,6 +474,25 @@ def test_the_output_folder_is_checked_not_assumed(small_digest: Digest) -> None:
     small_digest.assert_matches_clean_build("after the output folder was removed")
 
 
+@pytest.mark.parametrize("change", ["removed", "edited, same size", "stray file", "stray folder"])
+def test_any_one_change_to_the_output_folder_is_seen(small_digest: Digest, change: str) -> None:
+    """A build with no content change still checks every output file: each change alone is put right."""
+    small_digest.build()
+    page = small_digest.out / decision_page("24-001-566")
+    if change == "removed":
+        page.unlink()
+    elif change == "edited, same size":
+        page.write_bytes(page.read_bytes().swapcase())
+        os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    elif change == "stray file":
+        (small_digest.out / "decisions" / "stray.html").write_text("not part of the site", encoding="utf-8")
+    else:
+        (small_digest.out / "new" / "deeper").mkdir(parents=True)
+        (small_digest.out / "new" / "deeper" / "stray.html").write_text("not ours", encoding="utf-8")
+    small_digest.build()
+    small_digest.assert_matches_clean_build(f"after one change to the output folder: {change}")
+
+
 def test_a_different_base_url_is_not_served_from_the_cache(small_digest: Digest) -> None:
     """--base-url for a deploy preview, then the configured address again, into the same output and cache."""
     small_digest.build()
