@@ -94,7 +94,10 @@ def _pack_one(n: int) -> str:
     return "".join(reversed(digits))
 
 
-PACKED = [_pack_one(n) for n in range(_SMALL)]
+_LOW, _HIGH = ALPHABET[:32], ALPHABET[32:]
+# `_pack_one` of 0 .. _SMALL - 1 (one, two and three digits), made at once: this module loads with every build
+PACKED = [*_LOW, *(h + low for h in _HIGH[1:] for low in _LOW),
+          *(a + h + low for a in _HIGH[1:] for h in _HIGH for low in _LOW)]
 
 
 def pack_each(numbers: Iterable[int]) -> list[str]:

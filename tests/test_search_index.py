@@ -53,6 +53,10 @@ def test_packing(numbers, packed):
     assert search.unpack(packed) == numbers
 
 
+def test_the_table_of_small_numbers_packs_as_one_by_one():
+    assert search.PACKED == [search._pack_one(n) for n in range(search._SMALL)]
+
+
 def test_numbers_packed_at_once_are_packed_as_one_by_one():
     rng = random.Random(7)
     numbers = [0, 31, 32, 1023, 1024, 32767, 32768, 2**31 - 1, 2**40 + 5,
