@@ -11,7 +11,6 @@ from .workers import default_jobs
 from .content import load_decisions, save_decision
 from .errors import BuildErrors, DigestError
 from .model import Decision
-from .raw import read_raw_file
 
 RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
 
@@ -105,6 +104,7 @@ def raw_files(paths: list[Path]) -> list[Path]:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from .raw import read_raw_file      # here, not at the top: every `digest build` would load the reader
     failed = False
     records: dict[str, list[tuple[Path, Decision]]] = {}
     for path in raw_files(args.paths):
