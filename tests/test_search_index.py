@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import subprocess
 from array import array
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import generator.search as search
 from benchmarks.corpus import make_decisions
@@ -45,6 +48,14 @@ def test_folding(text, expected):
 @pytest.mark.parametrize("text, expected", CASES["words"])
 def test_words(text, expected):
     assert words(fold(text)) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+       | st.text(st.sampled_from("ab1_'’-£é\u0301\u00a0\u2028ǂ²ß\U0001d400 \n"), max_size=40))
+def test_words_are_runs_of_letters_and_digits_once_apostrophes_are_out(text):
+    folded = fold(text)
+    assert words(folded) == re.findall(r"[^\W_]+", folded.replace("'", ""))
 
 
 @pytest.mark.parametrize("numbers, packed", CASES["pack"])
