@@ -13,6 +13,7 @@ import time
 import traceback
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -35,7 +36,8 @@ from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
 from .taxonomy import Entry, digest_of, make_entries, make_taxonomies
-from .workers import Done, Job, Setup, default_jobs, read_alongside, rendering, start_pool, worth_a_pool
+from .workers import (Done, Job, Setup, default_jobs, read_alongside, rendering, shut_down_after, start_pool,
+                      worth_a_pool)
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -100,7 +102,8 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     cold = clean or not cache.manifest.outputs
     setup = Setup(templates_dir, inputs.assets.urls, inputs.config, out_dir.resolve(),
                   staging_folder(out_dir.resolve()), compare=cold)     # as `Staging` will have it
-    with _pool_ahead(setup, workers, cold and worth_a_pool(workers, _decision_files(inputs))) as pool:
+    early = cold and worth_a_pool(workers, _decision_files(inputs))
+    with _worker_loss_reported(), _pool_ahead(setup, workers, early) as pool:
         if cache.sources is None:
             cache.sources = {} if clean else caching.load_sources(cache_dir)
         # The early pool's processes, idle until the rendering, read a share of the files meanwhile.
@@ -159,10 +162,20 @@ def _pool_ahead(setup: Setup, workers: int, wanted: bool) -> Iterator[ProcessPoo
         yield None
         return
     pool = start_pool(setup, workers)
-    try:
+    with shut_down_after(pool, wait=False):
         yield pool
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def _worker_loss_reported() -> Iterator[None]:
+    """A worker process that dies (killed, or out of memory) fails the build with one line, like bad input:
+    by then the failed build has been cleared away, as after any other error."""
+    try:
+        yield
+    except BrokenProcessPool:
+        raise DigestError(None, "a build worker process stopped before its work was done (killed, or out of "
+                                "memory?); nothing was changed: build again, or with --jobs 1 to use one process"
+                          ) from None
 
 
 def _abandon(staging: Staging, cache: Cache) -> None:

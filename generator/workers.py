@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
@@ -170,10 +171,24 @@ def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment,
         return
     pool = pool or _pool(setup, workers)
     chunk = max(1, min(16, len(jobs) // (workers * 8)))
-    try:
+    with shut_down_after(pool, wait=True):
         yield pool.map(run, jobs, chunksize=chunk)
+
+
+@contextmanager
+def shut_down_after(pool: ProcessPoolExecutor, wait: bool) -> Iterator[None]:
+    """Shut `pool` down on the way out. If one of its processes died (killed, out of memory), the others
+    are killed first: they may wait forever for a lock the dead one held, and the executor's shutdown,
+    and Python's at exit, would wait for them. (It kills the processes it knows of when it finds one dead,
+    but not one started by a task submitted at that moment.)"""
+    try:
+        yield
+    except BrokenProcessPool:
+        for process in list((pool._processes or {}).values()):    # no public way before Python 3.14
+            process.kill()
+        raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def _here(setup: Setup, jobs: list[Job], env: Environment) -> Iterator[Done]:

@@ -8,6 +8,10 @@ import os
 import random
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -738,3 +742,66 @@ def test_errors_found_in_the_early_pool_are_reported_as_in_one_process(shared_re
         assert said(failed.value.errors) == expected
         assert not out.exists() and not staging_folder(out.resolve()).exists()
     assert any(isinstance(item, ContentError) for item in watched.read_in_pools()), "no error was found in the pool"
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """Every process below `pid` -> its depth (1: a child)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        try:
+            parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError):
+            continue
+    depth, found, frontier = 1, {}, {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found.update(dict.fromkeys(frontier, depth))
+        depth += 1
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("when", ["as they start", "while rendering"])
+def test_a_worker_killed_mid_build_fails_it_with_one_line_and_changes_nothing(shared_read_corpus: Path,
+                                                                             tmp_path: Path, when: str) -> None:
+    """`kill -9` of the pool's workers (children of the fork server), as soon as they start or once pages
+    are being staged: the build stops with a one-line error, and the site that was there is as it was."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("the site as it was", encoding="utf-8")
+    staged_pages = staging_folder(out.resolve()) / "decisions"
+    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(shared_read_corpus),
+                              "--out", str(out), "--templates", str(TEMPLATES), "--clean", "--jobs", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        killed: set[int] = set()
+        seen: set[int] = set()                # every process below the build's, to check none is left
+        deadline = time.monotonic() + 60
+        while build.poll() is None and time.monotonic() < deadline:
+            below = descendants(build.pid)
+            seen.update(below)
+            due = when == "as they start" or staged_pages.is_dir() and len(os.listdir(staged_pages)) >= 20
+            if due and not killed:
+                for pid in [pid for pid, depth in below.items() if depth == 2]:
+                    os.kill(pid, signal.SIGKILL)
+                    killed.add(pid)
+            time.sleep(0.005)
+        out_text, err_text = build.communicate(timeout=60)
+    finally:
+        build.kill()
+    assert killed, "no worker was seen"
+    time.sleep(1)
+    assert [pid for pid in seen if running(pid)] == [], "processes were left behind"
+    assert build.returncode == 1, err_text
+    assert err_text.strip().splitlines() == [
+        "error: a build worker process stopped before its work was done (killed, or out of memory?); "
+        "nothing was changed: build again, or with --jobs 1 to use one process"]
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "the site as it was"
+    assert not staging_folder(out.resolve()).exists()
