@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 
 from .config import SiteConfig
 from .content import front_matter
@@ -11,7 +12,7 @@ from .render import Page
 from .taxonomy import Entry
 
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-DataMemo = dict[str, tuple[Entry, str, list[str]]]      # slug -> (entry, JSON line, CSV cells)
+DataMemo = dict[str, tuple[Entry, str, str]]      # slug -> (entry, JSON line, CSV line)
 CSV_COLUMNS = (
     "reference", "url", "council", "category", "subcategory", "outcome", "decision_date", "summary",
     "remedy_band", "remedy_total", "remedy_payments", "remedy_apology", "remedy_service_improvements",
@@ -43,14 +44,14 @@ def render_data(config: SiteConfig, entries: list[Entry], memo: DataMemo | None 
     for slug in memo.keys() - {entry.decision.slug for entry in entries}:
         del memo[slug]
     return [Page("decisions.json", _json(config, [line for _, line, _ in rows])),
-            Page("decisions.csv", _csv([cells for _, _, cells in rows]))]
+            Page("decisions.csv", _csv_line(CSV_COLUMNS) + "".join(line for _, _, line in rows))]
 
 
-def _row(entry: Entry, config: SiteConfig, memo: DataMemo) -> tuple[Entry, str, list[str]]:
+def _row(entry: Entry, config: SiteConfig, memo: DataMemo) -> tuple[Entry, str, str]:
     kept = memo.get(entry.decision.slug)
     if kept is None or kept[0] is not entry:
         record = decision_record(entry, config)
-        kept = memo[entry.decision.slug] = (entry, ENCODE(record), [_cell(value) for value in _flat(record)])
+        kept = memo[entry.decision.slug] = (entry, ENCODE(record), _csv_line(map(_cell, _flat(record))))
     return kept
 
 
@@ -61,11 +62,11 @@ def _json(config: SiteConfig, lines: list[str]) -> str:
     return f'{head}, "decisions": [\n' + ",\n".join(lines) + '\n]}\n' if lines else f'{head}, "decisions": []}}\n'
 
 
-def _csv(rows: list[list[str]]) -> str:
+def _csv_line(cells: Iterable[str]) -> str:
+    """One row of the CSV file, quoted as needed and ended by CRLF: kept per decision, so an edit writes
+    one row again, not every row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
     return buffer.getvalue()
 
 
