@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import accumulate, chain, count, repeat
-from operator import is_, sub
+from operator import attrgetter, is_, sub
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -556,7 +556,7 @@ class IndexMemo:
     comparing with what was made before is quick."""
     files: dict[str, tuple[object, str]] = field(default_factory=dict)   # path -> (content, JSON)
     same: set[str] = field(default_factory=set)        # the files last made again exactly as before
-    entries: tuple | None = None                       # (entries, config, what _from_entries found)
+    entries: tuple | None = None           # (entries, config, what _from_entries found, the fields it read)
     shards: dict[str, tuple[int, dict, list[dict]]] = field(default_factory=dict)   # kind -> count, postings, shards
 
     def clear(self) -> None:
@@ -613,6 +613,10 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
     if (before is not None and before[1] == config and len(before[0]) == len(ordered)
             and all(map(is_, before[0], ordered))):
         return before[2]
+    shown = _docs_fields(ordered)        # an edit to a summary or a remedy's text changes none of them
+    if before is not None and before[1] == config and before[3] == shown:
+        memo.entries = (list(ordered), config, before[2], shown)
+        return before[2]
     facets = facet_values(config, ordered)
     number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
     columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
@@ -635,8 +639,14 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
     totals = pack(int(entry.decision.remedy.total) for entry in ordered)
     found = (facets, columns, suffixes, totals)
     if memo is not None:
-        memo.entries = (list(ordered), config, found)
+        memo.entries = (list(ordered), config, found, shown)
     return found
+
+
+def _docs_fields(ordered: list[Entry]) -> list[tuple]:
+    """Every field of the entries that `_from_entries` reads."""
+    return [(d.reference, d.decision_date, d.council, d.category, d.subcategory, d.outcome, e.band.name,
+             d.remedy.total) for e, d in zip(ordered, map(attrgetter("decision"), ordered))]
 
 
 def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
