@@ -15,8 +15,8 @@ import ctypes
 import hashlib
 import os
 import shutil
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Output

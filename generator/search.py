@@ -608,7 +608,7 @@ def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str
 def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | None) -> tuple:
     """What the index takes from the entries alone: facet value names, docs.json's columns but length and
     parts (packed), the letters after references, the packed remedy totals. Again what they were last time
-    (in the memo) for the very same entries and settings."""
+    (in the memo) for the same settings and entries whose fields read here are the same."""
     before = memo.entries if memo is not None else None
     if (before is not None and before[1] == config and len(before[0]) == len(ordered)
             and all(map(is_, before[0], ordered))):

@@ -347,3 +347,15 @@ def test_an_empty_digest_has_an_empty_index():
     pages = read_index(search.render_search_index(load_config(Path("/nonexistent")), []))
     assert pages["search/index.json"]["count"] == 0 and pages["search/totals.json"] == {"total": ""}
     assert all(value in ("", {}) for value in pages["search/docs.json"].values())
+
+
+def test_docs_columns_are_taken_again_only_while_the_fields_they_come_from_are_the_same():
+    config = load_config(CONTENT)
+    ordered = list(reversed(make_entries(load_decisions(CONTENT).decisions, config)))
+    memo = search.IndexMemo()
+    first = search._from_entries(config, ordered, memo)
+    resummarised = [replace(e, decision=replace(e.decision, summary="Changed.")) for e in ordered]
+    assert search._from_entries(config, resummarised, memo) is first
+    moved = [replace(resummarised[0], decision=replace(resummarised[0].decision, council="Another Council")),
+             *resummarised[1:]]
+    assert search._from_entries(config, moved, memo) == search._from_entries(config, moved, None) != first
