@@ -566,6 +566,9 @@ class IndexMemo:
         self.shards.clear()
 
 
+_ABSENT = object()
+
+
 def _shards(postings: dict, memo: IndexMemo | None = None, kind: str = "") -> tuple[int, list[dict]]:
     """The postings shared out by crc32 into shards of about SHARD_CHARS. With a memo, the shards made last
     time are brought up to date by what changed since, found by comparing in C; a shard that changes is a
@@ -578,13 +581,16 @@ def _shards(postings: dict, memo: IndexMemo | None = None, kind: str = "") -> tu
     if before is not None and before[0] == count:
         _, last, shards = before
         shards = list(shards)
-        gone, new = last.items() - postings.items(), postings.items() - last.items()
-        for number in {crc_of(name) % count for name, _ in chain(gone, new)}:
+        # Untouched postings are the very strings of last time: `!=` on them stops at their identity.
+        changed = [name for name, value in postings.items() if last.get(name, _ABSENT) != value]
+        added = sum(name not in last for name in changed)
+        gone = last.keys() - postings.keys() if len(last) + added != len(postings) else ()
+        for number in {crc_of(name) % count for name in chain(gone, changed)}:
             shards[number] = dict(shards[number])
-        for name, _ in gone:
+        for name in gone:
             del shards[crc_of(name) % count][name]
-        for name, value in new:
-            shards[crc_of(name) % count][name] = value
+        for name in changed:
+            shards[crc_of(name) % count][name] = postings[name]
     else:
         shards = [{} for _ in range(count)]
         for name, crc, value in zip(postings, map(crc_of, postings), values):
