@@ -220,8 +220,8 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
     names = sorted(stamp_of)
     where = f"{folder}{os.sep}"
     fresh = {name: before for name in names
-             if (before := known.get(name)) and (before.size, before.mtime_ns) == stamp_of[name]
-             and str(before.decision.path) == where + name}   # as last read: nothing to do (the common case)
+             if _as_last_read(before := known.get(name), stamp_of[name])
+             and str(before.decision.path) == where + name}   # nothing to do (the common case)
     to_read = [name for name in names if name not in fresh]     # read together: by `read`, or here
     read_now = dict(zip(to_read, (read or read_files)(folder, to_read, stamp_of, known), strict=True))
     for name in names:
@@ -268,8 +268,13 @@ def content_stamps(content_dir: Path) -> dict[str, Stamp]:
     return stamps
 
 
+def _as_last_read(before: Source | None, stamp: Stamp) -> bool:
+    """The file has the size and mtime it had when `before` was read from it."""
+    return before is not None and (before.size, before.mtime_ns) == stamp
+
+
 def _read_source(path: Path, before: Source | None, stamp: Stamp) -> Source:
-    if before and (before.size, before.mtime_ns) == stamp:
+    if _as_last_read(before, stamp):
         return before if before.decision.path == path else replace(before, decision=replace(before.decision, path=path))
     data = read_content_bytes(path)
     digest = _digest(data)
