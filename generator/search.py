@@ -571,8 +571,8 @@ _ABSENT = object()
 
 def _shards(postings: dict, memo: IndexMemo | None = None, kind: str = "") -> tuple[int, list[dict]]:
     """The postings shared out by crc32 into shards of about SHARD_CHARS. With a memo, the shards made last
-    time are brought up to date by what changed since, found by comparing in C; a shard that changes is a
-    new dict, so the last one stays as it was for comparison."""
+    time are brought up to date by what changed since; a shard that changes is a new dict, so the last one
+    stays as it was for comparison."""
     values = postings.values()
     packed = chain.from_iterable(values) if values and isinstance(next(iter(values)), tuple) else values
     size = sum(map(len, postings)) + sum(map(len, packed)) + 8 * len(postings)
@@ -584,7 +584,7 @@ def _shards(postings: dict, memo: IndexMemo | None = None, kind: str = "") -> tu
         # Untouched postings are the very strings of last time: `!=` on them stops at their identity.
         changed = [name for name, value in postings.items() if last.get(name, _ABSENT) != value]
         added = sum(name not in last for name in changed)
-        gone = last.keys() - postings.keys() if len(last) + added != len(postings) else ()
+        gone = last.keys() - postings.keys() if len(last) + added != len(postings) else ()   # else none
         for number in {crc_of(name) % count for name in chain(gone, changed)}:
             shards[number] = dict(shards[number])
         for name in gone:
@@ -615,14 +615,16 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
     """What the index takes from the entries alone: facet value names, docs.json's columns but length and
     parts (packed), the letters after references, the packed remedy totals. Again what they were last time
     (in the memo) for the same settings and entries whose fields read here are the same."""
-    before = memo.entries if memo is not None else None
-    if (before is not None and before[1] == config and len(before[0]) == len(ordered)
-            and all(map(is_, before[0], ordered))):
-        return before[2]
-    shown = _docs_fields(ordered)        # an edit to a summary or a remedy's text changes none of them
-    if before is not None and before[1] == config and before[3] == shown:
-        memo.entries = (list(ordered), config, before[2], shown)
-        return before[2]
+    shown = None
+    if memo is not None:
+        before = memo.entries
+        if before is not None and before[1] == config:
+            if len(before[0]) == len(ordered) and all(map(is_, before[0], ordered)):
+                return before[2]
+            shown = _docs_fields(ordered)        # an edit to a summary or a remedy's text changes none of them
+            if before[3] == shown:
+                memo.entries = (list(ordered), config, before[2], shown)
+                return before[2]
     facets = facet_values(config, ordered)
     number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
     columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
@@ -645,7 +647,7 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
     totals = pack(int(entry.decision.remedy.total) for entry in ordered)
     found = (facets, columns, suffixes, totals)
     if memo is not None:
-        memo.entries = (list(ordered), config, found, shown)
+        memo.entries = (list(ordered), config, found, _docs_fields(ordered) if shown is None else shown)
     return found
 
 
