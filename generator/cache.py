@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from jinja2 import Environment, FileSystemLoader, meta
+from jinja2 import Environment, FileSystemLoader, meta, nodes
 
 from .content import Source, write_atomically
 from .data import DataMemo
@@ -118,12 +118,16 @@ def _template_digests(templates_dir: Path, stamps: tuple, names: tuple[str, ...]
 
 @lru_cache(maxsize=256)
 def _references(source: bytes) -> frozenset[str]:
-    """The templates a template's text names in extends, include and import."""
+    """The templates a template's text names in extends, include and import, and as the item template of
+    `list_items` (see `render.ListItems`)."""
     try:
-        found = meta.find_referenced_templates(Environment().parse(source.decode("utf-8")))
-        return frozenset(name for name in found if name)
+        parsed = Environment().parse(source.decode("utf-8"))
     except Exception:            # a template the build will report; its digest is then its bytes alone
         return frozenset()
+    items = (call.args[1].value for call in parsed.find_all(nodes.Call)
+             if isinstance(call.node, nodes.Name) and call.node.name == "list_items" and len(call.args) == 2
+             and isinstance(call.args[1], nodes.Const))
+    return frozenset(name for name in (*meta.find_referenced_templates(parsed), *items) if isinstance(name, str))
 
 
 def load(cache_dir: Path) -> Cache:
