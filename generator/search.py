@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import accumulate, chain, count, repeat
-from operator import attrgetter, is_, sub
+from operator import sub
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -556,7 +556,7 @@ class IndexMemo:
     comparing with what was made before is quick."""
     files: dict[str, tuple[object, str]] = field(default_factory=dict)   # path -> (content, JSON)
     same: set[str] = field(default_factory=set)        # the files last made again exactly as before
-    entries: tuple | None = None           # (entries, config, what _from_entries found, the fields it read)
+    entries: tuple | None = None           # (entries, config, what _from_entries found)
     shards: dict[str, tuple[int, dict, list[dict]]] = field(default_factory=dict)   # kind -> count, postings, shards
 
     def clear(self) -> None:
@@ -614,17 +614,14 @@ def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str
 def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | None) -> tuple:
     """What the index takes from the entries alone: facet value names, docs.json's columns but length and
     parts (packed), the letters after references, the packed remedy totals. Again what they were last time
-    (in the memo) for the same settings and entries whose fields read here are the same."""
-    shown = None
-    if memo is not None:
-        before = memo.entries
-        if before is not None and before[1] == config:
-            if len(before[0]) == len(ordered) and all(map(is_, before[0], ordered)):
-                return before[2]
-            shown = _docs_fields(ordered)        # an edit to a summary or a remedy's text changes none of them
-            if before[3] == shown:
-                memo.entries = (list(ordered), config, before[2], shown)
-                return before[2]
+    (in the memo) for the same settings and entries whose fields read here are the same: an edit to a
+    summary or a remedy's text changes none of them."""
+    if memo is not None and memo.entries is not None:
+        before, made_with, found = memo.entries
+        if made_with == config and len(before) == len(ordered) and all(
+                old is new or _docs_fields(old) == _docs_fields(new) for old, new in zip(before, ordered)):
+            memo.entries = (list(ordered), config, found)
+            return found
     facets = facet_values(config, ordered)
     number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
     columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
@@ -647,14 +644,15 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
     totals = pack(int(entry.decision.remedy.total) for entry in ordered)
     found = (facets, columns, suffixes, totals)
     if memo is not None:
-        memo.entries = (list(ordered), config, found, _docs_fields(ordered) if shown is None else shown)
+        memo.entries = (list(ordered), config, found)
     return found
 
 
-def _docs_fields(ordered: list[Entry]) -> list[tuple]:
-    """Every field of the entries that `_from_entries` reads."""
-    return [(d.reference, d.decision_date, d.council, d.category, d.subcategory, d.outcome, e.band.name,
-             d.remedy.total) for e, d in zip(ordered, map(attrgetter("decision"), ordered))]
+def _docs_fields(entry: Entry) -> tuple:
+    """Every field of an entry that `_from_entries` reads."""
+    d = entry.decision
+    return (d.reference, d.decision_date, d.council, d.category, d.subcategory, d.outcome, entry.band.name,
+            d.remedy.total)
 
 
 def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
