@@ -306,3 +306,22 @@ def test_editor_scratch_files_do_not_rebuild(own_templates_server) -> None:
 
     assert run_in_thread(reloads_after(port, scratch, wait=1.0)) == 0
     assert builds_in(log) == before
+
+
+def test_the_warm_up_readies_what_the_first_edit_needs(content_copy: Path, tmp_path: Path) -> None:
+    """After the warm-up, an edit renders only what it changed: every decision's data row and list item are
+    kept, and every template is compiled."""
+    from generator.serve import Preview
+    preview = Preview(content_copy, tmp_path / "site", TEMPLATES)
+    preview.rebuild()
+    preview.save_cache()
+    preview = Preview(content_copy, tmp_path / "site", TEMPLATES)     # as a server started on a built site
+    preview.rebuild()
+    assert preview.memory.environment is None and not preview.memory.data_memo
+    preview.warm_up()
+    slugs = sorted(path.stem for path in (content_copy / "decisions").glob("*.md"))
+    env = preview.memory.environment[1]
+    assert sorted(preview.memory.data_memo) == slugs
+    assert sorted(env.globals["list_items"].items) == slugs
+    compiled = {name for _, name in env.cache.keys()}
+    assert {"term.html", "home.html", "decision.html", "feed.xml", "partials/entry.html"} <= compiled
