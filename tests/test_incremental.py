@@ -21,13 +21,16 @@ import pytest
 
 from benchmarks.corpus import CATEGORIES, make_decisions, write_corpus
 from generator import workers
+from generator.assets import fingerprint
 from generator.build import build
-from generator.cache import Cache
+from generator.cache import Cache, template_digests
 from generator.config import load_config
 from generator.content import Loaded, Source, dump, load_decisions, parse, read_files
 from generator.errors import BuildErrors, ContentError, DigestError
 from generator.model import OUTCOMES, Payment
 from generator.publish import staging_folder
+from generator.render import make_environment
+from generator.taxonomy import make_entries
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -188,7 +191,7 @@ DECISION_EDITS = ("body_word", "summary", "council", "category", "date", "remedy
 GLOBAL_BATCHES = (("template_page", "template_partial"), ("site_band",), ("static_asset", "site_title"))
 NO_OUTPUT_CHANGE = ("touch", "template_comment")
 NEW_WORDS = ("quagmire", "delay", "zephyr", "apologise", "kerfuffle", "assessment", "Warwickshire", "café")
-SHARED_PARTIALS = ("entry-list.html", "search-box.html", "browse-links.html")   # each included by 2+ templates
+SHARED_PARTIALS = ("entry-list.html", "entry.html", "search-box.html", "browse-links.html")   # each used by 2+ templates
 AMOUNTS = (0, 120, 400, 800, 2500, 9000)
 
 
@@ -805,3 +808,54 @@ def test_a_worker_killed_mid_build_fails_it_with_one_line_and_changes_nothing(sh
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "the site as it was"
     assert not staging_folder(out.resolve()).exists()
+
+
+# ---------------------------------------------------------------- what the preview keeps between builds
+
+def test_a_list_item_is_rendered_once_and_again_only_when_it_its_template_or_the_settings_change(
+        tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    config = load_config(CONTENT)
+    entries = make_entries(load_decisions(CONTENT).decisions, config)
+    env = make_environment(templates, fingerprint(templates / "static"))
+    items = env.globals["list_items"]
+
+    def rendered(shown, site=config) -> str:
+        return env.get_template("partials/entry-list.html").render(site=site, entries=shown)
+
+    def kept() -> dict:
+        return {slug: item for slug, (_, item) in items.items.items()}
+
+    first, before = rendered(entries), kept()
+    assert sorted(before) == sorted(e.decision.slug for e in entries)
+    assert rendered(entries[::-1]) != first and kept() == before
+    assert all(kept()[slug] is before[slug] for slug in before)
+
+    edited = replace(entries[0].decision, summary="Quagmire ahead. The rest.")
+    entries = [*make_entries([edited], config), *entries[1:]]
+    assert "Quagmire ahead." in rendered(entries)
+    assert [slug for slug, item in kept().items() if item is not before[slug]] == [edited.slug]
+
+    item_template = templates / "partials" / "entry.html"
+    item_template.write_text(item_template.read_text(encoding="utf-8").replace(
+        '<li class="entry">', '<li class="entry edited">'), encoding="utf-8")
+    os.utime(item_template, ns=(time.time_ns() + 10**9,) * 2)
+    assert rendered(entries).count('<li class="entry edited">') == len(entries)
+    before = kept()
+    assert rendered(entries).count('<li class="entry edited">') == len(entries)
+    assert all(kept()[slug] is before[slug] for slug in before)
+
+    rendered(entries, replace(config, title="Another title"))
+    assert not any(kept()[slug] is before[slug] for slug in before)
+
+
+def test_the_item_template_of_list_items_is_part_of_the_digest_of_every_template_using_it(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    before = template_digests(templates)
+    item_template = templates / "partials" / "entry.html"
+    item_template.write_text(item_template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    after = template_digests(templates)
+    assert {name for name in before if before[name] != after[name]} == {
+        "partials/entry.html", "partials/entry-list.html", "term.html", "home.html"}
