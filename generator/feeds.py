@@ -32,10 +32,10 @@ def _planned_feed(env: Environment, config: SiteConfig, title: str, page_url: st
 
 
 def _feed(env: Environment, config: SiteConfig, title: str, page_url: str, entries: list[Entry]) -> Page:
-    """Timestamps come from decision dates (undated: the newest date known), so output never changes by itself."""
+    """`entries` newest first, undated last, as every list is. Timestamps come from decision dates (undated:
+    the newest date known, the first), so output never changes by itself."""
     newest = entries[:config.feed_size]
-    dated = [e.decision.decision_date for e in entries if e.decision.decision_date]
-    fallback = max(dated) if dated else date(2000, 1, 1)
+    fallback = next((e.decision.decision_date for e in entries if e.decision.decision_date), date(2000, 1, 1))
     stamps = {e.url: atom_time(e.decision.decision_date or fallback) for e in newest}
     feed_url = page_url + FEED_NAME
     text = env.get_template("feed.xml").render(
