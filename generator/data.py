@@ -41,10 +41,11 @@ def render_data(config: SiteConfig, entries: list[Entry], memo: DataMemo | None 
     preview), taken again for the very same entry (entries are made again when the settings change)."""
     memo = {} if memo is None else memo
     rows = [_row(entry, config, memo) for entry in entries]
-    for slug in memo.keys() - {entry.decision.slug for entry in entries}:
-        del memo[slug]
+    if len(memo) > len(rows):                  # decisions gone or renamed (every entry has its row now)
+        for slug in memo.keys() - {entry.decision.slug for entry in entries}:
+            del memo[slug]
     return [Page("decisions.json", _json(config, [line for _, line, _ in rows])),
-            Page("decisions.csv", _csv_line(CSV_COLUMNS) + "".join(line for _, _, line in rows))]
+            Page("decisions.csv", "".join([_csv_line(CSV_COLUMNS), *(line for _, _, line in rows)]))]
 
 
 def _row(entry: Entry, config: SiteConfig, memo: DataMemo) -> tuple[Entry, str, str]:
@@ -59,7 +60,14 @@ def _json(config: SiteConfig, lines: list[str]) -> str:
     """One decision a line (json's compiled encoder: indenting would take the pure-Python one, several
     times slower at archive scale), so a change to one decision is a change to one line."""
     head = ENCODE({"site": config.title, "source": config.base_url + "/about/"})[:-1]
-    return f'{head}, "decisions": [\n' + ",\n".join(lines) + '\n]}\n' if lines else f'{head}, "decisions": []}}\n'
+    if not lines:
+        return f'{head}, "decisions": []}}\n'
+    # Ends attached to the first and last lines, so the whole text (tens of megabytes at archive scale) is
+    # copied once, by one join.
+    lines = list(lines)
+    lines[0] = f'{head}, "decisions": [\n{lines[0]}'
+    lines[-1] += "\n]}\n"
+    return ",\n".join(lines)
 
 
 def _csv_line(cells: Iterable[str]) -> str:
