@@ -247,13 +247,11 @@ class _Plan:
 
     def fresh(self, name: str, key: str) -> bool:
         """Is the unit's key as last built, and are its files still there as written?"""
-        if self.staging.previous is None:
+        outputs = self.staging.previous
+        if outputs is None:
             return False
         unit = self.manifest.units.get(name)
-        if unit is None or unit.key != key:
-            return False
-        outputs = self.staging.previous
-        if not all(path in outputs for path in unit.paths):
+        if unit is None or unit.key != key or not all(map(outputs.__contains__, unit.paths)):
             return False
         return not self.verify or all(intact(self.out_dir / path, outputs[path]) for path in unit.paths)
 
