@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -114,7 +114,7 @@ def read_alongside(pool: ProcessPoolExecutor, folder: Path, names: list[str], st
     read: list[Source | ContentError] = []
     for at, chunk in enumerate(chunks):
         future = offered.get(at)
-        read += read_files(folder, chunk, stamps, known) if future is None or future.cancel() else future.result()
+        read += read_files(folder, chunk, stamps, known) if future is None or future.cancel() else result_of(pool, future)
     return read
 
 
@@ -170,9 +170,29 @@ def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment,
         yield _here(setup, jobs, env)
         return
     pool = pool or _pool(setup, workers)
-    chunk = max(1, min(16, len(jobs) // (workers * 8)))
+    size = max(1, min(16, len(jobs) // (workers * 8)))
     with shut_down_after(pool, wait=True):
-        yield pool.map(run, jobs, chunksize=chunk)
+        tasks = [pool.submit(run_all, jobs[at:at + size]) for at in range(0, len(jobs), size)]
+        yield (done for task in tasks for done in result_of(pool, task))
+
+
+def run_all(jobs: list[Job]) -> list[Done]:
+    return [run(job) for job in jobs]
+
+
+DEAD_WORKER_CHECK_S = 0.25     # how often a wait for a result looks for a pool process that died
+
+
+def result_of(pool: ProcessPoolExecutor, future: Future):
+    """`future.result()`, but a pool process that died is noticed even when the executor misses it: in
+    Python 3.11, one killed while sending a result leaves the executor's thread waiting for the rest of it,
+    and every result, forever."""
+    while True:
+        try:
+            return future.result(timeout=DEAD_WORKER_CHECK_S)
+        except TimeoutError:
+            if any(process.exitcode is not None for process in list((pool._processes or {}).values())):
+                raise BrokenProcessPool("a pool process stopped") from None
 
 
 @contextmanager
@@ -180,12 +200,16 @@ def shut_down_after(pool: ProcessPoolExecutor, wait: bool) -> Iterator[None]:
     """Shut `pool` down on the way out. If one of its processes died (killed, out of memory), the others
     are killed first: they may wait forever for a lock the dead one held, and the executor's shutdown,
     and Python's at exit, would wait for them. (It kills the processes it knows of when it finds one dead,
-    but not one started by a task submitted at that moment.)"""
+    but not one started by a task submitted at that moment.) This process's end of the results pipe is
+    closed too: the executor's thread may be waiting for the rest of a result the dead one was sending,
+    and only the end of the pipe, once no process holds it open, ends that wait."""
     try:
         yield
     except BrokenProcessPool:
         for process in list((pool._processes or {}).values()):    # no public way before Python 3.14
             process.kill()
+        if pool._result_queue is not None:
+            pool._result_queue._writer.close()
         raise
     finally:
         pool.shutdown(wait=wait, cancel_futures=True)

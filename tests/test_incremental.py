@@ -810,6 +810,56 @@ def test_a_worker_killed_mid_build_fails_it_with_one_line_and_changes_nothing(sh
     assert not staging_folder(out.resolve()).exists()
 
 
+# A pool process killed while it sends a result: the executor's own thread, left waiting for the rest of the
+# result, never sees the process die (Python 3.11). Run in a process of its own, so a hang fails the test.
+KILLED_WHILE_SENDING = """
+import os, signal, time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from generator import workers
+
+def read_so_far():
+    with open("/proc/self/io") as io:
+        return int(next(line for line in io if line.startswith("rchar:")).split()[1])
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1, mp_context=get_context("forkserver"))
+    pool.submit(int).result()
+    process = next(iter(pool._processes.values()))
+    start = read_so_far()
+    sending = pool.submit(bytes, 200_000_000)
+    deadline = time.monotonic() + 30
+    while read_so_far() < start + 20_000_000 and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    os.kill(process.pid, signal.SIGKILL)
+    print("killed after", read_so_far() - start, "bytes", flush=True)
+    try:
+        with workers.shut_down_after(pool, wait=True):
+            workers.result_of(pool, sending)
+    except BrokenProcessPool:
+        print("broken, and shut down", flush=True)
+"""
+
+
+def test_a_pool_process_killed_while_sending_a_result_is_noticed(tmp_path: Path) -> None:
+    script = tmp_path / "killed_while_sending.py"
+    script.write_text(KILLED_WHILE_SENDING, encoding="utf-8")
+    run = subprocess.Popen([sys.executable, str(script)], cwd=Path(__file__).resolve().parent.parent,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = run.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        for pid in descendants(run.pid):
+            os.kill(pid, signal.SIGKILL)
+        run.kill()
+        pytest.fail("the wait for the killed process's result never ended")
+    lines = out.splitlines()
+    assert len(lines) == 2 and lines[1] == "broken, and shut down", out + err
+    assert 20_000_000 <= int(lines[0].split()[2]) < 200_000_000, "the process was not killed mid-send"
+    assert run.returncode == 0, err
+
+
 # ---------------------------------------------------------------- what the preview keeps between builds
 
 def test_a_list_item_is_rendered_once_and_again_only_when_it_its_template_or_the_settings_change(
