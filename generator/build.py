@@ -103,7 +103,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     setup = Setup(templates_dir, inputs.assets.urls, inputs.config, out_dir.resolve(),
                   staging_folder(out_dir.resolve()), compare=cold)     # as `Staging` will have it
     early = cold and worth_a_pool(workers, _decision_files(inputs))
-    with _worker_loss_reported(), _pool_ahead(setup, workers, early) as pool:
+    with _worker_loss_reported(), _disk_errors_reported(out_dir), _pool_ahead(setup, workers, early) as pool:
         if cache.sources is None:
             cache.sources = {} if clean else caching.load_sources(cache_dir)
         # The early pool's processes, idle until the rendering, read a share of the files meanwhile.
@@ -132,8 +132,10 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
             raise
         try:
             staging.commit(scan=verify)
-        except BaseException:
+        except BaseException as error:
             _abandon(staging, cache)
+            if isinstance(error, OSError):
+                raise _disk_error(error, out_dir, "the site may be partly updated: fix that and build again") from None
             raise
         clock.lap("commit")
 
@@ -141,11 +143,16 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
         cache.entries = (inputs.settings, {e.decision.slug: e for e in entries}) if memory is not None else None
         cache.manifest = Manifest(inputs.everything if not loaded.warnings else "", inputs.stamps, staging.outputs,
                                   plan.units)
+        warnings = list(loaded.warnings)
         if memory is None:
-            caching.save(cache_dir, cache)
+            try:
+                caching.save(cache_dir, cache)
+            except OSError as error:        # the site is built: the next build only has more to check
+                warnings.append(DigestError(cache_dir, f"the build cache could not be saved ({error.strerror}); "
+                                                       "the site is built, and the next build will take longer"))
         clock.lap("cache")
         return BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
-                           removed=len(staging.removed), rendered=plan.rendered, warnings=loaded.warnings,
+                           removed=len(staging.removed), rendered=plan.rendered, warnings=warnings,
                            written_paths=sorted(staging.written), removed_paths=staging.removed,
                            timings=clock.laps, seconds=time.perf_counter() - started)
 
@@ -176,6 +183,27 @@ def _worker_loss_reported() -> Iterator[None]:
         raise DigestError(None, "a build worker process stopped before its work was done (killed, or out of "
                                 "memory?); nothing was changed: build again, or with --jobs 1 to use one process"
                           ) from None
+
+
+@contextmanager
+def _disk_errors_reported(out_dir: Path) -> Iterator[None]:
+    """A file that cannot be read or written (disk full, no permission) fails the build with one line, like
+    bad input. Until the commit, the new site is only in the staging folder, cleared away by then."""
+    try:
+        yield
+    except OSError as error:
+        raise _disk_error(error, out_dir, "the build stopped and nothing was changed: fix that and build again"
+                          ) from None
+
+
+def _disk_error(error: OSError, out_dir: Path, outcome: str) -> DigestError:
+    """The error's file as the user knows it: a staged file by its place in the output folder."""
+    out_dir = out_dir.resolve()
+    path = Path(error.filename) if error.filename else out_dir
+    staging = staging_folder(out_dir)
+    if path.is_relative_to(staging):
+        path = out_dir / path.relative_to(staging)
+    return DigestError(path, f"{error.strerror or error}; {outcome}")
 
 
 def _abandon(staging: Staging, cache: Cache) -> None:

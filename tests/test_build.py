@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import shutil
+import signal
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from benchmarks.corpus import write_corpus
 from generator.build import build
 from generator.errors import BuildErrors, ContentError
+from generator.publish import staging_folder
 
 from .conftest import TEMPLATES
 from .sitecheck import broken_links, file_for, html_pages, soup
@@ -161,6 +167,61 @@ def test_a_content_error_is_reported_with_its_line_and_leaves_the_site_alone(con
     assert any(re.match(rf"{re.escape(str(broken))}:\d+: decision_date: must be a date", m) for m in messages)
     assert any(str(other) in m and "outcome" in m for m in messages)
     assert before == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+
+
+
+def file_size_limited(limit: int):
+    """For a subprocess: files it writes may not grow past `limit` bytes (the write fails: "File too large"),
+    as a full disk would fail it."""
+    def limit_writes() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limit_writes
+
+
+def build_limited(content: Path, out: Path, limit: int, jobs: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out),
+                           "--templates", str(TEMPLATES), "--clean", "--jobs", jobs],
+                          capture_output=True, text=True, preexec_fn=file_size_limited(limit), timeout=120)
+
+
+@pytest.mark.parametrize("synthetic", [0, 40], ids=["in one process", "in the pool"])
+def test_a_file_that_cannot_be_written_fails_the_build_with_one_line_and_changes_nothing(
+        content_copy: Path, tmp_path: Path, synthetic: int) -> None:
+    if synthetic:                              # enough decisions for a pool of two to render them
+        write_corpus(tmp_path / "more", synthetic)
+        for path in (tmp_path / "more" / "decisions").iterdir():
+            shutil.copy(path, content_copy / "decisions" / path.name)
+    out = tmp_path / "site"
+    build(content_copy, out, TEMPLATES)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    edited = content_copy / "decisions" / "24-001-566.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
+    failed = build_limited(content_copy, out, 5_000, "2")       # the edited page is ~20 KB
+    assert failed.returncode == 1, failed.stderr
+    assert failed.stderr.splitlines() == [
+        f"error: {out.resolve()}: File too large; the build stopped and nothing was changed: fix that and build again"]
+    assert before == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert not staging_folder(out.resolve()).exists()
+
+
+def test_a_cache_that_cannot_be_saved_is_a_warning_after_a_good_build(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(content_copy, out, TEMPLATES)
+    edited = content_copy / "decisions" / "24-001-566.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
+    built = build_limited(content_copy, out, 40_000, "1")      # pages fit; the cache's index state does not
+    assert built.returncode == 0, built.stderr
+    cache = out.resolve().parent / ".digest-cache"
+    assert built.stderr.splitlines() == [
+        f"warning: {cache}: the build cache could not be saved (File too large); the site is built, and the "
+        "next build will take longer"]
+    assert "Quagmire" in (out / "decisions" / "24-001-566" / "index.html").read_text(encoding="utf-8")
+    build(content_copy, out, TEMPLATES)                       # from the cache as it was before: still right
+    build(content_copy, tmp_path / "clean", TEMPLATES, clean=True)
+    files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(tmp_path / "clean"): p.read_bytes()
+                     for p in (tmp_path / "clean").rglob("*") if p.is_file()}
 
 
 def test_decision_text_is_escaped_not_run(content_copy: Path, tmp_path: Path) -> None:
