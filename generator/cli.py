@@ -127,7 +127,14 @@ def run_import(args: argparse.Namespace) -> int:
             failed = True
             continue
         path, decision = found[0]
-        target, what = save_decision(decision, args.content, force=args.force)
+        try:
+            target, what = save_decision(decision, args.content, force=args.force)
+        except OSError as error:            # disk full, no permission: written whole or not at all
+            where = error.filename or args.content / "decisions" / f"{slug}.md"
+            print(f"error: {where}: {error.strerror or error}; not imported: fix that and import it again",
+                  file=sys.stderr)
+            failed = True
+            continue
         guessed = f"  guessed: {', '.join(decision.needs_review)}" if decision.needs_review else ""
         if what == "exists":
             print(f"{slug}  kept: {target} exists and differs (use --force to replace it){guessed}")

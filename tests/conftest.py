@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
+import signal
 import socket
 from pathlib import Path
 
@@ -34,6 +36,15 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(CONTENT, root / "content")
     build(root / "content", root / "site", TEMPLATES)
     return root / "site"
+
+
+def file_size_limited(limit: int):
+    """For a subprocess: files it writes may not grow past `limit` bytes (the write fails: "File too large"),
+    as a full disk would fail it."""
+    def limit_writes() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limit_writes
 
 
 def free_port() -> int:

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-import resource
 import shutil
-import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -18,7 +16,7 @@ from generator.build import build
 from generator.errors import BuildErrors, ContentError
 from generator.publish import staging_folder
 
-from .conftest import TEMPLATES
+from .conftest import TEMPLATES, file_size_limited
 from .sitecheck import broken_links, file_for, html_pages, soup
 
 SLUGS = {
@@ -168,15 +166,6 @@ def test_a_content_error_is_reported_with_its_line_and_leaves_the_site_alone(con
     assert any(str(other) in m and "outcome" in m for m in messages)
     assert before == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
 
-
-
-def file_size_limited(limit: int):
-    """For a subprocess: files it writes may not grow past `limit` bytes (the write fails: "File too large"),
-    as a full disk would fail it."""
-    def limit_writes() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    return limit_writes
 
 
 def build_limited(content: Path, out: Path, limit: int, jobs: str) -> subprocess.CompletedProcess:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator import cli, progress
 
-from .conftest import CONTENT, ROOT, SEEDS
+from .conftest import CONTENT, ROOT, SEEDS, file_size_limited
 
 
 def digest(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -67,6 +67,22 @@ def test_unreadable_inputs_get_one_line_each_and_the_rest_still_import(tmp_path:
     assert any("24-001-566" in line and "essex.txt" in line and "essex-again.txt" in line for line in errors)
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in (tmp_path / "content/decisions").iterdir()) == ["24-012-183.md"]
+
+
+
+def test_a_content_file_that_cannot_be_written_is_one_line_and_is_not_left_half_written(tmp_path: Path) -> None:
+    limit = 12_000                                 # bytes a file may hold: some decisions' files are larger
+    result = subprocess.run([sys.executable, "-m", "generator", "import", str(SEEDS), "--content", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, preexec_fn=file_size_limited(limit))
+    assert result.returncode == 1
+    committed = {p.name: p.read_bytes() for p in (CONTENT / "decisions").glob("*.md")}
+    small = sorted(name for name, data in committed.items() if len(data) <= limit)
+    large = sorted(name for name, data in committed.items() if len(data) > limit)
+    assert small and large
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path / 'decisions' / name}: File too large; not imported: fix that and import it again"
+        for name in large]
+    assert {p.name: p.read_bytes() for p in (tmp_path / "decisions").iterdir()} == {name: committed[name] for name in small}
 
 
 def test_check_lists_every_field_that_needs_review(tmp_path: Path) -> None:
