@@ -9,6 +9,7 @@ cache. Output is the same, byte for byte, either way.
 """
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections import deque
@@ -93,6 +94,7 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     cache_dir = cache_dir or caching.default_cache_dir(out_dir)
     inputs = read_inputs(content_dir, templates_dir, base_url, strict)
     cache = Cache() if clean else memory if memory is not None else caching.load(cache_dir)
+    check_output_folder(out_dir, {"content": content_dir, "templates": templates_dir}, cache.manifest)
     clock.lap("settings")
     if not clean and nothing_changed(out_dir, cache.manifest, inputs, verify):
         return BuildReport(decisions=_decision_files(inputs), unchanged=len(cache.manifest.outputs),
@@ -212,7 +214,27 @@ def _abandon(staging: Staging, cache: Cache) -> None:
     cache.index_memo.clear()
 
 
+def check_output_folder(out_dir: Path, inputs: dict[str, Path], manifest: Manifest) -> None:
+    """Refuse an output folder whose files the build would wreck: the site takes the folder's place, and
+    files no build made there are removed. One that holds (or is inside) the content or the templates is
+    refused; so is one, not recorded as built before, that holds files but no `index.html` (the home
+    page every built site has): a mistyped `--out` must not empty someone's folder."""
+    out = out_dir.resolve()
+    for name, folder in inputs.items():
+        other = folder.resolve()
+        if out == other or out in other.parents or other in out.parents:
+            raise DigestError(out_dir, f"the output folder cannot hold, or be inside, the {name} folder "
+                                       f"({folder}): choose another with --out")
+    if (not manifest.outputs and out.is_dir() and not (out / "index.html").is_file()
+            and any(os.scandir(out))):
+        raise DigestError(out_dir, "holds files that no build made (it has no index.html, and no build record): "
+                                   "the site would replace them; choose a new or empty folder with --out")
+
+
 def read_inputs(content_dir: Path, templates_dir: Path, base_url: str | None, strict: bool) -> Inputs:
+    if not templates_dir.is_dir():
+        raise DigestError(templates_dir, "no templates folder: build from the project folder (it has templates/), "
+                                         "or name one with --templates")
     config = load_config(content_dir)
     if base_url:
         config = replace(config, base_url=checked_base_url(base_url, None, "--base-url"))

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from generator import cli, progress
 
 from .conftest import CONTENT, ROOT, SEEDS, file_size_limited
@@ -83,6 +85,52 @@ def test_a_content_file_that_cannot_be_written_is_one_line_and_is_not_left_half_
         f"error: {tmp_path / 'decisions' / name}: File too large; not imported: fix that and import it again"
         for name in large]
     assert {p.name: p.read_bytes() for p in (tmp_path / "decisions").iterdir()} == {name: committed[name] for name in small}
+
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("out", ["content", ".", "content/site", "templates", "templates/static/site"])
+def test_an_output_folder_over_the_content_or_templates_is_refused(tmp_path: Path, out: str) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    before = tree(tmp_path)
+    result = digest("build", "--content", "content", "--templates", "templates", "--out", out, cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {out}: the output folder cannot hold, or be inside, the ")
+    assert tree(tmp_path) == before
+
+
+def test_a_folder_of_other_files_is_not_built_over_but_a_site_is(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("keep me", encoding="utf-8")
+    refused = digest("build", "--content", CONTENT, "--out", notes)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f"error: {notes}: holds files that no build made (it has no index.html, and no build record): the site "
+        "would replace them; choose a new or empty folder with --out"]
+    assert tree(notes) == {"todo.txt": b"keep me"}
+
+    site = tmp_path / "site"
+    assert digest("build", "--content", CONTENT, "--out", site).returncode == 0
+    shutil.rmtree(tmp_path / ".digest-cache")                # a built site, its record gone: built again
+    (site / "stray.txt").write_text("not part of the site", encoding="utf-8")
+    again = digest("build", "--content", CONTENT, "--out", site)
+    assert again.returncode == 0, again.stderr
+    assert (site / "index.html").is_file() and not (site / "stray.txt").exists()
+
+
+def test_a_missing_templates_folder_is_one_line(tmp_path: Path) -> None:
+    result = digest("build", "--content", CONTENT, "--out", tmp_path / "site", "--templates", tmp_path / "none")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path / 'none'}: no templates folder: build from the project folder (it has templates/), "
+        "or name one with --templates"]
+    assert not (tmp_path / "site").exists()
 
 
 def test_check_lists_every_field_that_needs_review(tmp_path: Path) -> None:
