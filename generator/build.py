@@ -218,8 +218,11 @@ def check_output_folder(out_dir: Path, inputs: dict[str, Path], manifest: Manife
     """Refuse an output folder whose files the build would wreck: the site takes the folder's place, and
     files no build made there are removed. One that holds (or is inside) the content or the templates is
     refused; so is one, not recorded as built before, that holds files but no `index.html` (the home
-    page every built site has): a mistyped `--out` must not empty someone's folder."""
+    page every built site has), and a file (`--out /dev/null` would swap the device for the site): a
+    mistyped `--out` must not empty someone's folder."""
     out = out_dir.resolve()
+    if out.exists() and not out.is_dir():
+        raise DigestError(out_dir, "is a file, not a folder: choose a folder for the site with --out")
     for name, folder in inputs.items():
         other = folder.resolve()
         if out == other or out in other.parents or other in out.parents:

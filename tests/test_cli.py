@@ -124,6 +124,16 @@ def test_a_folder_of_other_files_is_not_built_over_but_a_site_is(tmp_path: Path)
     assert (site / "index.html").is_file() and not (site / "stray.txt").exists()
 
 
+def test_a_file_is_not_built_over(tmp_path: Path) -> None:
+    (tmp_path / "site").write_text("a file", encoding="utf-8")
+    result = digest("build", "--content", CONTENT, "--out", tmp_path / "site")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path / 'site'}: is a file, not a folder: choose a folder for the site with --out"]
+    assert (tmp_path / "site").read_text(encoding="utf-8") == "a file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 def test_a_missing_templates_folder_is_one_line(tmp_path: Path) -> None:
     result = digest("build", "--content", CONTENT, "--out", tmp_path / "site", "--templates", tmp_path / "none")
     assert result.returncode == 1
