@@ -32,7 +32,7 @@ from .content import Source, content_stamps, load_decisions
 from .data import DataMemo, render_data
 from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
-from .publish import Staging, file_stamps, intact, staging_folder
+from .publish import Staging, file_stamps, held, intact, staging_folder
 from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
@@ -84,79 +84,82 @@ class Inputs:
 def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, strict: bool = False,
           base_url: str | None = None, *, clean: bool = False, jobs: int | None = None,
           cache_dir: Path | None = None, progress: Progress | None = None, memory: Cache | None = None,
-          verify: bool = True) -> BuildReport:
+          verify: bool = True, waiting: Callable[[str], object] | None = None) -> BuildReport:
     """Build the site. `memory`: a cache kept between builds by a long-running caller (the preview server),
     used instead of the cache folder and updated in place; `verify=False` then trusts that nothing else
-    changed the output folder since."""
+    changed the output folder since. One build of an output folder runs at a time: `waiting` is given a
+    line to show when this one has to wait for another."""
     started = time.perf_counter()
     clock = _Clock()
     templates_dir = templates_dir or default_templates()
     cache_dir = cache_dir or caching.default_cache_dir(out_dir)
     inputs = read_inputs(content_dir, templates_dir, base_url, strict)
-    cache = Cache() if clean else memory if memory is not None else caching.load(cache_dir)
-    check_output_folder(out_dir, {"content": content_dir, "templates": templates_dir}, cache.manifest)
-    clock.lap("settings")
-    if not clean and nothing_changed(out_dir, cache.manifest, inputs, verify):
-        return BuildReport(decisions=_decision_files(inputs), unchanged=len(cache.manifest.outputs),
-                           seconds=time.perf_counter() - started)
+    check_output_folder(out_dir, {"content": content_dir, "templates": templates_dir})
+    with _disk_errors_reported(out_dir), one_build_at_a_time(cache_dir, out_dir, waiting):
+        cache = Cache() if clean else memory if memory is not None else caching.load(cache_dir)
+        clock.lap("settings")
+        if not clean and nothing_changed(out_dir, cache.manifest, inputs, verify):
+            return BuildReport(decisions=_decision_files(inputs), unchanged=len(cache.manifest.outputs),
+                               seconds=time.perf_counter() - started)
 
-    workers = jobs or default_jobs()
-    cold = clean or not cache.manifest.outputs
-    setup = Setup(templates_dir, inputs.assets.urls, inputs.config, out_dir.resolve(),
-                  staging_folder(out_dir.resolve()), compare=cold)     # as `Staging` will have it
-    early = cold and worth_a_pool(workers, _decision_files(inputs))
-    with _worker_loss_reported(), _disk_errors_reported(out_dir), _pool_ahead(setup, workers, early) as pool:
-        if cache.sources is None:
-            cache.sources = {} if clean else caching.load_sources(cache_dir)
-        # The early pool's processes, idle until the rendering, read a share of the files meanwhile.
-        read = None if pool is None else partial(read_alongside, pool)
-        loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False,
-                                read=read)
-        if loaded.errors:
-            raise BuildErrors(loaded.errors)
-        reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None
-        entries = make_entries(loaded.decisions, inputs.config,
-                               {s.decision.slug: s.front_digest for s in loaded.sources.values()}, reuse)
-        clock.lap("read")
+        workers = jobs or default_jobs()
+        cold = clean or not cache.manifest.outputs
+        setup = Setup(templates_dir, inputs.assets.urls, inputs.config, out_dir.resolve(),
+                      staging_folder(out_dir.resolve()), compare=cold)     # as `Staging` will have it
+        early = cold and worth_a_pool(workers, _decision_files(inputs))
+        with _worker_loss_reported(), _pool_ahead(setup, workers, early) as pool:
+            if cache.sources is None:
+                cache.sources = {} if clean else caching.load_sources(cache_dir)
+            # The early pool's processes, idle until the rendering, read a share of the files meanwhile.
+            read = None if pool is None else partial(read_alongside, pool)
+            loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False,
+                                    read=read)
+            if loaded.errors:
+                raise BuildErrors(loaded.errors)
+            reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None
+            entries = make_entries(loaded.decisions, inputs.config,
+                                   {s.decision.slug: s.front_digest for s in loaded.sources.values()}, reuse)
+            clock.lap("read")
 
-        staging = Staging(out_dir, previous=None if cold else cache.manifest.outputs, swap=cold)
-        plan = _Plan(out_dir, cache.manifest, staging, verify and not cold, inputs.settings, inputs.templates)
-        search = None if clean else cache.search or caching.load_search(cache_dir)
-        cache.search = None                # updated in place from here: whole again only at the end
-        try:
-            new_search = render_site(plan, inputs, entries, loaded.sources, cache, search, templates_dir,
-                                     setup, workers, pool, progress, clock, memory is not None)
-        except TemplateError as error:
-            _abandon(staging, cache)
-            raise BuildErrors([template_error(error, templates_dir)]) from None
-        except BaseException:
-            _abandon(staging, cache)
-            raise
-        try:
-            staging.commit(scan=verify)
-        except BaseException as error:
-            _abandon(staging, cache)
-            if isinstance(error, OSError):
-                raise _disk_error(error, out_dir, "the site may be partly updated: fix that and build again") from None
-            raise
-        clock.lap("commit")
-
-        cache.sources, cache.search = loaded.sources, new_search
-        cache.entries = (inputs.settings, {e.decision.slug: e for e in entries}) if memory is not None else None
-        cache.manifest = Manifest(inputs.everything if not loaded.warnings else "", inputs.stamps, staging.outputs,
-                                  plan.units)
-        warnings = list(loaded.warnings)
-        if memory is None:
+            staging = Staging(out_dir, previous=None if cold else cache.manifest.outputs, swap=cold)
+            plan = _Plan(out_dir, cache.manifest, staging, verify and not cold, inputs.settings, inputs.templates)
+            search = None if clean else cache.search or caching.load_search(cache_dir)
+            cache.search = None                # updated in place from here: whole again only at the end
             try:
-                caching.save(cache_dir, cache)
-            except OSError as error:        # the site is built: the next build only has more to check
-                warnings.append(DigestError(cache_dir, f"the build cache could not be saved ({error.strerror}); "
-                                                       "the site is built, and the next build will take longer"))
-        clock.lap("cache")
-        return BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
-                           removed=len(staging.removed), rendered=plan.rendered, warnings=warnings,
-                           written_paths=sorted(staging.written), removed_paths=staging.removed,
-                           timings=clock.laps, seconds=time.perf_counter() - started)
+                new_search = render_site(plan, inputs, entries, loaded.sources, cache, search, templates_dir,
+                                         setup, workers, pool, progress, clock, memory is not None)
+            except TemplateError as error:
+                _abandon(staging, cache)
+                raise BuildErrors([template_error(error, templates_dir)]) from None
+            except BaseException:
+                _abandon(staging, cache)
+                raise
+            try:
+                staging.commit(scan=verify)
+            except BaseException as error:
+                _abandon(staging, cache)
+                if isinstance(error, OSError):
+                    raise _disk_error(error, out_dir, "the site may be partly updated: fix that and build again"
+                                      ) from None
+                raise
+            clock.lap("commit")
+
+            cache.sources, cache.search = loaded.sources, new_search
+            cache.entries = (inputs.settings, {e.decision.slug: e for e in entries}) if memory is not None else None
+            cache.manifest = Manifest(inputs.everything if not loaded.warnings else "", inputs.stamps, staging.outputs,
+                                      plan.units)
+            warnings = list(loaded.warnings)
+            if memory is None:
+                try:
+                    caching.save(cache_dir, cache)
+                except OSError as error:        # the site is built: the next build only has more to check
+                    warnings.append(DigestError(cache_dir, f"the build cache could not be saved ({error.strerror}); "
+                                                           "the site is built, and the next build will take longer"))
+            clock.lap("cache")
+            return BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
+                               removed=len(staging.removed), rendered=plan.rendered, warnings=warnings,
+                               written_paths=sorted(staging.written), removed_paths=staging.removed,
+                               timings=clock.laps, seconds=time.perf_counter() - started)
 
 
 def _decision_files(inputs: Inputs) -> int:
@@ -214,12 +217,12 @@ def _abandon(staging: Staging, cache: Cache) -> None:
     cache.index_memo.clear()
 
 
-def check_output_folder(out_dir: Path, inputs: dict[str, Path], manifest: Manifest) -> None:
+def check_output_folder(out_dir: Path, inputs: dict[str, Path]) -> None:
     """Refuse an output folder whose files the build would wreck: the site takes the folder's place, and
     files no build made there are removed. One that holds (or is inside) the content or the templates is
-    refused; so is one, not recorded as built before, that holds files but no `index.html` (the home
-    page every built site has), and a file (`--out /dev/null` would swap the device for the site): a
-    mistyped `--out` must not empty someone's folder."""
+    refused; so is one that holds files but no `index.html` (the home page every built site has), and a
+    file (`--out /dev/null` would swap the device for the site): a mistyped `--out` must not empty
+    someone's folder."""
     out = out_dir.resolve()
     if out.exists() and not out.is_dir():
         raise DigestError(out_dir, "is a file, not a folder: choose a folder for the site with --out")
@@ -228,10 +231,19 @@ def check_output_folder(out_dir: Path, inputs: dict[str, Path], manifest: Manife
         if out == other or out in other.parents or other in out.parents:
             raise DigestError(out_dir, f"the output folder cannot hold, or be inside, the {name} folder "
                                        f"({folder}): choose another with --out")
-    if (not manifest.outputs and out.is_dir() and not (out / "index.html").is_file()
-            and any(os.scandir(out))):
-        raise DigestError(out_dir, "holds files that no build made (it has no index.html, and no build record): "
-                                   "the site would replace them; choose a new or empty folder with --out")
+    if out.is_dir() and not (out / "index.html").is_file() and any(os.scandir(out)):
+        raise DigestError(out_dir, "holds files that no build made (it has no index.html): the site would replace "
+                                   "them; choose a new or empty folder with --out")
+
+
+@contextmanager
+def one_build_at_a_time(cache_dir: Path, out_dir: Path, waiting: Callable[[str], object] | None) -> Iterator[None]:
+    """Hold the output folder's build lock (a file in the cache folder) for a build: two builds of one
+    folder at once would stage into the same folder, and one could swap in half the other's site."""
+    caching.make_folder(cache_dir)
+    told = None if waiting is None else lambda: waiting(f"waiting for another build of {out_dir} to finish")
+    with held(cache_dir / f"{out_dir.resolve().name}.lock", told):
+        yield
 
 
 def read_inputs(content_dir: Path, templates_dir: Path, base_url: str | None, strict: bool) -> Inputs:

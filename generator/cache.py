@@ -155,12 +155,17 @@ def _read(path: Path, kind: type):
 
 def save(cache_dir: Path, cache: Cache) -> None:
     """Sources and search first, the manifest last: each file is replaced whole."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(cache_dir)
     if cache.sources is not None:
         _write(cache_dir / "sources.pickle", cache.sources)
     if cache.search is not None:
         _write(cache_dir / "search.pickle", cache.search)
     _write(cache_dir / "manifest.pickle", cache.manifest)
+
+
+def make_folder(cache_dir: Path) -> None:
+    """The cache folder, with a .gitignore that keeps all of it out of git."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
     ignore = cache_dir / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from .build import build
@@ -147,7 +148,8 @@ def run_build(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
         report = build(args.content, args.out, args.templates, strict=args.strict, base_url=args.base_url,
-                       clean=args.clean, jobs=args.jobs, progress=bar)
+                       clean=args.clean, jobs=args.jobs, progress=bar,
+                       waiting=None if args.quiet else partial(print, file=sys.stderr))
     finally:
         if bar:
             bar.close()

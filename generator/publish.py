@@ -15,12 +15,36 @@ import ctypes
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Output
 from .content import interrupts_deferred
+
+
+@contextmanager
+def held(lock: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """An exclusive lock on the file `lock` (made if need be) while the block runs. If another process
+    holds it, `waiting` is called and the lock waited for. The system lets go of it when its process
+    ends, however it ends, so no lock is ever left behind. (Where there is no `fcntl`, nothing is locked.)"""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(lock, "a") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(file, fcntl.LOCK_UN)
 
 
 def staging_folder(out_dir: Path) -> Path:

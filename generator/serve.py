@@ -15,6 +15,7 @@ import mimetypes
 import sys
 import threading
 from dataclasses import replace
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
@@ -48,7 +49,8 @@ class Preview:
         build checks the output folder against the cache's record; later ones trust their own."""
         try:
             report = build(self.content_dir, self.out_dir, self.templates_dir, strict=self.strict,
-                           jobs=self.jobs, memory=self.memory, verify=self.builds == 0)
+                           jobs=self.jobs, memory=self.memory, verify=self.builds == 0,
+                           waiting=partial(print, file=sys.stderr))
             self.builds += 1
         except BuildErrors as failure:
             self.errors = [str(error) for error in failure.errors]

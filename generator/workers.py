@@ -114,7 +114,8 @@ def read_alongside(pool: ProcessPoolExecutor, folder: Path, names: list[str], st
     read: list[Source | ContentError] = []
     for at, chunk in enumerate(chunks):
         future = offered.get(at)
-        read += read_files(folder, chunk, stamps, known) if future is None or future.cancel() else result_of(pool, future)
+        taken_back = future is None or future.cancel()
+        read += read_files(folder, chunk, stamps, known) if taken_back else result_of(pool, future)
     return read
 
 

@@ -111,8 +111,8 @@ def test_a_folder_of_other_files_is_not_built_over_but_a_site_is(tmp_path: Path)
     refused = digest("build", "--content", CONTENT, "--out", notes)
     assert refused.returncode == 1
     assert refused.stderr.splitlines() == [
-        f"error: {notes}: holds files that no build made (it has no index.html, and no build record): the site "
-        "would replace them; choose a new or empty folder with --out"]
+        f"error: {notes}: holds files that no build made (it has no index.html): the site would replace them; "
+        "choose a new or empty folder with --out"]
     assert tree(notes) == {"todo.txt": b"keep me"}
 
     site = tmp_path / "site"

@@ -810,6 +810,35 @@ def test_a_worker_killed_mid_build_fails_it_with_one_line_and_changes_nothing(sh
     assert not staging_folder(out.resolve()).exists()
 
 
+def test_two_builds_of_one_folder_at_once_take_turns(shared_read_corpus: Path, tmp_path: Path) -> None:
+    """A second build waits for the first (they would share the staging folder), says so, and both
+    leave the site a clean build would."""
+    out = tmp_path / "site"
+    command = [sys.executable, "-m", "generator", "build", "--content", str(shared_read_corpus), "--out", str(out),
+               "--templates", str(TEMPLATES)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not staging_folder(out.resolve()).is_dir() and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)                  # the first build holds the lock once it stages
+        assert first.poll() is None, "the first build ended before the second began"
+        second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        first_out, first_err = first.communicate(timeout=120)
+    finally:
+        first.kill()
+    waiting = f"waiting for another build of {out} to finish"
+    assert first.returncode == 0 and waiting not in first_err, first_err
+    assert second.returncode == 0, second.stderr
+    assert second.stderr.splitlines()[0] == waiting
+    assert all(line.startswith("warning: ") for line in [*first_err.splitlines(), *second.stderr.splitlines()[1:]])
+    assert first_out.startswith(f"{len(list((shared_read_corpus / 'decisions').glob('*.md')))} decisions: ")
+    assert " 0 files written" in second.stdout            # it found the first one's site, as it should be
+    clean = tmp_path / "clean"
+    build(shared_read_corpus, clean, TEMPLATES, clean=True)
+    assert tree_differences(out, clean) == []
+    assert not staging_folder(out.resolve()).exists()
+
+
 # A pool process killed while it sends a result: the executor's own thread, left waiting for the rest of the
 # result, never sees the process die (Python 3.11). Run in a process of its own, so a hang fails the test.
 KILLED_WHILE_SENDING = """
