@@ -97,6 +97,12 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     check_output_folder(out_dir, {"content": content_dir, "templates": templates_dir})
     with _disk_errors_reported(out_dir), one_build_at_a_time(cache_dir, out_dir, waiting):
         cache = Cache() if clean else memory if memory is not None else caching.load(cache_dir)
+        if memory is not None:
+            saved = caching.saved_stamp(cache_dir)
+            if memory.saved != saved:      # another build changed the output: check it, not the memory of it
+                verify = True
+                memory.index_memo.clear()
+            memory.saved = saved
         clock.lap("settings")
         if not clean and nothing_changed(out_dir, cache.manifest, inputs, verify):
             return BuildReport(decisions=_decision_files(inputs), unchanged=len(cache.manifest.outputs),

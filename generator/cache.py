@@ -66,6 +66,17 @@ class Cache:
     listing: tuple | None = None                   # (settings, environment, entries, units of their pages)
     index_memo: IndexMemo = field(default_factory=IndexMemo)    # see search.index_files
     data_memo: DataMemo = field(default_factory=dict)           # see data.render_data
+    saved: tuple[int, int] | None = None          # the cache folder's manifest as last seen: see saved_stamp
+
+
+def saved_stamp(cache_dir: Path) -> tuple[int, int] | None:
+    """Size and mtime of the manifest in the cache folder: every build from the command line saves it, so a
+    long-running caller that sees it change knows another build changed the output folder."""
+    try:
+        stat = (cache_dir / "manifest.pickle").stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def default_cache_dir(out_dir: Path) -> Path:
