@@ -99,7 +99,8 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
         cache = Cache() if clean else memory if memory is not None else caching.load(cache_dir)
         if memory is not None:
             saved = caching.saved_stamp(cache_dir)
-            if memory.saved != saved:      # another build changed the output: check it, not the memory of it
+            # Another build changed the output, or it was removed: check it, not the memory of it.
+            if memory.saved != saved or not (out_dir / "index.html").is_file():
                 verify = True
                 memory.index_memo.clear()
             memory.saved = saved

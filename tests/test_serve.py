@@ -327,16 +327,21 @@ def test_the_warm_up_readies_what_the_first_edit_needs(content_copy: Path, tmp_p
     assert {"term.html", "home.html", "decision.html", "feed.xml", "partials/entry.html"} <= compiled
 
 
-def test_the_preview_checks_the_output_after_another_build_changed_it(content_copy: Path, tmp_path: Path) -> None:
-    """A `digest build` of the same folder while the preview runs (here, a deploy preview's address): the
-    preview's next build checks the output instead of trusting its memory of it."""
+@pytest.mark.parametrize("change", ["another build", "removed"])
+def test_the_preview_checks_the_output_after_something_else_changed_it(content_copy: Path, tmp_path: Path,
+                                                                       change: str) -> None:
+    """A `digest build` of the same folder while the preview runs (here, a deploy preview's address), or
+    the folder removed: the preview's next build checks the output instead of trusting its memory of it."""
     from generator.build import build
     from generator.serve import Preview
     out = tmp_path / "site"
     preview = Preview(content_copy, out, TEMPLATES)
     preview.rebuild()
-    build(content_copy, out, TEMPLATES, base_url="https://deploy-preview-7--digest.netlify.app")
-    assert "deploy-preview-7" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    if change == "removed":
+        shutil.rmtree(out)
+    else:
+        build(content_copy, out, TEMPLATES, base_url="https://deploy-preview-7--digest.netlify.app")
+        assert "deploy-preview-7" in (out / "sitemap.xml").read_text(encoding="utf-8")
     edited = content_copy / "decisions" / "24-001-566.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
     preview.rebuild()
