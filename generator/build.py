@@ -97,13 +97,8 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
     check_output_folder(out_dir, {"content": content_dir, "templates": templates_dir})
     with _disk_errors_reported(out_dir), one_build_at_a_time(cache_dir, out_dir, waiting):
         cache = Cache() if clean else memory if memory is not None else caching.load(cache_dir)
-        if memory is not None:
-            saved = caching.saved_stamp(cache_dir)
-            # Another build changed the output, or it was removed: check it, not the memory of it.
-            if memory.saved != saved or not (out_dir / "index.html").is_file():
-                verify = True
-                memory.index_memo.clear()
-            memory.saved = saved
+        if memory is not None and not _output_as_remembered(memory, cache_dir, out_dir):
+            verify = True                 # check the output, not the memory of it
         clock.lap("settings")
         if not clean and nothing_changed(out_dir, cache.manifest, inputs, verify):
             return BuildReport(decisions=_decision_files(inputs), unchanged=len(cache.manifest.outputs),
@@ -119,8 +114,8 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
                 cache.sources = {} if clean else caching.load_sources(cache_dir)
             # The early pool's processes, idle until the rendering, read a share of the files meanwhile.
             read = None if pool is None else partial(read_alongside, pool)
-            loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps, bodies=False,
-                                    read=read)
+            loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps,
+                                    bodies=False, read=read)
             if loaded.errors:
                 raise BuildErrors(loaded.errors)
             reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None
@@ -153,8 +148,8 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
 
             cache.sources, cache.search = loaded.sources, new_search
             cache.entries = (inputs.settings, {e.decision.slug: e for e in entries}) if memory is not None else None
-            cache.manifest = Manifest(inputs.everything if not loaded.warnings else "", inputs.stamps, staging.outputs,
-                                      plan.units)
+            cache.manifest = Manifest(inputs.everything if not loaded.warnings else "", inputs.stamps,
+                                      staging.outputs, plan.units)
             warnings = list(loaded.warnings)
             if memory is None:
                 try:
@@ -167,6 +162,18 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
                                removed=len(staging.removed), rendered=plan.rendered, warnings=warnings,
                                written_paths=sorted(staging.written), removed_paths=staging.removed,
                                timings=clock.laps, seconds=time.perf_counter() - started)
+
+
+def _output_as_remembered(memory: Cache, cache_dir: Path, out_dir: Path) -> bool:
+    """Is the output folder as a long-running caller's last build left it, as far as a quick look tells?
+    Not if another build has saved its manifest since (every build from the command line does), or the
+    folder is gone; what the memory says of the index files is then dropped too."""
+    saved = caching.saved_stamp(cache_dir)
+    same = memory.saved == saved and (out_dir / "index.html").is_file()
+    memory.saved = saved
+    if not same:
+        memory.index_memo.clear()
+    return same
 
 
 def _decision_files(inputs: Inputs) -> int:

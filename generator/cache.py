@@ -66,7 +66,7 @@ class Cache:
     listing: tuple | None = None                   # (settings, environment, entries, units of their pages)
     index_memo: IndexMemo = field(default_factory=IndexMemo)    # see search.index_files
     data_memo: DataMemo = field(default_factory=dict)           # see data.render_data
-    saved: tuple[int, int] | None = None          # the cache folder's manifest as last seen: see saved_stamp
+    saved: tuple[int, int] | None = None   # the saved manifest's stamp as last seen (see saved_stamp)
 
 
 def saved_stamp(cache_dir: Path) -> tuple[int, int] | None:

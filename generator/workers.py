@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -173,8 +174,13 @@ def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment,
     pool = pool or _pool(setup, workers)
     size = max(1, min(16, len(jobs) // (workers * 8)))
     with shut_down_after(pool, wait=True):
-        tasks = [pool.submit(run_all, jobs[at:at + size]) for at in range(0, len(jobs), size)]
-        yield (done for task in tasks for done in result_of(pool, task))
+        yield _results(pool, deque(pool.submit(run_all, jobs[at:at + size]) for at in range(0, len(jobs), size)))
+
+
+def _results(pool: ProcessPoolExecutor, tasks: deque[Future]) -> Iterator[Done]:
+    """The tasks' results in order, each task let go of once taken: the results are large (pages, readings)."""
+    while tasks:
+        yield from result_of(pool, tasks.popleft())
 
 
 def run_all(jobs: list[Job]) -> list[Done]:
