@@ -12,6 +12,7 @@ deploy uploads only real changes). Two ways to commit:
 from __future__ import annotations
 
 import ctypes
+import errno
 import hashlib
 import os
 import shutil
@@ -104,6 +105,9 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _commit_by_swap(self) -> None:
+        if os.path.ismount(self.out_dir):          # a mount point cannot be renamed: changed in place instead
+            self._commit_in_place(scan=True)
+            return
         for path in self.outputs.keys() - set(self.written):
             keep_file(self.out_dir / path, Path(staged_path(self.folder, path, self.made)))
         self.removed = sorted(relative_files(self.out_dir) - self.outputs.keys())
@@ -113,12 +117,29 @@ class Staging:
         for path in self.written:
             target = self.out_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.folder / path, target)
+            move_whole(self.folder / path, target)
         there = relative_files(self.out_dir) if scan else set(self.previous or ())
         self.removed = sorted(there - self.outputs.keys())
         for path in self.removed:
             (self.out_dir / path).unlink(missing_ok=True)
         remove_empty_folders(self.out_dir, {Path(path).parent for path in self.removed})
+
+
+def move_whole(staged: Path, target: Path) -> None:
+    """Rename `staged` to `target`, which a reader sees whole or not at all. Across file systems (an output
+    folder that is a mount point of its own), copied beside `target` first, then renamed."""
+    try:
+        os.replace(staged, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        beside = target.with_name(f".{target.name}.staged")
+        try:
+            shutil.copy2(staged, beside)
+            os.replace(beside, target)
+        except BaseException:
+            beside.unlink(missing_ok=True)
+            raise
 
 
 def stage_file(out_dir: Path, staging: Path, path: str, data: bytes, before: Output | None, compare: bool,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -268,3 +270,26 @@ def test_copy_citation_for_a_paragraph(guarded_page, site_url: str) -> None:
     wait_for(page, "document.getElementById('cite-status').textContent.includes('Agreed action')")
     assert page.evaluate("navigator.clipboard.readText()") == \
         f"Essex County Council (24 001 566), Agreed action — {BASE}/decisions/24-001-566/#agreed-action"
+
+
+def test_an_output_folder_that_is_a_mount_point_is_built_in_place(content_copy: Path, tmp_path: Path) -> None:
+    """A mount point cannot be renamed or swapped, and files cannot be renamed into it from outside: its
+    files are copied in beside their places and renamed there."""
+    out = tmp_path / "site"
+    out.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=50M", "tmpfs", str(out)], capture_output=True).returncode:
+        pytest.skip("cannot mount a file system here (needs root)")
+    try:
+        for clean in (True, True, False):
+            build(content_copy, out, TEMPLATES, clean=clean)
+            edited = content_copy / "decisions" / "24-001-566.md"
+            edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1),
+                              encoding="utf-8")
+        build(content_copy, out, TEMPLATES)
+        assert os.path.ismount(out)
+        build(content_copy, tmp_path / "clean", TEMPLATES, clean=True)
+        files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        assert files == {p.relative_to(tmp_path / "clean"): p.read_bytes()
+                         for p in (tmp_path / "clean").rglob("*") if p.is_file()}
+    finally:
+        subprocess.run(["umount", str(out)], check=True)
