@@ -68,6 +68,8 @@ class Preview:
             print(f"error: {line}", file=sys.stderr)
 
     def app(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if not self.errors and not (self.out_dir / "index.html").is_file():
+            self.rebuild()            # the output folder was removed while serving: built again first
         path = self.resolve(environ.get("PATH_INFO", "/"))
         if path is None:
             target = self.redirects().get(environ.get("PATH_INFO", "/"))

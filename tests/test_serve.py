@@ -173,6 +173,14 @@ def test_a_content_error_shows_in_the_browser_and_the_server_recovers(server) ->
     assert status == 200 and "Essex County Council (24 001 566)" in page
 
 
+def test_an_output_folder_removed_while_serving_is_built_again_when_a_page_is_asked_for(server, tmp_path: Path) -> None:
+    port, _ = server
+    shutil.rmtree(tmp_path / "site")
+    status, page = fetch(port, DECISION)
+    assert status == 200 and "24 001 566" in page
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
 def test_unknown_paths_get_the_404_page_and_nothing_outside_the_site_is_served(server) -> None:
     port, _ = server
     status, page = fetch(port, "/no/such/page/")
