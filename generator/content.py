@@ -260,11 +260,16 @@ def content_stamps(content_dir: Path) -> dict[str, Stamp]:
         try:
             with os.scandir(content_dir / prefix) as found:
                 for item in found:
-                    if item.is_file():
-                        stat = item.stat()
-                        stamps[prefix + item.name] = (stat.st_size, stat.st_mtime_ns)
-        except OSError:
+                    try:
+                        if item.is_file():
+                            stat = item.stat()
+                            stamps[prefix + item.name] = (stat.st_size, stat.st_mtime_ns)
+                    except FileNotFoundError:    # gone since the folder was listed (an editor's swap file)
+                        continue
+        except FileNotFoundError:              # no such folder: reported by whoever needs it
             continue
+        except OSError as error:
+            raise ContentError(content_dir / prefix, f"cannot read this folder: {error.strerror}") from None
     return stamps
 
 

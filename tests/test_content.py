@@ -1,6 +1,7 @@
 """Content files: the writer and reader are symmetric, and bad front matter is reported with its line."""
 from __future__ import annotations
 
+import os
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -153,3 +154,32 @@ def test_body_text_is_kept_verbatim() -> None:
         """)
     decision = parse(GOOD.replace("1. Text.\n", body), Path("24-001-566.md"))
     assert decision.body == body
+
+
+def test_a_file_gone_between_listing_and_looking_leaves_the_others_counted(content_copy: Path, monkeypatch) -> None:
+    """An editor's swap file that goes while the folder is read: only it is left out."""
+    from generator import content
+    decisions = content_copy / "decisions"
+    swap = decisions / ".24-001-566.md.swp"
+    swap.write_text("scratch", encoding="utf-8")
+    listed = os.scandir
+
+    class Listing(list):                        # os.scandir's entries, the swap file first (any order is
+        def __enter__(self):                    # the system's to give), the file gone once listed
+            return iter(self)
+
+        def __exit__(self, *_):
+            return False
+
+    def scandir_then_remove(path):
+        with listed(path) as found:
+            entries = Listing(sorted(found, key=lambda entry: entry.name != swap.name))
+        if Path(path) == decisions:
+            swap.unlink(missing_ok=True)
+        return entries
+
+    monkeypatch.setattr(content.os, "scandir", scandir_then_remove)
+    stamps = content.content_stamps(content_copy)
+    assert sorted(name for name in stamps if name.startswith("decisions/")) == sorted(
+        f"decisions/{path.name}" for path in decisions.glob("*.md"))
+    assert "site.yaml" in stamps
