@@ -123,6 +123,10 @@ def _read_bands(value: object, path: Path) -> tuple[Band, ...]:
             raise ContentError(path, f"{hint} (item {position + 1}: {item['name']!r})")
         if limits and high is not None and limits[-1][1] is not None and high <= limits[-1][1]:
             raise ContentError(path, f"{hint} (item {position + 1}: max must rise)")
+        clash = next((name for name, _ in limits if slugify(name) == slugify(item["name"])), None)
+        if clash is not None:
+            raise ContentError(path, f"remedy bands {clash!r} and {item['name']!r} would share one page "
+                                     f"(/remedies/{slugify(clash)}/): give them names that differ in letters or digits")
         limits.append((item["name"], high))
     if limits[0][1] != 0:
         raise ContentError(path, "the first remedy band must be the no-money band, with max: 0")

@@ -9,6 +9,7 @@ from functools import cached_property, lru_cache
 from typing import Iterable
 
 from .config import Band, SiteConfig
+from .errors import ContentError
 from .model import OUTCOMES, Decision, slugify
 
 UNCATEGORISED = "Not categorised"
@@ -149,12 +150,22 @@ def _terms(key: str, entries: list[Entry], name_of, order: list[str] | None = No
         by_name.setdefault(name_of(entry), []).append(entry)
     names = list(order or []) + sorted((n for n in by_name if n not in (order or [])), key=str.casefold)
     terms = []
+    named: dict[str, str] = {}                       # slug -> the name that has it
     for name in names:
         slug = slugify(name)
+        if named.setdefault(slug, name) != name:
+            raise _clash(key, named[slug], name, by_name)
         members = tuple(by_name[name])
         groups = _subcategory_groups(members) if grouped else ()
         terms.append(Term(name, slug, f"/{key}/{slug}/", members, groups))
     return tuple(terms)
+
+
+def _clash(key: str, first: str, second: str, by_name: dict[str, list[Entry]]) -> ContentError:
+    """Two names written differently that would share one page, named with a decision that has each."""
+    one, other = (by_name[name][0].decision.path if by_name[name] else None for name in (first, second))
+    return ContentError(other, f"{second!r} and {first!r} (in {one}) would share the page "
+                               f"/{key}/{slugify(first)}/: write them the same way")
 
 
 def _subcategory_groups(entries: tuple[Entry, ...]) -> tuple[Group, ...]:

@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.corpus import write_corpus
 from generator.build import build
-from generator.errors import BuildErrors, ContentError
+from generator.errors import BuildErrors, ContentError, DigestError
 from generator.publish import staging_folder
 
 from .conftest import TEMPLATES, file_size_limited
@@ -266,3 +266,35 @@ def test_every_facts_link_leads_to_its_index_page_in_every_band(content_copy: Pa
         band_link = page.select_one("#facts > div:nth-of-type(6) dd a")["href"]
         assert file_for(out, band_link).is_file(), band_link
     assert broken_links(out) == []
+
+
+@pytest.mark.parametrize(("name", "before", "after"), [
+    ("24-001-566", "category: Children's care services", "category: Children’s care services"),
+    ("24-001-146", "council: West Northamptonshire Council", "council: ESSEX COUNTY COUNCIL"),   # as 24-001-566's
+])
+def test_two_names_that_would_share_a_page_are_an_error_and_change_nothing(
+        content_copy: Path, tmp_path: Path, name: str, before: str, after: str) -> None:
+    out = tmp_path / "site"
+    build(content_copy, out, TEMPLATES)
+    site = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    edited = content_copy / "decisions" / f"{name}.md"
+    assert before in edited.read_text(encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+    with pytest.raises(DigestError) as caught:
+        build(content_copy, out, TEMPLATES)
+    message = str(caught.value)
+    assert message.startswith(f"{edited}: ") or f"(in {edited})" in message
+    assert "would share the page" in message and "write them the same way" in message
+    assert site == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+
+
+def test_two_remedy_bands_that_would_share_a_page_are_an_error(content_copy: Path, tmp_path: Path) -> None:
+    settings = content_copy / "site.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "{name: £251 to £500, max: 500}" in text
+    settings.write_text(text.replace("{name: £251 to £500, max: 500}", "{name: UP TO £250, max: 500}"),
+                        encoding="utf-8")
+    with pytest.raises((BuildErrors, DigestError)) as caught:
+        build(content_copy, tmp_path / "site", TEMPLATES)
+    assert "would share one page" in str(caught.value)
+    assert not (tmp_path / "site").exists()
