@@ -32,7 +32,7 @@ from .content import Source, content_stamps, load_decisions
 from .data import DataMemo, render_data
 from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
-from .publish import Staging, file_stamps, held, intact, staging_folder
+from .publish import Staging, file_stamps, held, intact, staging_folder, users_own
 from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
@@ -245,7 +245,7 @@ def check_output_folder(out_dir: Path, inputs: dict[str, Path]) -> None:
         if out == other or out in other.parents or other in out.parents:
             raise DigestError(out_dir, f"the output folder cannot hold, or be inside, the {name} folder "
                                        f"({folder}): choose another with --out")
-    if out.is_dir() and not (out / "index.html").is_file() and any(os.scandir(out)):
+    if out.is_dir() and not (out / "index.html").is_file() and any(not users_own(e.name) for e in os.scandir(out)):
         raise DigestError(out_dir, "holds files that no build made (it has no index.html): the site would replace "
                                    "them; choose a new or empty folder with --out")
 

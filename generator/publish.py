@@ -111,7 +111,15 @@ class Staging:
         for path in self.outputs.keys() - set(self.written):
             keep_file(self.out_dir / path, Path(staged_path(self.folder, path, self.made)))
         self.removed = sorted(relative_files(self.out_dir) - self.outputs.keys())
-        swap_folders(self.folder, self.out_dir)
+        own = [name for name in os.listdir(self.out_dir) if users_own(name)] if self.out_dir.is_dir() else []
+        for name in own:                           # moved into the new site, and back if it is not put in place
+            os.replace(self.out_dir / name, self.folder / name)
+        try:
+            swap_folders(self.folder, self.out_dir)
+        except BaseException:
+            for name in own:
+                os.replace(self.folder / name, self.out_dir / name)
+            raise
 
     def _commit_in_place(self, scan: bool) -> None:
         for path in self.written:
@@ -211,14 +219,22 @@ def file_stamps(folder: Path) -> dict[str, tuple[int, int]]:
     return stamps
 
 
+def users_own(name: str) -> bool:
+    """What a name at the top of the output folder that starts with a dot holds (`.git`, `.well-known`) is
+    the user's: no build makes such a name, and none removes or replaces it."""
+    return name.startswith(".")
+
+
 def _files_under(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
     """(path relative to the top, "/"-separated; entry) for each file, as `os.walk` sees them: links to
-    files count as files, links to folders are not followed."""
+    files count as files, links to folders are not followed. The user's own names at the top are left out."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
+        if not prefix and users_own(entry.name):
+            continue
         if not entry.is_dir():
             yield prefix + entry.name, entry
         elif not entry.is_symlink():

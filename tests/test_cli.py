@@ -242,3 +242,26 @@ def test_a_build_across_processes_matches_one_in_a_single_process(tmp_path: Path
     one = {p.relative_to(tmp_path / "1"): p.read_bytes() for p in (tmp_path / "1").rglob("*") if p.is_file()}
     two = {p.relative_to(tmp_path / "2"): p.read_bytes() for p in (tmp_path / "2").rglob("*") if p.is_file()}
     assert one == two and len(one) > 200
+
+
+def test_names_starting_with_a_dot_in_the_output_folder_are_left_alone(tmp_path: Path) -> None:
+    """A `git init` in the site folder (to publish it from a branch), `.well-known/`: no build removes or
+    replaces them, cold or incremental, and they do not stop a build finding nothing to do."""
+    site = tmp_path / "site"
+    (site / ".git").mkdir(parents=True)                # a repository and nothing else: built into
+    (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    (site / ".well-known").mkdir()
+    (site / ".well-known" / "security.txt").write_text("Contact: x\n", encoding="utf-8")
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    for extra in ([], ["--clean"]):
+        assert digest("build", "--content", content, "--out", site, *extra).returncode == 0
+    edited = content / "decisions" / "24-001-566.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
+    assert digest("build", "--content", content, "--out", site).returncode == 0
+    assert (site / ".git" / "config").read_text(encoding="utf-8") == "[core]\n"
+    assert (site / ".well-known" / "security.txt").read_text(encoding="utf-8") == "Contact: x\n"
+    assert " 0 files written" in digest("build", "--content", content, "--out", site).stdout
+    clean = tmp_path / "clean"
+    assert digest("build", "--content", content, "--out", clean).returncode == 0
+    assert {k: v for k, v in tree(site).items() if not k.startswith(".")} == tree(clean)
