@@ -95,9 +95,12 @@ class Preview:
         candidate = root.joinpath(*parts).resolve()
         if candidate != root and root not in candidate.parents:
             return None
-        if candidate.is_dir() and url_path.endswith("/"):
-            candidate = candidate / "index.html"
-        return candidate if candidate.exists() else None
+        try:
+            if candidate.is_dir() and url_path.endswith("/"):
+                candidate = candidate / "index.html"
+            return candidate if candidate.exists() else None
+        except OSError:                  # a name too long for the file system, say: no such page
+            return None
 
     def redirects(self) -> dict[str, str]:
         """The build's Netlify `_redirects` file: `from to status` a line."""

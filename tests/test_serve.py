@@ -189,6 +189,7 @@ def test_unknown_paths_get_the_404_page_and_nothing_outside_the_site_is_served(s
         status, page = fetch(port, path)
         assert status == 404 and "root:" not in page and "remedy_bands" not in page
     assert fetch(port, "/councils")[0] == 200                 # redirected to the folder's page
+    assert fetch(port, "/" + "x" * 300)[0] == 404             # longer than a file name can be
 
 
 def raw_get(port: int, path: str) -> tuple[int, str]:
