@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import signal
 import tempfile
@@ -540,7 +541,7 @@ class _FieldReader:
         if not isinstance(item, dict) or set(item) - set(PAYMENT_KEYS) or "amount" not in item:
             raise self.fail(key, "each payment must be {amount: N, purpose: ..., period: ...}")
         amount = item["amount"]
-        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0:
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 <= amount < math.inf:
             raise self.fail(key, f"amount must be a number of pounds, not {amount!r}")
         purpose, period = item.get("purpose") or "", item.get("period")
         if not isinstance(purpose, str) or not (period is None or isinstance(period, str)):

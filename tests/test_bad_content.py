@@ -47,6 +47,8 @@ def only_error(content: Path, name: str, data: bytes) -> str:
     (GOOD.replace("decision_date: 2025-01-14", "decision_date: 2025-02-30").encode(), ": front matter has a value that cannot be read"),
     (GOOD.replace("  total: 200", "  total: five hundred").encode(), ":10: remedy.total: must be a whole number of pounds"),
     (GOOD.replace("outcome: Upheld", "outcome: 7").encode(), ":6: outcome: must be one of Upheld, Not upheld"),
+    (GOOD.replace("- amount: 200", "- amount: .nan", 1).encode(), "amount must be a number of pounds, not nan"),
+    (GOOD.replace("- amount: 200", "- amount: .inf", 1).encode(), "amount must be a number of pounds, not inf"),
     (GOOD.replace("lgsco_url: null", "lgsco_url: javascript:alert(1)").encode(), ": lgsco_url: must be a web address"),
 ])
 def test_each_bad_file_gets_one_clear_line(content_copy: Path, data: bytes, expected: str) -> None:
