@@ -8,6 +8,7 @@ import hashlib
 import math
 import os
 import signal
+import stat
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -118,15 +119,28 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> 
     no reader sees half a file. Ctrl-C is held back until the file is complete or gone, so an interrupt or
     a failure leaves nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     with interrupts_deferred():
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
+            os.chmod(handle, mode)
             with os.fdopen(handle, "wb") as stream:
                 data(stream) if callable(data) else stream.write(data)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a file written over `path` gets: those of the file it replaces, else what a new file
+    gets here (the temporary file's own are for its owner alone)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 @contextmanager
@@ -263,8 +277,8 @@ def content_stamps(content_dir: Path) -> dict[str, Stamp]:
                 for item in found:
                     try:
                         if item.is_file():
-                            stat = item.stat()
-                            stamps[prefix + item.name] = (stat.st_size, stat.st_mtime_ns)
+                            info = item.stat()
+                            stamps[prefix + item.name] = (info.st_size, info.st_mtime_ns)
                     except FileNotFoundError:    # gone since the folder was listed (an editor's swap file)
                         continue
         except FileNotFoundError:              # no such folder: reported by whoever needs it

@@ -265,3 +265,17 @@ def test_names_starting_with_a_dot_in_the_output_folder_are_left_alone(tmp_path:
     clean = tmp_path / "clean"
     assert digest("build", "--content", content, "--out", clean).returncode == 0
     assert {k: v for k, v in tree(site).items() if not k.startswith(".")} == tree(clean)
+
+
+def test_imported_files_get_the_usual_permissions_and_keep_their_own_when_replaced(tmp_path: Path) -> None:
+    result = subprocess.run(["sh", "-c", f'umask 022 && exec "$0" -m generator import "$1" --content "$2"',
+                             sys.executable, str(SEEDS), str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "decisions" / "24-001-566.md"
+    assert oct(written.stat().st_mode & 0o777) == oct(0o644)
+    written.chmod(0o664)
+    written.write_text(written.read_text(encoding="utf-8").replace("council: Essex", "council: Hand-edited Essex"),
+                       encoding="utf-8")
+    forced = digest("import", SEEDS / "004_c63c2500b19da48a.txt", "--content", tmp_path, "--force")
+    assert "replaced" in forced.stdout
+    assert oct(written.stat().st_mode & 0o777) == oct(0o664)
