@@ -530,9 +530,9 @@ def template_error(error: TemplateError, templates_dir: Path) -> DigestError:
     if isinstance(error, TemplateSyntaxError):
         return ContentError(templates_dir / (error.name or "?"), error.message or "template syntax error",
                             line=error.lineno)
-    root = str(templates_dir.resolve())
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-              if frame.filename.startswith(root) and frame.filename.endswith((".html", ".xml"))]
+    root = templates_dir.resolve()
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)        # named as the loader found
+              if frame.filename.endswith((".html", ".xml")) and Path(frame.filename).resolve().is_relative_to(root)]
     if frames:
         return ContentError(frames[-1].filename, f"template error: {error}", line=frames[-1].lineno)
     return ContentError(templates_dir, f"template error: {error}")

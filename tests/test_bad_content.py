@@ -1,6 +1,7 @@
 """Bad content never breaks the build with a traceback: one clear line per problem, naming file and line."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -128,6 +129,12 @@ def test_a_template_naming_an_undefined_value_fails_with_its_file_and_line(conte
         build(content_copy, tmp_path / "site", templates)
     message = str(caught.value)
     assert message.startswith(f"{page}:") and "titel" in message
+    # The same, the templates named as the command's default names them: relative to the folder it runs in.
+    relative = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content_copy),
+                               "--templates", "templates", "--out", "site"], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)
+    assert relative.returncode == 1
+    assert re.match(r"error: templates/404\.html:\d+: template error: .*titel", relative.stderr), relative.stderr
 
 
 # ------------------------------------------------------------ fuzzing the front-matter reader
