@@ -9,6 +9,7 @@ from pathlib import Path
 from .build import build
 from .progress import ProgressBar
 from .workers import default_jobs
+from .config import load_config
 from .content import load_decisions, save_decision
 from .errors import BuildErrors, DigestError
 from .model import Decision
@@ -185,18 +186,24 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     loaded = load_decisions(args.content, strict=args.strict)
+    errors = list(loaded.errors)
+    if (args.content / "decisions").is_dir():           # else that is the one error
+        try:
+            load_config(args.content)                   # site.yaml, as the build reads it
+        except DigestError as error:
+            errors.insert(0, error)
     for warning in loaded.warnings:
         print(f"warning: {warning}")
-    for error in loaded.errors:
+    for error in errors:
         print(f"error: {error}")
     review = [d for d in loaded.decisions if d.needs_review]
     for decision in review:
         print(f"{decision.path}: needs review:")
         for name in decision.needs_review:
             print(f"  - {name}: {describe(decision, name)}")
-    print(f"{len(loaded.decisions)} decisions checked: {len(loaded.errors)} error(s), "
+    print(f"{len(loaded.decisions)} decisions checked: {len(errors)} error(s), "
           f"{len(loaded.warnings)} warning(s), {len(review)} need review")
-    return 1 if loaded.errors else 0
+    return 1 if errors else 0
 
 
 def describe(decision: Decision, name: str) -> str:

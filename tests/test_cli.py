@@ -279,3 +279,15 @@ def test_imported_files_get_the_usual_permissions_and_keep_their_own_when_replac
     forced = digest("import", SEEDS / "004_c63c2500b19da48a.txt", "--content", tmp_path, "--force")
     assert "replaced" in forced.stdout
     assert oct(written.stat().st_mode & 0o777) == oct(0o664)
+
+
+def test_check_reads_the_settings_as_the_build_does(tmp_path: Path) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    settings = tmp_path / "content" / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "titel: A typo\n", encoding="utf-8")
+    checked = digest("check", "--content", tmp_path / "content")
+    built = digest("build", "--content", tmp_path / "content", "--out", tmp_path / "site")
+    assert checked.returncode == built.returncode == 1
+    error = next(line for line in checked.stdout.splitlines() if line.startswith("error: "))
+    assert error.startswith(f"error: {settings}") and "titel" in error
+    assert error in built.stderr.splitlines()
