@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import signal
 import stat
 import tempfile
@@ -20,7 +21,7 @@ from typing import BinaryIO, Callable, Iterator
 import yaml
 
 from .errors import ContentError, DigestError
-from .model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy, normalise_reference
+from .model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy, normalise_reference, reference_slug
 
 FENCE = "---"
 
@@ -31,6 +32,7 @@ KEYS = (
 )
 REMEDY_KEYS = ("total", "payments", "apology", "service_improvements", "actions", "deadline", "note")
 PAYMENT_KEYS = ("amount", "purpose", "period")
+ALIAS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")         # one path segment: a former slug
 REQUIRED = ("reference", "council")
 MAX_CONTENT_BYTES = 5_000_000
 
@@ -349,6 +351,11 @@ def _clashes(decisions: list[Decision]) -> list[DigestError]:
             errors.append(ContentError(decision.path, f"reference {decision.reference!r} is also in {seen[decision.slug]}; "
                                                        "keep one file per decision"))
         seen.setdefault(decision.slug, decision.path)
+    for decision in decisions:
+        for alias in decision.aliases:
+            if alias in seen and alias != decision.slug:
+                errors.append(ContentError(decision.path, f"alias {alias!r} is the address of {seen[alias]}: "
+                                                           "take it out of aliases"))
     return errors
 
 
@@ -384,7 +391,7 @@ def _parse(front: str, body: str, path: Path) -> tuple[Decision, list[DigestErro
         decided_by=field.optional_text("decided_by", meta),
         source=field.optional_text("source", meta),
         lgsco_url=field.web_address("lgsco_url", meta),
-        aliases=field.text_list("aliases", meta.get("aliases")),
+        aliases=field.aliases(meta.get("aliases")),
         needs_review=field.review(meta.get("needs_review")),
         body=canonical_body(body),
         path=path,
@@ -509,6 +516,19 @@ class _FieldReader:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise self.fail(key, f"must be a list of text, not {value!r}")
         return tuple(value)
+
+    def aliases(self, value: object) -> tuple[str, ...]:
+        """Former slugs ('24-001-567'; a reference, '24 001 567', is taken as its slug): each becomes an
+        address that redirects here, so it must be one path segment of letters, digits and hyphens."""
+        slugs = []
+        for alias in self.text_list("aliases", value):
+            reference = normalise_reference(alias)
+            slug = reference_slug(reference) if reference else alias
+            if not ALIAS.fullmatch(slug):
+                raise self.fail("aliases", f"{alias!r} is not a former slug: use lower-case letters, digits and "
+                                           "hyphens, as in 24-001-566")
+            slugs.append(slug)
+        return tuple(slugs)
 
     def review(self, value: object) -> tuple[str, ...]:
         fields = self.text_list("needs_review", value)

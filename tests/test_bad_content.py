@@ -51,6 +51,8 @@ def only_error(content: Path, name: str, data: bytes) -> str:
     (GOOD.replace("- amount: 200", "- amount: .nan", 1).encode(), "amount must be a number of pounds, not nan"),
     (GOOD.replace("- amount: 200", "- amount: .inf", 1).encode(), "amount must be a number of pounds, not inf"),
     (GOOD.replace("lgsco_url: null", "lgsco_url: javascript:alert(1)").encode(), ": lgsco_url: must be a web address"),
+    (GOOD.replace("aliases: []", "aliases: [../../etc]").encode(), ":24: aliases: '../../etc' is not a former slug"),
+    (GOOD.replace("aliases: []", "aliases: [old page]").encode(), ":24: aliases: 'old page' is not a former slug"),
 ])
 def test_each_bad_file_gets_one_clear_line(content_copy: Path, data: bytes, expected: str) -> None:
     message = only_error(content_copy, "24-001-566.md", data)
@@ -167,3 +169,17 @@ def test_damaged_content_files_never_raise_anything_but_a_content_error(data: st
         else:
             text = text[:at] + text[at + data.draw(st.integers(1, 20)):]
     _check_parse(text)
+
+
+def test_an_alias_written_as_a_reference_is_taken_as_its_slug_and_one_that_is_another_decision_is_an_error(
+        content_copy: Path, tmp_path: Path) -> None:
+    path = content_copy / "decisions" / "24-001-566.md"
+    path.write_text(GOOD.replace("aliases: []", 'aliases: ["24 001 567"]'), encoding="utf-8")
+    assert parse(path.read_text(encoding="utf-8"), path).aliases == ("24-001-567",)
+    build(content_copy, tmp_path / "site", TEMPLATES)
+    assert "/decisions/24-001-567/ /decisions/24-001-566/ 301" in (tmp_path / "site" / "_redirects").read_text(
+        encoding="utf-8").splitlines()
+    path.write_text(GOOD.replace("aliases: []", "aliases: [24-001-146]"), encoding="utf-8")
+    errors = [str(e) for e in load_decisions(content_copy).errors]
+    assert errors == [f"{path}: alias '24-001-146' is the address of {content_copy / 'decisions' / '24-001-146.md'}: "
+                      "take it out of aliases"]
