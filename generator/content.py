@@ -522,7 +522,7 @@ class _FieldReader:
         address that redirects here, so it must be one path segment of letters, digits and hyphens."""
         slugs = []
         for alias in self.text_list("aliases", value):
-            reference = normalise_reference(alias)
+            reference = None if ALIAS.fullmatch(alias) else normalise_reference(alias)
             slug = reference_slug(reference) if reference else alias
             if not ALIAS.fullmatch(slug):
                 raise self.fail("aliases", f"{alias!r} is not a former slug: use lower-case letters, digits and "
