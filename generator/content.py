@@ -232,8 +232,9 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
     known = known or {}
     if stamps is None:
         stamps = content_stamps(content_dir)
+    # Names starting with a dot are other programs' (an editor's swap file, macOS's ._ files), as in serve.
     stamp_of = {name.removeprefix("decisions/"): stamp for name, stamp in stamps.items()
-                if name.startswith("decisions/") and name.endswith(".md")}
+                if name.startswith("decisions/") and name.endswith(".md") and not name.startswith("decisions/.")}
     names = sorted(stamp_of)
     where = f"{folder}{os.sep}"
     fresh = {name: before for name in names

@@ -183,3 +183,13 @@ def test_a_file_gone_between_listing_and_looking_leaves_the_others_counted(conte
     assert sorted(name for name in stamps if name.startswith("decisions/")) == sorted(
         f"decisions/{path.name}" for path in decisions.glob("*.md"))
     assert "site.yaml" in stamps
+
+
+def test_files_starting_with_a_dot_are_not_decisions(content_copy: Path) -> None:
+    """macOS leaves `._<name>` files beside copied ones, editors leave swap files: neither is read."""
+    decisions = content_copy / "decisions"
+    (decisions / "._24-001-566.md").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")
+    (decisions / ".24-001-566.md").write_text("---\nhalf: saved\n", encoding="utf-8")
+    loaded = load_decisions(content_copy)
+    assert loaded.errors == [] and loaded.warnings == []
+    assert sorted(d.slug for d in loaded.decisions) == sorted(p.stem for p in decisions.glob("[!.]*.md"))
