@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import mimetypes
+import signal
 import sys
 import threading
 from dataclasses import replace
@@ -239,6 +240,8 @@ def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
     watcher = Watcher(preview, [content_dir, preview.templates_dir])
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server = Server(app=preview.app, watcher=watcher)
+    # Stopped as a service is (SIGTERM), as by Ctrl-C: the cache is saved on the way out either way.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve(port=port, host=host, debug=False, restart_delay=0)
     finally:

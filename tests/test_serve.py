@@ -359,3 +359,17 @@ def test_the_preview_checks_the_output_after_something_else_changed_it(content_c
     files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert files == {p.relative_to(tmp_path / "clean"): p.read_bytes()
                      for p in (tmp_path / "clean").rglob("*") if p.is_file()}
+
+
+def test_a_server_stopped_as_a_service_is_saves_its_cache(content_copy: Path, tmp_path: Path) -> None:
+    """SIGTERM (a service manager's stop, `kill`) ends it as Ctrl-C does: the cache is saved, so the next
+    build, or server, starts from it."""
+    edited = content_copy / "decisions" / "24-001-566.md"
+    with serving(content_copy, TEMPLATES, tmp_path) as (port, _):
+        edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
+        wait_until(lambda: "Quagmire" in fetch(port, DECISION)[1])
+    assert (tmp_path / ".digest-cache" / "manifest.pickle").is_file()
+    again = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content_copy), "--out",
+                            str(tmp_path / "site"), "--templates", str(TEMPLATES)], cwd=ROOT, capture_output=True,
+                           text=True, timeout=120)
+    assert " 0 files written" in again.stdout and "0 removed" in again.stdout, again.stdout + again.stderr
