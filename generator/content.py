@@ -236,6 +236,9 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
     stamp_of = {name.removeprefix("decisions/"): stamp for name, stamp in stamps.items()
                 if name.startswith("decisions/") and name.endswith(".md") and not name.startswith("decisions/.")}
     names = sorted(stamp_of)
+    warnings.extend(ContentError(content_dir / name, "not read: a decision file's name ends in .md, in lower case")
+                    for name in sorted(stamps) if name.startswith("decisions/") and name.lower().endswith(".md")
+                    and not name.endswith(".md") and not name.startswith("decisions/."))
     where = f"{folder}{os.sep}"
     fresh = {name: before for name in names
              if _as_last_read(before := known.get(name), stamp_of[name])

@@ -193,3 +193,13 @@ def test_files_starting_with_a_dot_are_not_decisions(content_copy: Path) -> None
     loaded = load_decisions(content_copy)
     assert loaded.errors == [] and loaded.warnings == []
     assert sorted(d.slug for d in loaded.decisions) == sorted(p.stem for p in decisions.glob("[!.]*.md"))
+
+
+def test_a_decision_file_named_in_capitals_is_not_read_and_says_so(content_copy: Path) -> None:
+    decisions = content_copy / "decisions"
+    (decisions / "24-001-566.md").rename(decisions / "24-001-566.MD")
+    loaded = load_decisions(content_copy)
+    assert "24-001-566" not in {d.slug for d in loaded.decisions}
+    assert [str(w) for w in loaded.warnings] == [
+        f"{content_copy / 'decisions' / '24-001-566.MD'}: not read: a decision file's name ends in .md, "
+        "in lower case"]
