@@ -233,12 +233,12 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
     if stamps is None:
         stamps = content_stamps(content_dir)
     # Names starting with a dot are other programs' (an editor's swap file, macOS's ._ files), as in serve.
-    stamp_of = {name.removeprefix("decisions/"): stamp for name, stamp in stamps.items()
-                if name.startswith("decisions/") and name.endswith(".md") and not name.startswith("decisions/.")}
-    names = sorted(stamp_of)
-    warnings.extend(ContentError(content_dir / name, "not read: a decision file's name ends in .md, in lower case")
-                    for name in sorted(stamps) if name.startswith("decisions/") and name.lower().endswith(".md")
-                    and not name.endswith(".md") and not name.startswith("decisions/."))
+    in_folder = sorted(name.removeprefix("decisions/") for name in stamps
+                       if name.startswith("decisions/") and not name.startswith("decisions/."))
+    names = [name for name in in_folder if name.endswith(".md")]
+    stamp_of = {name: stamps[f"decisions/{name}"] for name in names}
+    warnings.extend(ContentError(folder / name, "not read: a decision file's name ends in .md, in lower case")
+                    for name in in_folder if name.lower().endswith(".md") and not name.endswith(".md"))
     where = f"{folder}{os.sep}"
     fresh = {name: before for name in names
              if _as_last_read(before := known.get(name), stamp_of[name])
