@@ -198,8 +198,13 @@ def result_of(pool: ProcessPoolExecutor, future: Future):
         try:
             return future.result(timeout=DEAD_WORKER_CHECK_S)
         except TimeoutError:
-            if any(process.exitcode is not None for process in list((pool._processes or {}).values())):
+            if any(process.exitcode is not None for process in _processes(pool)):
                 raise BrokenProcessPool("a pool process stopped") from None
+
+
+def _processes(pool: ProcessPoolExecutor) -> list:
+    """The pool's processes (no public way to them before Python 3.14)."""
+    return list((pool._processes or {}).values())
 
 
 @contextmanager
@@ -213,7 +218,7 @@ def shut_down_after(pool: ProcessPoolExecutor, wait: bool) -> Iterator[None]:
     try:
         yield
     except BrokenProcessPool:
-        for process in list((pool._processes or {}).values()):    # no public way before Python 3.14
+        for process in _processes(pool):
             process.kill()
         if pool._result_queue is not None:
             pool._result_queue._writer.close()
