@@ -32,7 +32,7 @@ from .content import Source, content_stamps, load_decisions
 from .data import DataMemo, render_data
 from .errors import BuildErrors, ContentError, DigestError
 from .feeds import plan_feeds, render_redirects, render_sitemap
-from .publish import Staging, file_stamps, held, intact, staging_folder, users_own
+from .publish import Staging, built_here, file_stamps, held, intact, staging_folder, users_own
 from .render import Planned, make_environment, page_path, plan_pages
 from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
                      index_files, replace_reading, text_part_path)
@@ -169,7 +169,7 @@ def _output_as_remembered(memory: Cache, cache_dir: Path, out_dir: Path) -> bool
     Not if another build has saved its manifest since (every build from the command line does), or the
     folder is gone; what the memory says of the index files is then dropped too."""
     saved = caching.saved_stamp(cache_dir)
-    same = memory.saved == saved and (out_dir / "index.html").is_file()
+    same = memory.saved == saved and built_here(out_dir)
     memory.saved = saved
     if not same:
         memory.index_memo.clear()
@@ -245,7 +245,7 @@ def check_output_folder(out_dir: Path, inputs: dict[str, Path]) -> None:
         if out == other or out in other.parents or other in out.parents:
             raise DigestError(out_dir, f"the output folder cannot hold, or be inside, the {name} folder "
                                        f"({folder}): choose another with --out")
-    if out.is_dir() and not (out / "index.html").is_file() and any(not users_own(e.name) for e in os.scandir(out)):
+    if out.is_dir() and not built_here(out) and any(not users_own(entry.name) for entry in os.scandir(out)):
         raise DigestError(out_dir, "holds files that no build made (it has no index.html): the site would replace "
                                    "them; choose a new or empty folder with --out")
 

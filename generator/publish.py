@@ -219,6 +219,11 @@ def file_stamps(folder: Path) -> dict[str, tuple[int, int]]:
     return stamps
 
 
+def built_here(out_dir: Path) -> bool:
+    """Does the folder hold a built site? Every one has a home page."""
+    return (out_dir / "index.html").is_file()
+
+
 def users_own(name: str) -> bool:
     """What a name at the top of the output folder that starts with a dot holds (`.git`, `.well-known`) is
     the user's: no build makes such a name, and none removes or replaces it."""

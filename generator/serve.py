@@ -31,6 +31,7 @@ from watchfiles import watch
 from . import cache as caching
 from .build import build, default_templates
 from .errors import BuildErrors, DigestError
+from .publish import built_here
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
@@ -69,7 +70,7 @@ class Preview:
             print(f"error: {line}", file=sys.stderr)
 
     def app(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        if not self.errors and not (self.out_dir / "index.html").is_file():
+        if not self.errors and not built_here(self.out_dir):
             self.rebuild()            # the output folder was removed while serving: built again first
         path = self.resolve(environ.get("PATH_INFO", "/"))
         if path is None:
