@@ -69,10 +69,10 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.corpus import write_corpus  # noqa: E402
 from benchmarks.search import machine  # noqa: E402
-from generator.config import SiteConfig, load_config  # noqa: E402
-from generator.content import parse, split_front_matter  # noqa: E402
+from generator.content.settings import SiteConfig, load_config  # noqa: E402
+from generator.content.format import parse, split_front_matter  # noqa: E402
 from generator.model import Decision  # noqa: E402
-from generator.taxonomy import NO_OUTCOME, NO_SUBCATEGORY, UNCATEGORISED  # noqa: E402
+from generator.site.entries import NO_OUTCOME, NO_SUBCATEGORY, UNCATEGORISED  # noqa: E402
 
 HUGO_SITE = ROOT / "benchmarks" / "hugo"
 BESIDE_PYTHON = Path(sys.executable).parent

@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.content import dump, load_decisions  # noqa: E402
+from generator.content.folder import load_decisions  # noqa: E402
+
+from generator.content.format import dump  # noqa: E402
 from generator.model import Decision, Payment, Remedy  # noqa: E402
 
 SEED_CONTENT = ROOT / "content"

@@ -39,8 +39,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import generator.build as build_module  # noqa: E402
-import generator.workers as workers_module  # noqa: E402
-from generator.search import Reading  # noqa: E402
+import generator.incremental.workers as workers_module  # noqa: E402
+from generator.search.reading import Reading  # noqa: E402
 from benchmarks.corpus import write_corpus  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -24,21 +24,26 @@ from typing import Callable, Iterator
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from . import cache as caching
-from .assets import Assets, fingerprint
-from .cache import Cache, Manifest, SearchCache, Unit, code_digest, digest, template_digests
-from .config import SiteConfig, checked_base_url, load_config
-from .content import Source, content_stamps, load_decisions
-from .data import DataMemo, render_data
+from .content.folder import Source, content_stamps, load_decisions
+from .content.settings import SiteConfig, checked_base_url, load_config
+from .digest import digest
 from .errors import BuildErrors, ContentError, DigestError
-from .feeds import plan_feeds, render_redirects, render_sitemap
-from .publish import Staging, built_here, file_stamps, held, intact, staging_folder, users_own
-from .render import Planned, make_environment, page_path, plan_pages
-from .search import (MAX_PARTS, IndexMemo, Reading, SearchState, common_prefix, drop_from, extend_state,
-                     index_files, replace_reading, text_part_path)
-from .taxonomy import Entry, digest_of, make_entries, make_taxonomies
-from .workers import (Done, Job, Setup, default_jobs, read_alongside, rendering, shut_down_after, start_pool,
-                      worth_a_pool)
+from .incremental import state as caching
+from .incremental.output import Staging, built_here, file_stamps, held, intact, staging_folder, users_own
+from .incremental.state import Cache, Manifest, SearchCache, Unit, code_digest
+from .incremental.workers import (Done, Job, Setup, default_jobs, read_alongside, rendering, shut_down_after,
+                                  start_pool, worth_a_pool)
+from .search.files import IndexMemo, index_files
+from .search.postings import SearchState, common_prefix, drop_from, extend_state, replace_reading
+from .search.reading import MAX_PARTS, Reading, text_part_path
+from .site.assets import Assets, fingerprint
+from .site.downloads import DataMemo, render_data
+from .site.entries import Entry, make_entries
+from .site.feeds import plan_feeds
+from .site.indexes import make_taxonomies
+from .site.links import render_redirects, render_sitemap
+from .site.pages import Planned, page_path, plan_pages
+from .site.templates import make_environment, template_digests
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -354,15 +359,15 @@ class _Plan:
 def plan_site(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies,
               data_memo: DataMemo | None = None) -> Iterator[Planned]:
     """Every unit but the decisions' pages and the search index."""
-    listed = digest_of(e.key for e in entries)
+    listed = digest(*(e.key for e in entries))
     pages = list(plan_pages(env, config, entries, taxonomies, listed))
     yield from pages
     yield from plan_feeds(env, config, entries, taxonomies, listed)
     urls = [page.name for page in pages] + [entry.url for entry in entries]
     # The sitemap lists addresses and the redirects name slugs and aliases: an edit to a summary or a
     # remedy leaves both as they are.
-    names = (digest_of(" ".join((e.decision.slug, *e.decision.aliases)) for e in entries),)
-    yield Planned("sitemap.xml", ("sitemap.xml",), (digest_of(urls),), lambda: [render_sitemap(env, config, urls)])
+    names = (digest(*(" ".join((e.decision.slug, *e.decision.aliases)) for e in entries)),)
+    yield Planned("sitemap.xml", ("sitemap.xml",), (digest(*urls),), lambda: [render_sitemap(env, config, urls)])
     yield Planned("_redirects", (), names, lambda: [render_redirects(entries)])
     yield Planned("decisions.json", (), (listed,), lambda: render_data(config, entries, data_memo))
 

@@ -7,12 +7,12 @@ from functools import partial
 from pathlib import Path
 
 from .build import build
-from .progress import ProgressBar
-from .workers import default_jobs
-from .config import load_config
-from .content import load_decisions, save_decision
+from .content.folder import load_decisions, save_decision
+from .content.settings import load_config
 from .errors import BuildErrors, DigestError
+from .incremental.workers import default_jobs
 from .model import Decision
+from .progress import ProgressBar
 
 RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
 
@@ -106,7 +106,7 @@ def raw_files(paths: list[Path]) -> list[Path]:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from .raw import read_raw_file      # here, not at the top: every `digest build` would load the reader
+    from .importer.statement import read_raw_file      # here, not at the top: every `digest build` would load the reader
     failed = False
     records: dict[str, list[tuple[Path, Decision]]] = {}
     for path in raw_files(args.paths):

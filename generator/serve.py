@@ -28,10 +28,10 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 from watchfiles import watch
 
-from . import cache as caching
 from .build import build, default_templates
 from .errors import BuildErrors, DigestError
-from .publish import built_here
+from .incremental import state as caching
+from .incremental.output import built_here
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 

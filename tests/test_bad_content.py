@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build
-from generator.content import load_decisions, parse
+from generator.content.folder import load_decisions
+from generator.content.format import parse
 from generator.errors import BuildErrors, ContentError
 
 from .conftest import CONTENT, FUZZ_EXAMPLES, ROOT, TEMPLATES

@@ -14,7 +14,7 @@ import pytest
 from benchmarks.corpus import write_corpus
 from generator.build import build
 from generator.errors import BuildErrors, ContentError, DigestError
-from generator.publish import staging_folder
+from generator.incremental.output import staging_folder
 
 from .conftest import TEMPLATES, file_size_limited
 from .sitecheck import broken_links, file_for, html_pages, soup

@@ -268,7 +268,7 @@ def test_names_starting_with_a_dot_in_the_output_folder_are_left_alone(tmp_path:
 
 
 def test_imported_files_get_the_usual_permissions_and_keep_their_own_when_replaced(tmp_path: Path) -> None:
-    result = subprocess.run(["sh", "-c", f'umask 022 && exec "$0" -m generator import "$1" --content "$2"',
+    result = subprocess.run(["sh", "-c", 'umask 022 && exec "$0" -m generator import "$1" --content "$2"',
                              sys.executable, str(SEEDS), str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     written = tmp_path / "decisions" / "24-001-566.md"

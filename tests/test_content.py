@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content import KEYS, dump, load_decisions, parse, save_decision
+from generator.content.folder import load_decisions, save_decision
+
+from generator.content.format import KEYS, dump, parse
 from generator.errors import ContentError
 from generator.model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy
 
@@ -158,7 +160,7 @@ def test_body_text_is_kept_verbatim() -> None:
 
 def test_a_file_gone_between_listing_and_looking_leaves_the_others_counted(content_copy: Path, monkeypatch) -> None:
     """An editor's swap file that goes while the folder is read: only it is left out."""
-    from generator import content
+    from generator.content import folder as content
     decisions = content_copy / "decisions"
     swap = decisions / ".24-001-566.md.swp"
     swap.write_text("scratch", encoding="utf-8")

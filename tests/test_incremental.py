@@ -20,17 +20,19 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import CATEGORIES, make_decisions, write_corpus
-from generator import workers
-from generator.assets import fingerprint
+from generator.incremental import workers
+from generator.site.assets import fingerprint
 from generator.build import build
-from generator.cache import Cache, template_digests
-from generator.config import load_config
-from generator.content import Loaded, Source, dump, load_decisions, parse, read_files
+from generator.incremental.state import Cache
+from generator.site.templates import template_digests
+from generator.content.settings import load_config
+from generator.content.folder import Loaded, Source, load_decisions, read_files
+from generator.content.format import dump, parse
 from generator.errors import BuildErrors, ContentError, DigestError
 from generator.model import OUTCOMES, Payment
-from generator.publish import staging_folder
-from generator.render import make_environment
-from generator.taxonomy import make_entries
+from generator.incremental.output import staging_folder
+from generator.site.templates import make_environment
+from generator.site.entries import make_entries
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -662,7 +664,7 @@ def watched(monkeypatch) -> Watched:
     """Watch the builds; a pool's first process is waited for before the content is read, so that its
     processes read what they can of it, however slowly they start."""
     import generator.build as build_module
-    import generator.content as content_module
+    import generator.content.folder as content_module
 
     seen, pools = Watched(), []
     real_pool, real_load, real_read = workers._pool, build_module.load_decisions, content_module._source_or_error
@@ -846,7 +848,7 @@ import os, signal, time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
-from generator import workers
+from generator.incremental import workers
 
 def read_so_far():
     with open("/proc/self/io") as io:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import load_decisions
+from generator.content.folder import load_decisions
 
 from .conftest import ROOT, SEEDS
 
@@ -71,7 +71,7 @@ def test_a_signal_waits_for_the_end_of_a_deferred_stretch_whatever_threads_run(s
     script = f"""
 import os, signal, sys, threading, time
 import numpy
-from generator.content import interrupts_deferred
+from generator.content.files import interrupts_deferred
 threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
 try:
     with interrupts_deferred():

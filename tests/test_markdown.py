@@ -2,16 +2,15 @@
 (markdown-it.rs) gives exactly what the reference (markdown-it-py) gives."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content import split_front_matter
-from generator import markdown as markdown_module
-from generator.markdown import FAST, _anchored, _checked, _compiled, render_body
+from generator.content.format import split_front_matter
+from generator.site import markdown as markdown_module
+from generator.site.markdown import FAST, _anchored, _checked, _compiled, render_body
 
 from .conftest import CONTENT, FUZZ_EXAMPLES
 

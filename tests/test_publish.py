@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.charts import BAR_WIDTH, count_chart, year_counts
-from generator.content import KEYS
-from generator.feeds import redirect_rules
+from generator.site.charts import BAR_WIDTH, count_chart, year_counts
+from generator.content.format import KEYS
+from generator.site.links import redirect_rules
 
 from .browser import NETLIFY, StaticServer, wait_for
 from .conftest import TEMPLATES
@@ -68,7 +68,7 @@ def test_redirects_never_shadow_a_page(built_site: Path) -> None:
 
 
 def test_joint_case_suffix_keeps_its_letter() -> None:
-    from generator.feeds import short_forms
+    from generator.site.links import short_forms
     assert short_forms("17-002-402b") == ["17-002-402b", "17002402b"]
     assert redirect_rules([]) == []
 

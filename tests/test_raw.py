@@ -17,8 +17,8 @@ from markdown_it import MarkdownIt
 
 from generator.errors import RawFormatError
 from generator.model import REVIEWABLE, Decision, Payment
-from generator.raw import read_raw, read_raw_file
-from generator.raw_text import MAX_BYTES
+from generator.importer.statement import read_raw, read_raw_file
+from generator.importer.text import MAX_BYTES
 
 from .conftest import FUZZ_EXAMPLES
 

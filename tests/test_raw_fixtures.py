@@ -16,11 +16,11 @@ import yaml
 from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
-from generator.content import dump, parse
+from generator.content.format import dump, parse
 from generator.model import Decision, Payment, Remedy
-from generator.raw import read_raw, read_raw_file
-from generator.raw_html import looks_like_html, page_lines
-from generator.raw_text import decode
+from generator.importer.statement import read_raw, read_raw_file
+from generator.importer.saved_page import looks_like_html, page_lines
+from generator.importer.text import decode
 
 TESTS = Path(__file__).parent
 SEEDS = TESTS / "seeds"

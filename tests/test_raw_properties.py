@@ -13,11 +13,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content import dump, parse
+from generator.content.format import dump, parse
 from generator.errors import RawFormatError
 from generator.model import OUTCOMES, REVIEWABLE, Decision
-from generator.raw import read_raw
-from generator.raw_text import decode
+from generator.importer.statement import read_raw
+from generator.importer.text import decode
 
 from .conftest import FUZZ_EXAMPLES
 

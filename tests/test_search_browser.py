@@ -19,12 +19,14 @@ from playwright.sync_api import expect
 
 from benchmarks.corpus import make_decisions
 from generator.build import build
-from generator.config import load_config
-from generator.markdown import render_body
-from generator.content import dump, load_decisions
+from generator.content.settings import load_config
+from generator.site.markdown import render_body
+from generator.content.folder import load_decisions
+from generator.content.format import dump
 from generator.model import Decision, Remedy
-from generator.search_text import STOP_WORDS, fold, stem, words
-from generator.taxonomy import format_date, make_entries
+from generator.search.text import STOP_WORDS, fold, stem, words
+from generator.site.entries import make_entries
+from generator.site.templates import format_date
 
 from .browser import StaticServer, wait_for
 from .conftest import CONTENT, TEMPLATES

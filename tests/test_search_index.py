@@ -6,7 +6,6 @@ import random
 import re
 import shutil
 import subprocess
-from array import array
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -16,13 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import generator.search as search
+from generator.search import files as search_files
+from generator.search import packing
+from generator.search import postings
+from generator.search import reading
 from benchmarks.corpus import make_decisions
-from generator.config import load_config
-from generator.markdown import render_body
-from generator.content import dump, load_decisions
-from generator.search_text import STOP_WORDS, fold, stem, words
-from generator.taxonomy import make_entries
+from generator.content.settings import load_config
+from generator.site.markdown import render_body
+from generator.content.folder import load_decisions
+from generator.content.format import dump
+from generator.search.text import STOP_WORDS, fold, stem, words
+from generator.site.entries import make_entries
 
 from .conftest import CONTENT, ROOT
 
@@ -60,58 +63,58 @@ def test_words_are_runs_of_letters_and_digits_once_apostrophes_are_out(text):
 
 @pytest.mark.parametrize("numbers, packed", CASES["pack"])
 def test_packing(numbers, packed):
-    assert search.pack(numbers) == packed
-    assert search.unpack(packed) == numbers
+    assert packing.pack(numbers) == packed
+    assert packing.unpack(packed) == numbers
 
 
 def test_the_table_of_small_numbers_packs_as_one_by_one():
-    assert search.PACKED == [search._pack_one(n) for n in range(search._SMALL)]
+    assert packing.PACKED == [packing._pack_one(n) for n in range(packing._SMALL)]
 
 
 def test_numbers_packed_at_once_are_packed_as_one_by_one():
     rng = random.Random(7)
     numbers = [0, 31, 32, 1023, 1024, 32767, 32768, 2**31 - 1, 2**40 + 5,
                *(rng.randrange(2 ** rng.randrange(1, 40)) for _ in range(2000))]
-    text, starts = search._pack_all(np.array(numbers, np.int64))
-    assert text == search.pack(numbers)
-    assert [text[a:b] for a, b in zip(starts.tolist(), [*starts.tolist()[1:], len(text)])] == search.pack_each(numbers)
+    text, starts = packing.pack_all(np.array(numbers, np.int64))
+    assert text == packing.pack(numbers)
+    assert [text[a:b] for a, b in zip(starts.tolist(), [*starts.tolist()[1:], len(text)])] == packing.pack_each(numbers)
 
 
 @pytest.mark.parametrize("chunk", [3, 1 << 20])
 def test_postings_are_grouped_by_number_then_id(monkeypatch, chunk):
     """Sort keys of (number, id, value) -> each number's ids packed and its values, a few postings at a
     time (a number's postings are never split) or all at once."""
-    monkeypatch.setattr(search, "GROUP_CHUNK", chunk)
+    monkeypatch.setattr(postings, "GROUP_CHUNK", chunk)
     rng = random.Random(chunk)
-    shift, value_bits = 6, search.VALUE_BITS
-    postings = [(rng.randrange(40), doc, rng.randrange(1 << value_bits)) for doc in range(50) for _ in range(3)]
-    postings = list({(n, doc): v for n, doc, v in postings}.items())
-    keys = np.array([n << (shift + value_bits) | doc << value_bits | v for (n, doc), v in postings], np.int64)
-    got = list(search._grouped(keys, shift, with_values=True))
+    shift, value_bits = 6, postings.VALUE_BITS
+    found = [(rng.randrange(40), doc, rng.randrange(1 << value_bits)) for doc in range(50) for _ in range(3)]
+    found = list({(n, doc): v for n, doc, v in found}.items())
+    keys = np.array([n << (shift + value_bits) | doc << value_bits | v for (n, doc), v in found], np.int64)
+    got = list(postings._grouped(keys, shift, with_values=True))
     expected = defaultdict(list)
-    for (n, doc), v in sorted(postings):
+    for (n, doc), v in sorted(found):
         expected[n].append((doc, v))
     assert [number for number, _, _ in got] == sorted(expected)
     for number, ids, (upper, lower) in got:
         held = expected[number]
-        assert ids == search.pack(search.gaps([doc for doc, _ in held]))
-        assert upper == "".join(search.ALPHABET[v >> 6] for _, v in held)
-        assert lower == "".join(search.ALPHABET[v & 63] for _, v in held)
+        assert ids == packing.pack(packing.gaps([doc for doc, _ in held]))
+        assert upper == "".join(packing.ALPHABET[v >> 6] for _, v in held)
+        assert lower == "".join(packing.ALPHABET[v & 63] for _, v in held)
 
 
 def test_a_reading_names_its_pairs_within_fields_and_paragraphs():
-    held, seq = search.number_words(["a", "b", search.BETWEEN_WORD, "c", "a", "b", search.BETWEEN_WORD])
+    held, seq = reading.number_words(["a", "b", reading.BETWEEN_WORD, "c", "a", "b", reading.BETWEEN_WORD])
     assert held == ["a", "b", "c"] and seq.tolist() == [0, 1, 3, 2, 0, 1, 3]
-    codes = search.pair_codes(seq, len(held))
-    reading = search.Reading("", "", "", codes.tobytes(), "\n".join(held), 0, 0)
-    assert sorted(reading.pair_names()) == ["a b", "c a"]
+    codes = reading.pair_codes(seq, len(held))
+    read = reading.Reading("", "", "", codes.tobytes(), "\n".join(held), 0, 0)
+    assert sorted(read.pair_names()) == ["a b", "c a"]
 
 
 def test_shards_and_vocabulary_files():
     for text, shards, shard in CASES["shard"]:
-        assert search.shard_of(text, shards) == shard
+        assert search_files.shard_of(text, shards) == shard
     for word, name in CASES["vocabularyFile"]:
-        assert search.vocabulary_file(word) == name
+        assert search_files.vocabulary_file(word) == name
 
 
 def test_the_browser_side_passes_the_same_cases():
@@ -137,28 +140,28 @@ def seed_entries():
 @pytest.fixture(scope="module")
 def seed_index(seed_entries):
     config, entries = seed_entries
-    return entries, read_index(search.render_search_index(config, entries))
+    return entries, read_index(search_files.render_search_index(config, entries))
 
 
 def word_postings(files: dict, term: str) -> dict[int, tuple[int, int | None]]:
     """term -> {id: (weight level, part mask or None when the term has no masks)}"""
     manifest = files["search/index.json"]
-    name = search.own_file(term) if term in manifest["ownFiles"] else search.shard_of(term, manifest["termShards"])
+    name = search_files.own_file(term) if term in manifest["ownFiles"] else search_files.shard_of(term, manifest["termShards"])
     found = files[f"search/t/{name}.json"].get(term)
     if found is None:
         return {}
     ids, weights, masks = found
     out, doc = {}, -1
-    for gap, weight, mask in zip(search.unpack(ids), weights, masks or [None] * len(weights), strict=True):
+    for gap, weight, mask in zip(packing.unpack(ids), weights, masks or [None] * len(weights), strict=True):
         doc += gap
-        out[doc] = (search.ALPHABET.index(weight), None if mask is None else search.ALPHABET.index(mask))
+        out[doc] = (packing.ALPHABET.index(weight), None if mask is None else packing.ALPHABET.index(mask))
     return out
 
 
 def pair_postings(files: dict, pair: str) -> list[int]:
     doc, out = -1, []
     shards = files["search/index.json"]["pairShards"]
-    for gap in search.unpack(files[f"search/p/{search.shard_of(pair, shards)}.json"].get(pair, "")):
+    for gap in packing.unpack(files[f"search/p/{search_files.shard_of(pair, shards)}.json"].get(pair, "")):
         doc += gap
         out.append(doc)
     return out
@@ -170,15 +173,15 @@ def test_ids_count_from_the_oldest_and_the_table_holds_every_decision(seed_index
     ordered = list(reversed(entries))
     assert manifest["count"] == len(entries) == 5
     councils = manifest["facets"]["council"]
-    assert [councils[i - 1] for i in search.unpack(table["council"])] == [e.decision.council for e in ordered]
-    days = list(__import__("itertools").accumulate(search.unpack(table["date"])))
-    expected = [(e.decision.decision_date.toordinal() - search.EPOCH + 1) if e.decision.decision_date else 0
+    assert [councils[i - 1] for i in packing.unpack(table["council"])] == [e.decision.council for e in ordered]
+    days = list(__import__("itertools").accumulate(packing.unpack(table["date"])))
+    expected = [(e.decision.decision_date.toordinal() - search_files.EPOCH + 1) if e.decision.decision_date else 0
                 for e in ordered]
     assert days == expected
-    assert search.unpack(files["search/totals.json"]["total"]) == [e.decision.remedy.total for e in ordered]
+    assert packing.unpack(files["search/totals.json"]["total"]) == [e.decision.remedy.total for e in ordered]
     bands = manifest["facets"]["band"]
-    assert [bands[i - 1] for i in search.unpack(table["band"])] == [e.band.name for e in ordered]
-    references = [f"{n // 1_000_000:02d} {n // 1000 % 1000:03d} {n % 1000:03d}" for n in search.unpack(table["reference"])]
+    assert [bands[i - 1] for i in packing.unpack(table["band"])] == [e.band.name for e in ordered]
+    references = [f"{n // 1_000_000:02d} {n // 1000 % 1000:03d} {n % 1000:03d}" for n in packing.unpack(table["reference"])]
     assert references == [e.decision.reference for e in ordered] and table["suffix"] == {}
 
 
@@ -187,7 +190,7 @@ def test_every_word_of_every_paragraph_is_in_its_shard_with_the_right_parts(seed
     ordered = list(reversed(entries))
     seen: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for doc, entry in enumerate(ordered):
-        parts = search.split_parts(render_body(entry.decision.body).paragraphs)
+        parts = reading.split_parts(render_body(entry.decision.body).paragraphs)
         for k, part in enumerate(parts):
             record = files[f"search/x/{entry.decision.slug}-{k}.json"]
             assert record["r"] == entry.decision.reference
@@ -210,10 +213,10 @@ def test_title_and_summary_weigh_more_than_the_text(seed_index):
     ordered = list(reversed(entries))
     essex = next(i for i, e in enumerate(ordered) if e.decision.council == "Essex County Council")
     weight, mask = word_postings(files, "essex")[essex]
-    assert weight >= search.WEIGHT_LEVEL[search.WEIGHT_TITLE]
+    assert weight >= reading.WEIGHT_LEVEL[reading.WEIGHT_TITLE]
     summary_only = next(w for w in words(fold(ordered[essex].decision.summary))
                         if w not in STOP_WORDS and not any(w in words(fold(t)) for _, t in render_body(ordered[essex].decision.body).paragraphs))
-    assert word_postings(files, stem(summary_only))[essex][0] == search.WEIGHT_LEVEL[search.WEIGHT_SUMMARY]
+    assert word_postings(files, stem(summary_only))[essex][0] == reading.WEIGHT_LEVEL[reading.WEIGHT_SUMMARY]
 
 
 def test_pairs_are_adjacent_words_within_one_paragraph(seed_index):
@@ -228,8 +231,8 @@ def test_pairs_are_adjacent_words_within_one_paragraph(seed_index):
     pair = f"{words(fold(first))[-1]} {words(fold(second))[0]}"
     if not any(pair in " ".join(words(fold(t))) for _, t in render_body(entry.decision.body).paragraphs):
         assert 0 not in pair_postings(files, pair)
-    assert all(search.BETWEEN_WORD not in name for name in files[
-        f"search/p/{search.shard_of('working days', files['search/index.json']['pairShards'])}.json"])
+    assert all(reading.BETWEEN_WORD not in name for name in files[
+        f"search/p/{search_files.shard_of('working days', files['search/index.json']['pairShards'])}.json"])
 
 
 def test_vocabulary_lists_words_by_their_first_two_letters(seed_index):
@@ -241,7 +244,7 @@ def test_vocabulary_lists_words_by_their_first_two_letters(seed_index):
     assert sorted(manifest["vocabulary"]) == manifest["vocabulary"]
     assert {f"search/v/{name}.json" for name in manifest["vocabulary"]} == {p for p in files if p.startswith("search/v/")}
     for term in manifest["ownFiles"]:
-        assert list(files[f"search/t/{search.own_file(term)}.json"]) == [term]
+        assert list(files[f"search/t/{search_files.own_file(term)}.json"]) == [term]
 
 
 def test_every_term_sits_in_the_shard_its_name_says(seed_index):
@@ -252,7 +255,7 @@ def test_every_term_sits_in_the_shard_its_name_says(seed_index):
         assert len(names) == shards
         for path in names:
             number = int(path.rsplit("/", 1)[1].removesuffix(".json"))
-            assert all(search.shard_of(name, shards) == number for name in files[path])
+            assert all(search_files.shard_of(name, shards) == number for name in files[path])
 
 
 # ---------------------------------------------------------------- determinism and size
@@ -271,20 +274,20 @@ def corpus(tmp_path_factory):
 
 def test_same_content_gives_the_same_bytes_in_any_order(corpus):
     config, decisions = corpus
-    first = search.render_search_index(config, make_entries(decisions, config))
-    again = search.render_search_index(config, make_entries(list(reversed(decisions)), config))
+    first = search_files.render_search_index(config, make_entries(decisions, config))
+    again = search_files.render_search_index(config, make_entries(list(reversed(decisions)), config))
     as_bytes = lambda pages: {p.path: p.text.encode("utf-8") for p in pages}   # noqa: E731
     assert as_bytes(first) == as_bytes(again)
     assert len(first) == len(as_bytes(first))
 
 
 def _reading(decision):
-    return search.read_decision(decision, search.split_parts(render_body(decision.body).paragraphs))
+    return reading.read_decision(decision, reading.split_parts(render_body(decision.body).paragraphs))
 
 
 def _files(config, decisions, state, memo=None):
     ordered = list(reversed(make_entries(decisions, config)))
-    return search.index_files(config, ordered, state, memo)
+    return search_files.index_files(config, ordered, state, memo)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -294,9 +297,9 @@ def test_an_updated_state_gives_the_same_bytes_as_reading_everything_again(corpu
     config, decisions = corpus
     rng = random.Random(seed)
     old = list(reversed(make_entries(decisions, config)))                   # by id
-    state = search.SearchState()
-    search.update_state(state, [e.decision.slug for e in old], {}, [], [_reading(e.decision) for e in old])
-    memo = search.IndexMemo()                # what a long-running caller remembers of the files made
+    state = postings.SearchState()
+    postings.update_state(state, [e.decision.slug for e in old], {}, [], [_reading(e.decision) for e in old])
+    memo = search_files.IndexMemo()                # what a long-running caller remembers of the files made
     _files(config, decisions, state, memo)
 
     edited = {e.decision.slug: e.decision for e in old}
@@ -310,15 +313,15 @@ def test_an_updated_state_gives_the_same_bytes_as_reading_everything_again(corpu
     new = list(reversed(make_entries(list(edited.values()), config)))
     slugs = [e.decision.slug for e in new]
 
-    keep = search.common_prefix(state.slugs, slugs)
+    keep = postings.common_prefix(state.slugs, slugs)
     by_slug = {e.decision.slug: e.decision for e in old}
     changed = {doc: (_reading(by_slug[slug]), _reading(edited[slug]))
                for doc, slug in enumerate(slugs[:keep]) if edited[slug] is not by_slug[slug]}
     removed = [_reading(e.decision) for e in old[keep:]]
-    search.update_state(state, slugs, changed, removed, [_reading(e.decision) for e in new[keep:]])
+    postings.update_state(state, slugs, changed, removed, [_reading(e.decision) for e in new[keep:]])
 
-    fresh = search.SearchState()
-    search.update_state(fresh, slugs, {}, [], [_reading(e.decision) for e in new])
+    fresh = postings.SearchState()
+    postings.update_state(fresh, slugs, {}, [], [_reading(e.decision) for e in new])
     assert state == fresh
     expected = _files(config, list(edited.values()), fresh)
     assert _files(config, list(edited.values()), state) == expected
@@ -328,23 +331,23 @@ def test_an_updated_state_gives_the_same_bytes_as_reading_everything_again(corpu
 def test_a_new_decision_leaves_older_text_parts_alone(corpus):
     config, decisions = corpus
     dated = sorted((d for d in decisions if d.decision_date), key=lambda d: d.decision_date)
-    before = {p.path: p.text for p in search.render_search_index(config, make_entries(dated[:-1], config))}
-    after = {p.path: p.text for p in search.render_search_index(config, make_entries(dated, config))}
+    before = {p.path: p.text for p in search_files.render_search_index(config, make_entries(dated[:-1], config))}
+    after = {p.path: p.text for p in search_files.render_search_index(config, make_entries(dated, config))}
     parts = [p for p in before if p.startswith("search/x/")]
     assert parts and all(before[p] == after[p] for p in parts)
 
 
 def test_shards_stay_small(corpus):
     config, decisions = corpus
-    pages = search.render_search_index(config, make_entries(decisions, config))
+    pages = search_files.render_search_index(config, make_entries(decisions, config))
     shards = [p for p in pages if p.path.startswith(("search/t/", "search/p/"))]
-    assert max(len(p.text) for p in shards) < 4 * search.SHARD_CHARS
+    assert max(len(p.text) for p in shards) < 4 * search_files.SHARD_CHARS
     parts = [p for p in pages if p.path.startswith("search/x/")]
-    assert max(len(p.text) for p in parts) < 4 * search.PART_CHARS
+    assert max(len(p.text) for p in parts) < 4 * reading.PART_CHARS
 
 
 def test_an_empty_digest_has_an_empty_index():
-    pages = read_index(search.render_search_index(load_config(Path("/nonexistent")), []))
+    pages = read_index(search_files.render_search_index(load_config(Path("/nonexistent")), []))
     assert pages["search/index.json"]["count"] == 0 and pages["search/totals.json"] == {"total": ""}
     assert all(value in ("", {}) for value in pages["search/docs.json"].values())
 
@@ -352,10 +355,10 @@ def test_an_empty_digest_has_an_empty_index():
 def test_docs_columns_are_taken_again_only_while_the_fields_they_come_from_are_the_same():
     config = load_config(CONTENT)
     ordered = list(reversed(make_entries(load_decisions(CONTENT).decisions, config)))
-    memo = search.IndexMemo()
-    first = search._from_entries(config, ordered, memo)
+    memo = search_files.IndexMemo()
+    first = search_files._from_entries(config, ordered, memo)
     resummarised = [replace(e, decision=replace(e.decision, summary="Changed.")) for e in ordered]
-    assert search._from_entries(config, resummarised, memo) is first
+    assert search_files._from_entries(config, resummarised, memo) is first
     moved = [replace(resummarised[0], decision=replace(resummarised[0].decision, council="Another Council")),
              *resummarised[1:]]
-    assert search._from_entries(config, moved, memo) == search._from_entries(config, moved, None) != first
+    assert search_files._from_entries(config, moved, memo) == search_files._from_entries(config, moved, None) != first

@@ -6,10 +6,10 @@ import io
 import json
 from collections.abc import Iterable
 
-from .config import SiteConfig
-from .content import front_matter
-from .render import Page
-from .taxonomy import Entry
+from ..content.format import front_matter
+from ..content.settings import SiteConfig
+from .entries import Entry
+from .pages import Page
 
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 DataMemo = dict[str, tuple[Entry, str, str]]      # slug -> (entry, JSON line, CSV line)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ContentError
-from .model import slugify
+from ..errors import ContentError
+from ..model import slugify
 
 
 @dataclass(frozen=True)

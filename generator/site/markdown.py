@@ -23,7 +23,7 @@ try:
 except ImportError:                 # see above: the reference renders everything
     markdown_it_pyrs = None
 
-from .model import slugify
+from ..model import slugify
 
 # Ids the page layout uses itself; a heading never takes one of these.
 RESERVED_IDS = frozenset({"main", "facts", "summary", "cite", "contents", "decision-text"})

@@ -1,7 +1,7 @@
 """Raw statement bytes -> clean lines: size limit, decoding, binary check, whitespace and invisible characters.
 
 The first stage of reading a raw decision statement.  Whatever the source -- a text file, pasted text
-or a saved web page (raw_html.py) -- the reader in raw.py sees the same `Line`s, so one set of rules
+or a saved web page (saved_page.py) -- the reader in statement.py sees the same `Line`s, so one set of rules
 reads them all.  The helpers at the end (`plain`, `key`, `sentences` ...) are how the later stages
 compare and split that text.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import RawFormatError
+from ..errors import RawFormatError
 
 # A long statement is about 100 KB and a saved decision page well under 1 MB; anything much bigger
 # is the wrong file (a PDF bundle, a log, a database dump), refused before it is read into memory.

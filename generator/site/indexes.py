@@ -1,36 +1,14 @@
-"""Decisions as the site shows them (entries), grouped into the index pages: council, category, remedy band, outcome."""
+"""The index pages' groups: decisions by council, category (and subcategory), remedy band and outcome."""
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass, replace
-from datetime import date
-from functools import cached_property, lru_cache
-from typing import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 
-from .config import Band, SiteConfig
-from .errors import ContentError
-from .model import OUTCOMES, Decision, slugify
-
-UNCATEGORISED = "Not categorised"
-NO_OUTCOME = "Outcome not recorded"
-NO_SUBCATEGORY = "No subcategory"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One decision with everything the pages that list it need, worked out once. Its body is rendered
-    only for its own page (see `pages.render_decision`)."""
-    decision: Decision
-    key: str              # changes whenever anything a list of decisions shows of this one changes
-    url: str
-    band: Band
-    first_sentence: str
-    council_url: str
-    category_url: str
-    subcategory_url: str | None
-    outcome_url: str
-    band_url: str
+from ..content.settings import SiteConfig
+from ..digest import digest
+from ..errors import ContentError
+from ..model import OUTCOMES, slugify
+from .entries import NO_OUTCOME, NO_SUBCATEGORY, UNCATEGORISED, Entry
 
 
 @dataclass(frozen=True)
@@ -56,7 +34,7 @@ class Term:
     @cached_property
     def key(self) -> str:
         """What its page and its feed show of its decisions, as one digest."""
-        return digest_of(e.key for e in self.entries)
+        return digest(*(e.key for e in self.entries))
 
 
 @dataclass(frozen=True)
@@ -77,56 +55,6 @@ class Taxonomy:
         for term in self.terms:
             grouped.setdefault(term.name[:1].upper(), []).append(term)
         return sorted(grouped.items())
-
-
-def digest_of(keys: Iterable[str]) -> str:
-    """One digest for many: what a list of decisions looks like to the pages listing it."""
-    return hashlib.blake2b("\0".join(keys).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def newest_first(decision: Decision) -> tuple:
-    """Newest first, undated last, then by reference so the order never wobbles."""
-    day = decision.decision_date
-    return (day is None, -(day.toordinal()) if day else 0, decision.reference)
-
-
-def first_sentence(text: str) -> str:
-    match = re.match(r"(.+?[.!?])(?=\s+[A-Z‘“'\"(]|\s*$)", text.strip())
-    return match.group(1) if match else text.strip()
-
-
-def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, str] | None = None,
-                 reuse: dict[str, Entry] | None = None) -> list[Entry]:
-    """Entries newest first. `keys`: slug -> digest of the decision's front matter (the build has them from
-    reading the files); worked out here when not given. `reuse`: entries made with this config before, by
-    slug; one is taken again while its key (what lists show of it) is the same."""
-    entries = []
-    for decision in sorted(decisions, key=newest_first):
-        key = keys[decision.slug] if keys else listing_key(decision)
-        before = reuse.get(decision.slug) if reuse else None
-        if before is not None and before.key == key:
-            entries.append(before)
-            continue
-        band = config.band_for(decision.remedy.total)
-        category = decision.category or UNCATEGORISED
-        entries.append(Entry(
-            decision=decision,
-            key=key,
-            url=f"/decisions/{decision.slug}/",
-            band=band,
-            first_sentence=first_sentence(decision.summary),
-            council_url=f"/councils/{slugify(decision.council)}/",
-            category_url=f"/categories/{slugify(category)}/",
-            subcategory_url=(f"/categories/{slugify(category)}/#{slugify(decision.subcategory)}"
-                             if decision.subcategory else None),
-            outcome_url=f"/outcomes/{slugify(decision.outcome or NO_OUTCOME)}/",
-            band_url=f"/remedies/{band.slug}/",
-        ))
-    return entries
-
-
-def listing_key(decision: Decision) -> str:
-    return hashlib.blake2b(repr(replace(decision, body="")).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def make_taxonomies(entries: list[Entry], config: SiteConfig) -> list[Taxonomy]:
@@ -177,15 +105,3 @@ def _subcategory_groups(entries: tuple[Entry, ...]) -> tuple[Group, ...]:
         names.append(NO_SUBCATEGORY)
     return tuple(Group(name, slugify(name), tuple(by_sub[name])) for name in names)
 
-
-@lru_cache(maxsize=8192)
-def format_date(day: date | None) -> str:
-    """'5 March 2025'. Listing pages show tens of thousands of dates, and strftime is slow: a few thousand
-    distinct days are worked out once."""
-    return f"{day.day} {day:%B %Y}" if day else "Date not printed"
-
-
-def format_money(amount: int | float) -> str:
-    if isinstance(amount, float) and not amount.is_integer():
-        return f"£{amount:,.2f}"
-    return f"£{int(amount):,}"

@@ -11,27 +11,24 @@ written by other code, is ignored (the build is then a cold one). Deleting the f
 """
 from __future__ import annotations
 
-import hashlib
 import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from jinja2 import Environment, FileSystemLoader, meta, nodes
+from jinja2 import Environment
 
-from .content import Source, write_atomically
-from .data import DataMemo
-from .search import IndexMemo, SearchState
+from ..content.files import write_atomically
+from ..content.folder import Source
+from ..digest import digest
+from ..search.files import IndexMemo
+from ..search.postings import SearchState
+from ..site.downloads import DataMemo
+from .output import Output
 
 FORMAT = 1
-PACKAGE = Path(__file__).resolve().parent
-
-
-class Output(NamedTuple):
-    size: int
-    mtime_ns: int
-    digest: str
+PACKAGE = Path(__file__).resolve().parent.parent      # generator/, every stage's folder in it
 
 
 class Unit(NamedTuple):
@@ -83,62 +80,11 @@ def default_cache_dir(out_dir: Path) -> Path:
     return out_dir.resolve().parent / ".digest-cache"
 
 
-def digest(*parts: str | bytes) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
-        hasher.update(b"\0")
-    return hasher.hexdigest()
-
-
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """The generator's own code: a new version never reuses what an older one made."""
-    return digest(str(FORMAT), *(path.read_bytes() for path in sorted(PACKAGE.glob("*.py"))))
-
-
-def template_digests(templates_dir: Path) -> dict[str, str]:
-    """Each template's digest, covering every template it extends, includes or imports."""
-    names = [name for name in FileSystemLoader(templates_dir).list_templates() if not name.startswith("static/")]
-    return dict(_template_digests(templates_dir, tuple(_stamp(templates_dir / name) for name in names),
-                                  tuple(names)))
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
-
-
-@lru_cache(maxsize=8)
-def _template_digests(templates_dir: Path, stamps: tuple, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(Worked out again only when a template's size or mtime changes.)"""
-    sources = {name: (templates_dir / name).read_bytes() for name in names}
-    uses = {name: _references(source) & sources.keys() for name, source in sources.items()}
-
-    def closure(name: str) -> list[str]:
-        seen, todo = set(), [name]
-        while todo:
-            current = todo.pop()
-            if current not in seen:
-                seen.add(current)
-                todo.extend(uses[current])
-        return sorted(seen)
-
-    return tuple((name, digest(*(part for used in closure(name) for part in (used, sources[used])))) for name in names)
-
-
-@lru_cache(maxsize=256)
-def _references(source: bytes) -> frozenset[str]:
-    """The templates a template's text names in extends, include and import, and as the item template of
-    `list_items` (see `render.ListItems`)."""
-    try:
-        parsed = Environment().parse(source.decode("utf-8"))
-    except Exception:            # a template the build will report; its digest is then its bytes alone
-        return frozenset()
-    items = (call.args[1].value for call in parsed.find_all(nodes.Call)
-             if isinstance(call.node, nodes.Name) and call.node.name == "list_items" and len(call.args) == 2
-             and isinstance(call.args[1], nodes.Const))
-    return frozenset(name for name in (*meta.find_referenced_templates(parsed), *items) if isinstance(name, str))
+    return digest(str(FORMAT), *(part for path in sorted(PACKAGE.rglob("*.py"))
+                                 for part in (path.relative_to(PACKAGE).as_posix(), path.read_bytes())))
 
 
 def load(cache_dir: Path) -> Cache:

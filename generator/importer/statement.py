@@ -1,6 +1,6 @@
 """Raw decision statement (text or a saved web page) -> Decision.
 
-Reading goes in stages, one module each: raw_text.py turns bytes into clean lines (raw_html.py does
+Reading goes in stages, one module each: text.py turns bytes into clean lines (saved_page.py does
 the same for a saved page), this module finds the statement's structure and printed fields in those
 lines, and remedy.py reads what was agreed.  Layouts are told apart line by line, not guessed up front:
 
@@ -9,7 +9,7 @@ lines, and remedy.py reads what was agreed.  Layouts are told apart line by line
 * a copy of the web page: blank lines between everything, "1." numbering that restarts in
   each section, sub-points indented deeper ("    1.", "    •"), and page furniture
   ("Back to top", "Print this page", the cookie banner ...) that is dropped;
-* the web page saved from a browser (.html), turned into the copy's lines by raw_html.py;
+* the web page saved from a browser (.html), turned into the copy's lines by saved_page.py;
 * a page printed to PDF and copied: paragraphs wrapped over several lines, the browser's date,
   title, address and page number lines between them (dropped, the address kept as lgsco_url).
 
@@ -58,10 +58,10 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import RawFormatError
-from .model import OUTCOMES, REVIEWABLE, Decision, normalise_reference, reference_slug
-from .raw_html import looks_like_html, page_lines
-from .raw_text import (Line, check_length, decode, ends_sentence, key, plain, read_limited, reject_binary,
+from ..errors import RawFormatError
+from ..model import OUTCOMES, REVIEWABLE, Decision, normalise_reference, reference_slug
+from .saved_page import looks_like_html, page_lines
+from .text import (Line, check_length, decode, ends_sentence, key, plain, read_limited, reject_binary,
                        sentences, text_lines)
 from .remedy import Passage, read_remedy
 

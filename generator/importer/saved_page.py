@@ -1,6 +1,6 @@
 """A decision page saved from a browser (.html) -> the lines a copy of that page gives.
 
-The page becomes the web-copy layout the reader in raw.py already knows: one line per block, list items
+The page becomes the web-copy layout the reader in statement.py already knows: one line per block, list items
 as "  3. ..." (numbered from the list's `start`) or "  • ...", nested lists indented deeper, a blank
 before every block.  The same rules then read it as any other copy, so a saved page and a pasted page
 give the same record.  Site furniture never reaches the lines: the head, scripts, navigation, forms,
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from .raw_text import Line, clean
+from .text import Line, clean
 
 SITE = "https://www.lgo.org.uk/"
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .taxonomy import Entry, Taxonomy
+from .entries import Entry
+from .indexes import Taxonomy
 
 ROW = 28            # height of one row, in SVG units
 LABEL_WIDTH = 200   # left column for the labels

@@ -7,18 +7,15 @@ again only when those, or its templates, change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
-from jinja2.runtime import Context
-from markupsafe import Markup
+from jinja2 import Environment
 
-from .assets import Assets
+from ..content.settings import SiteConfig
 from .charts import council_band_chart, home_charts
-from .config import SiteConfig
+from .entries import Entry
+from .indexes import Taxonomy
 from .markdown import Body
-from .taxonomy import Entry, Taxonomy, format_date, format_money
 
 
 @dataclass(frozen=True)
@@ -34,49 +31,6 @@ class Planned:
     templates: tuple[str, ...]
     inputs: tuple[str, ...]
     make: Callable[[], list[Page]]
-
-
-def make_environment(templates_dir: Path, assets: Assets) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(templates_dir),
-        autoescape=select_autoescape(["html", "xml"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["longdate"] = format_date
-    env.filters["money"] = format_money
-    env.filters["isodate"] = lambda day: day.isoformat() if day else ""
-    env.globals["asset"] = assets.url
-    env.globals["list_items"] = ListItems(env)
-    return env
-
-
-class ListItems:
-    """`list_items(entries, template)` in a template: each entry rendered by `template`, joined. An entry's
-    item is rendered once and kept while its key (what lists show of it), the template and the settings are
-    the same: a decision is listed on five or six pages, and after an edit to one summary the preview renders
-    one item again, not the thousands on its band and outcome pages."""
-
-    def __init__(self, env: Environment):
-        self.env = env
-        self.made_with: tuple | None = None            # (template, settings) the kept items were made with
-        self.items: dict[str, tuple[str, Markup]] = {}   # slug -> (entry key, item)
-
-    @pass_context
-    def __call__(self, context: Context, entries: Iterable[Entry], name: str) -> Markup:
-        template, site = self.env.get_template(name), context["site"]
-        if self.made_with is None or self.made_with[0] is not template or self.made_with[1] != site:
-            self.made_with, self.items = (template, site), {}
-        items = self.items
-        out = []
-        for entry in entries:
-            kept = items.get(entry.decision.slug)
-            if kept is None or kept[0] != entry.key:
-                kept = items[entry.decision.slug] = (entry.key, Markup(template.render(site=site, entry=entry)))
-            out.append(kept[1])
-        return Markup("".join(out))
 
 
 def page_path(url: str) -> str:

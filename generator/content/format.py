@@ -1,27 +1,19 @@
-"""Records <-> content files: `content/decisions/<slug>.md`, YAML front matter plus a markdown body.
+"""One content file's format: `content/decisions/<slug>.md`, YAML front matter plus a markdown body.
 
 `dump(decision)` and `parse(text, path)` are symmetric: parse(dump(d)) == d for every valid record.
+Every value an editor can get wrong fails with the file, the line and the fix.
 """
 from __future__ import annotations
 
-import hashlib
 import math
-import os
 import re
-import signal
-import stat
-import tempfile
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
 
 import yaml
 
-from .errors import ContentError, DigestError
-from .model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy, normalise_reference, reference_slug
+from ..errors import ContentError, DigestError
+from ..model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy, normalise_reference, reference_slug
 
 FENCE = "---"
 
@@ -116,218 +108,7 @@ def _payment_mapping(payment: Payment) -> dict:
     return mapping
 
 
-def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
-    """Write `data` (or what `data(stream)` writes) via a temporary file in the same folder and rename, so
-    no reader sees half a file. Ctrl-C is held back until the file is complete or gone, so an interrupt or
-    a failure leaves nothing behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path)
-    with interrupts_deferred():
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            os.chmod(handle, mode)
-            with os.fdopen(handle, "wb") as stream:
-                data(stream) if callable(data) else stream.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions a file written over `path` gets: those of the file it replaces, else what a new file
-    gets here (the temporary file's own are for its owner alone)."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-@contextmanager
-def interrupts_deferred() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM for the duration; one that arrives is acted on at the end. The handlers are
-    swapped rather than the signal masked: a mask holds one thread only, and a signal sent to the process
-    goes to any thread that does not block it (numpy's BLAS threads, the preview server's), whose
-    handler would then interrupt the main thread at once. Python runs handlers in the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {signum: signal.signal(signum, lambda signum, frame: caught.append(signum)) for signum in held}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        if caught:
-            signal.raise_signal(caught[0])
-
-
-def save_decision(decision: Decision, content_dir: Path, force: bool = False) -> tuple[Path, str]:
-    """Write `<content>/decisions/<slug>.md`. Returns (path, what happened): written, unchanged, exists, replaced.
-
-    An existing file is never touched without `force`; with it, the old text is kept as `<slug>.md.bak`.
-    """
-    path = content_dir / "decisions" / f"{decision.slug}.md"
-    data = dump(decision).encode("utf-8")
-    if not path.exists():
-        write_atomically(path, data)
-        return path, "written"
-    old = path.read_bytes()
-    if old == data:
-        return path, "unchanged"
-    if not force:
-        return path, "exists"
-    write_atomically(path.with_name(path.name + ".bak"), old)
-    write_atomically(path, data)
-    return path, "replaced"
-
-
 # ---------------------------------------------------------------- reading
-
-@dataclass(frozen=True)
-class Source:
-    """A content file as last read: its stamp (size, mtime) and digest, and what it held."""
-    size: int
-    mtime_ns: int
-    digest: str                   # of the whole file
-    front_digest: str             # of the front matter alone: what index pages, feeds and data show
-    decision: Decision            # without its body, which is kept apart:
-    body: bytes                   # UTF-8, half the memory of the text: at archive scale bodies are most of it
-    warnings: tuple[DigestError, ...]
-
-    def full(self) -> Decision:
-        """The decision with its body."""
-        return replace(self.decision, body=self.body.decode("utf-8"))
-
-
-@dataclass(frozen=True)
-class Loaded:
-    decisions: list[Decision]
-    errors: list[DigestError]
-    warnings: list[DigestError]
-    sources: dict[str, Source] = field(default_factory=dict)     # file name -> what was read
-
-
-Stamp = tuple[int, int]                                         # a file's (size, mtime_ns)
-Reader = Callable[[Path, list[str], dict[str, Stamp], dict[str, Source]], list[Source | ContentError]]
-
-
-def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Source] | None = None,
-                   stamps: dict[str, Stamp] | None = None, bodies: bool = True, read: Reader | None = None) -> Loaded:
-    """Read every content file, collecting all errors rather than stopping at the first.
-    With `strict`, warnings (unknown keys) count as errors. A file in `known` whose size and mtime, or
-    failing those whose bytes, are as they were is not parsed again. `stamps`: the files' sizes and mtimes
-    when the caller has just looked ("decisions/<name>": (size, mtime_ns)). Without `bodies`, the decisions
-    come without their bodies (each source has it). `read`: what reads the files that need it, `read_files`
-    or one that gives the same (see `workers.read_alongside`)."""
-    folder = content_dir / "decisions"
-    decisions, errors, warnings, sources = [], [], [], {}
-    if not folder.is_dir():
-        errors.append(ContentError(folder, "no decisions folder: run `digest import PATH` to create it"))
-        return Loaded([], errors, [])
-    known = known or {}
-    if stamps is None:
-        stamps = content_stamps(content_dir)
-    # Names starting with a dot are other programs' (an editor's swap file, macOS's ._ files), as in serve.
-    in_folder = sorted(name.removeprefix("decisions/") for name in stamps
-                       if name.startswith("decisions/") and not name.startswith("decisions/."))
-    names = [name for name in in_folder if name.endswith(".md")]
-    stamp_of = {name: stamps[f"decisions/{name}"] for name in names}
-    warnings.extend(ContentError(folder / name, "not read: a decision file's name ends in .md, in lower case")
-                    for name in in_folder if name.lower().endswith(".md") and not name.endswith(".md"))
-    where = f"{folder}{os.sep}"
-    fresh = {name: before for name in names
-             if _as_last_read(before := known.get(name), stamp_of[name])
-             and str(before.decision.path) == where + name}   # nothing to do (the common case)
-    to_read = [name for name in names if name not in fresh]     # read together: by `read`, or here
-    read_now = dict(zip(to_read, (read or read_files)(folder, to_read, stamp_of, known), strict=True))
-    for name in names:
-        source = fresh[name] if name in fresh else read_now[name]
-        if isinstance(source, ContentError):
-            errors.append(source)
-            continue
-        sources[name] = source
-        warnings.extend(source.warnings)
-        decisions.append(source.full() if bodies else source.decision)
-    errors.extend(_clashes(decisions))
-    if strict:
-        return Loaded(decisions, errors + warnings, [], sources)
-    return Loaded(decisions, errors, warnings, sources)
-
-
-def read_files(folder: Path, names: list[str], stamps: dict[str, Stamp],
-               known: dict[str, Source]) -> list[Source | ContentError]:
-    """Read the files `names` of `folder`: for each, in order, what it holds or the error that stops its use.
-    `stamps`: each one's (size, mtime_ns); `known`: what some held when last read. Plain data in and out,
-    and nothing else used: any process can read any share of the files."""
-    return [_source_or_error(folder / name, known.get(name), stamps[name]) for name in names]
-
-
-def _source_or_error(path: Path, before: Source | None, stamp: Stamp) -> Source | ContentError:
-    try:
-        return _read_source(path, before, stamp)
-    except ContentError as error:
-        return error
-
-
-def content_stamps(content_dir: Path) -> dict[str, Stamp]:
-    """Size and mtime of every file the content is read from: `site.yaml` and the like, `decisions/<name>`."""
-    stamps = {}
-    for prefix in ("", "decisions/"):
-        try:
-            with os.scandir(content_dir / prefix) as found:
-                for item in found:
-                    try:
-                        if item.is_file():
-                            info = item.stat()
-                            stamps[prefix + item.name] = (info.st_size, info.st_mtime_ns)
-                    except FileNotFoundError:    # gone since the folder was listed (an editor's swap file)
-                        continue
-        except FileNotFoundError:              # no such folder: reported by whoever needs it
-            continue
-        except OSError as error:
-            raise ContentError(content_dir / prefix, f"cannot read this folder: {error.strerror}") from None
-    return stamps
-
-
-def _as_last_read(before: Source | None, stamp: Stamp) -> bool:
-    """The file has the size and mtime it had when `before` was read from it."""
-    return before is not None and (before.size, before.mtime_ns) == stamp
-
-
-def _read_source(path: Path, before: Source | None, stamp: Stamp) -> Source:
-    if _as_last_read(before, stamp):
-        return before if before.decision.path == path else replace(before, decision=replace(before.decision, path=path))
-    data = read_content_bytes(path)
-    digest = _digest(data)
-    size, mtime_ns = stamp
-    if before and before.digest == digest:
-        return replace(before, size=size, mtime_ns=mtime_ns, decision=replace(before.decision, path=path))
-    front, body = split_front_matter(decode_content(data, path), path)
-    decision, unknown = _parse(front, body, path)
-    front_digest = _digest(front.encode("utf-8"))
-    return Source(size, mtime_ns, digest, front_digest, replace(decision, body=""), decision.body.encode("utf-8"),
-                  tuple(unknown))
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def read_content_bytes(path: Path) -> bytes:
-    """A content file's bytes, refusing one too big to be one (`decode_content` refuses what is not text)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_CONTENT_BYTES:
-            raise ContentError(path, f"file is {size / 1_000_000:.1f} MB; a decision file is far smaller "
-                                     f"(limit {MAX_CONTENT_BYTES // 1_000_000} MB): is it the right file?")
-        return path.read_bytes()
-    except OSError as error:
-        raise ContentError(path, f"cannot be read: {error.strerror}") from None
 
 
 def decode_content(data: bytes, path: Path) -> str:
@@ -342,37 +123,16 @@ def decode_content(data: bytes, path: Path) -> str:
         raise ContentError(path, f"not UTF-8 text (byte {error.start}); save the file as UTF-8", line=line) from None
 
 
-def _clashes(decisions: list[Decision]) -> list[DigestError]:
-    """A file name must match its reference, and no two files may hold one reference."""
-    errors: list[DigestError] = []
-    seen: dict[str, Path] = {}
-    for decision in decisions:
-        assert decision.path is not None
-        if not str(decision.path).endswith(f"{os.sep}{decision.slug}.md"):
-            errors.append(ContentError(decision.path, f"file name does not match reference {decision.reference!r}: "
-                                                       f"rename it to {decision.slug}.md (and add the old slug to aliases)"))
-        if decision.slug in seen:
-            errors.append(ContentError(decision.path, f"reference {decision.reference!r} is also in {seen[decision.slug]}; "
-                                                       "keep one file per decision"))
-        seen.setdefault(decision.slug, decision.path)
-    for decision in decisions:
-        for alias in decision.aliases:
-            if alias in seen and alias != decision.slug:
-                errors.append(ContentError(decision.path, f"alias {alias!r} is the address of {seen[alias]}: "
-                                                           "take it out of aliases"))
-    return errors
-
-
 def parse(text: str, path: Path) -> Decision:
     return parse_with_warnings(text, path)[0]
 
 
 def parse_with_warnings(text: str, path: Path) -> tuple[Decision, list[DigestError]]:
     """Read one content file; raise ContentError (with line) for anything an editor must fix."""
-    return _parse(*split_front_matter(text, path), path)
+    return parse_parts(*split_front_matter(text, path), path)
 
 
-def _parse(front: str, body: str, path: Path) -> tuple[Decision, list[DigestError]]:
+def parse_parts(front: str, body: str, path: Path) -> tuple[Decision, list[DigestError]]:
     meta = _load(front, path)
     field = _FieldReader(path, front)
     warnings = [ContentError(path, f"unknown key {key!r} ignored; known keys: {', '.join(KEYS)}", line=field.line(key))

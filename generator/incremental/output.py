@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -21,8 +20,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Output
-from .content import interrupts_deferred
+from typing import NamedTuple
+
+from ..content.files import interrupts_deferred
+from ..digest import digest
+
+
+class Output(NamedTuple):
+    """A file of the output folder as the build wrote (or found) it."""
+    size: int
+    mtime_ns: int
+    digest: str
 
 
 @contextmanager
@@ -155,23 +163,23 @@ def stage_file(out_dir: Path, staging: Path, path: str, data: bytes, before: Out
     """Write `data` for `path` into the staging folder unless the output already holds it: known from the
     record `before` (digest, and the file still as recorded), or, with `compare` and no record, from the
     bytes. Returns the file's record and whether it was written. `made`: staging folders made so far."""
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    data_digest = digest(data)
     target = os.path.join(out_dir, path)
-    if before is not None and before.digest == digest and intact(Path(target), before):
+    if before is not None and before.digest == data_digest and intact(Path(target), before):
         return before, False
     if before is None and compare:
         try:
             with open(target, "rb") as file:
                 stat = os.fstat(file.fileno())
                 if stat.st_size == len(data) and file.read() == data:
-                    return Output(stat.st_size, stat.st_mtime_ns, digest), False
+                    return Output(stat.st_size, stat.st_mtime_ns, data_digest), False
         except OSError:
             pass
     with open(staged_path(staging, path, made), "wb") as file:
         file.write(data)
         file.flush()
         stat = os.fstat(file.fileno())
-    return Output(stat.st_size, stat.st_mtime_ns, digest), True
+    return Output(stat.st_size, stat.st_mtime_ns, data_digest), True
 
 
 def staged_path(staging: Path, path: str, made: set[str]) -> str:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from .model import OUTCOMES, Payment, Remedy
-from .raw_text import sentences, trim_end
+from ..model import OUTCOMES, Payment, Remedy
+from .text import sentences, trim_end
 
 UPHELD, NOT_UPHELD, CLOSED = OUTCOMES
 

@@ -24,16 +24,16 @@ from typing import Iterator
 
 from jinja2 import Environment
 
-from .assets import Assets
-from .cache import Output
-from .config import SiteConfig
-from .content import Source, Stamp, read_files
-from .errors import ContentError
-from .markdown import render_body
-from .publish import stage_file
-from .render import make_environment, render_decision
-from .search import Reading, read_decision, split_parts, text_part_files, text_parts
-from .taxonomy import Entry
+from ..content.folder import Source, Stamp, read_files
+from ..content.settings import SiteConfig
+from ..errors import ContentError
+from ..search.reading import Reading, read_decision, split_parts, text_part_files, text_parts
+from ..site.assets import Assets
+from ..site.entries import Entry
+from ..site.markdown import render_body
+from ..site.pages import render_decision
+from ..site.templates import make_environment
+from .output import Output, stage_file
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,265 @@
+"""Entries -> the sharded client-side search index under `search/`, deterministic (same content -> same bytes).
+
+A query downloads only what it needs: the manifest and the document table once, then for each word one
+vocabulary file and one word shard, for each quoted phrase its pair shards, and for each result shown one
+text part. Every file is JSON; lists of numbers are packed into strings (see `pack`). File by file, for N
+decisions with ids 0..N-1 counted from the oldest (so a new decision is added at the end):
+
+  search/index.json        manifest: format version, N, average length, facet value names, shard counts,
+                           the names of the vocabulary files
+  search/docs.json         one packed column per field, id by id: reference (yy * 1,000,000 + number;
+                           a letter after it is in "suffix"), date (days since 1970 + 1, as the gap from
+                           the previous id; 0 = no date), council, category, subcategory, outcome, band
+                           (1-based positions in the manifest's lists; 0 = none), length code (for
+                           ranking), number of text parts: enough to list and count results before any
+                           text is loaded
+  search/totals.json       the remedy total in pounds of each id, packed; for sorting by largest remedy
+  search/v/<ab>.json       the words starting with <ab>: {word: [term, decisions holding the term]}, for
+                           prefixes as you type and for one-typo matches
+  search/t/x<crc>.json     a word too big to share a shard (listed in the manifest's ownFiles), alone
+  search/t/<n>.json        word shard n = crc32(term) % termShards: {term: [id gaps, weights, masks]}: the
+                           packed gaps between the ids holding the term; one character a decision for its
+                           weighted frequency w (title x8, summary x4, category x2, text x1) as
+                           round(3 * log2(min(w, 63)));
+                           one character a decision for the bit mask of the text parts holding the term
+                           (left empty for a term in more than a quarter of the decisions)
+  search/p/<n>.json        pair shard n = crc32("a b") % pairShards: {"a b": id gaps}, for every two words
+                           next to each other in one paragraph, the title, summary or category
+  search/x/<slug>-<k>.json text part k of a decision, named by its slug (24-001-566), not its id, so it
+                           stays as it is when ids move: {"r": reference, "s": summary (part 0 only),
+                           "p": [[paragraph number, text], ...]}, about 3,000 characters of paragraphs"""
+from __future__ import annotations
+
+import math
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from itertools import chain
+from operator import sub
+
+from ..content.settings import SiteConfig
+from ..model import OUTCOMES
+from ..site.entries import Entry
+from ..site.markdown import render_body
+from ..site.pages import Page
+from .packing import json_text, pack
+from .postings import SearchState, update_state
+from .reading import read_decision, split_parts, terms_of, text_part_files, text_parts
+
+
+VERSION = 3
+
+
+SHARD_CHARS = 8_000          # target size of a word or pair shard: one is fetched for each word
+
+
+LENGTH_BASE = 1.5            # a length is kept as round(log base 1.5 of (words + 1)): ranking needs no more
+
+
+FACETS = ("council", "category", "subcategory", "outcome", "band")
+
+
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+def shard_of(text: str, shards: int) -> int:
+    return crc_of(text) % shards
+
+
+@lru_cache(maxsize=1 << 20)
+def crc_of(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def own_file(term: str) -> str:
+    """The file of a term too big to share a shard: 'x' and the hex of its crc32."""
+    return f"x{zlib.crc32(term.encode('utf-8')):08x}"
+
+
+@lru_cache(maxsize=1 << 18)
+def vocabulary_file(word: str) -> str:
+    """'delay' -> 'de'; characters other than a-z and 0-9 are written as u<hex>."""
+    return "".join(c if c.isascii() and c.isalnum() else f"u{ord(c):x}" for c in word[:2])
+
+
+@lru_cache(maxsize=1 << 16)
+def doc_length_code(length: int) -> int:
+    return round(math.log(length + 1) / math.log(LENGTH_BASE))
+
+
+@dataclass
+class IndexMemo:
+    """What `index_files` made last time, kept by a long-running caller (the preview) so that after an edit
+    it redoes only what the edit changed. Postings an edit did not touch are the very same strings, so
+    comparing with what was made before is quick."""
+    files: dict[str, tuple[object, str]] = field(default_factory=dict)   # path -> (content, JSON)
+    same: set[str] = field(default_factory=set)        # the files last made again exactly as before
+    entries: tuple | None = None           # (entries, config, what _from_entries found)
+    shards: dict[str, tuple[int, dict, list[dict]]] = field(default_factory=dict)   # kind -> count, postings, shards
+
+    def clear(self) -> None:
+        self.files.clear()
+        self.same.clear()
+        self.entries = None
+        self.shards.clear()
+
+
+_ABSENT = object()
+
+
+def _shards(postings: dict, memo: IndexMemo | None = None, kind: str = "") -> tuple[int, list[dict]]:
+    """The postings shared out by crc32 into shards of about SHARD_CHARS. With a memo, the shards made last
+    time are brought up to date by what changed since; a shard that changes is a new dict, so the last one
+    stays as it was for comparison."""
+    values = postings.values()
+    packed = chain.from_iterable(values) if values and isinstance(next(iter(values)), tuple) else values
+    size = sum(map(len, postings)) + sum(map(len, packed)) + 8 * len(postings)
+    count = max(1, -(-size // SHARD_CHARS))
+    before = memo.shards.get(kind) if memo is not None else None
+    if before is not None and before[0] == count:
+        _, last, shards = before
+        shards = list(shards)
+        # Untouched postings are the very strings of last time: `!=` on them stops at their identity.
+        changed = [name for name, value in postings.items() if last.get(name, _ABSENT) != value]
+        added = sum(name not in last for name in changed)
+        gone = last.keys() - postings.keys() if len(last) + added != len(postings) else ()   # else none
+        for number in {crc_of(name) % count for name in chain(gone, changed)}:
+            shards[number] = dict(shards[number])
+        for name in gone:
+            del shards[crc_of(name) % count][name]
+        for name in changed:
+            shards[crc_of(name) % count][name] = postings[name]
+    else:
+        shards = [{} for _ in range(count)]
+        for name, crc, value in zip(postings, map(crc_of, postings), values):
+            shards[crc % count][name] = value
+    if memo is not None:
+        memo.shards[kind] = (count, dict(postings), shards)
+    return count, shards
+
+
+def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str]]:
+    return {
+        "council": sorted({e.decision.council for e in ordered}, key=str.casefold),
+        "category": sorted({e.decision.category for e in ordered if e.decision.category}, key=str.casefold),
+        "subcategory": sorted({e.decision.subcategory for e in ordered if e.decision.subcategory},
+                              key=str.casefold),
+        "outcome": list(OUTCOMES),
+        "band": [band.name for band in config.remedy_bands],
+    }
+
+
+def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | None) -> tuple:
+    """What the index takes from the entries alone: facet value names, docs.json's columns but length and
+    parts (packed), the letters after references, the packed remedy totals. Again what they were last time
+    (in the memo) for the same settings and entries whose fields read here are the same: an edit to a
+    summary or a remedy's text changes none of them."""
+    if memo is not None and memo.entries is not None:
+        before, made_with, found = memo.entries
+        if made_with == config and len(before) == len(ordered) and all(
+                old is new or _docs_fields(old) == _docs_fields(new) for old, new in zip(before, ordered)):
+            memo.entries = (list(ordered), config, found)
+            return found
+    facets = facet_values(config, ordered)
+    number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
+    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
+    suffixes: dict[str, str] = {}
+    for doc, entry in enumerate(ordered):
+        decision = entry.decision
+        first, second, third = decision.reference.split()
+        columns["reference"].append(int(first) * 1_000_000 + int(second) * 1000 + int(third[:3]))
+        if third[3:]:
+            suffixes[str(doc)] = third[3:]
+        day = decision.decision_date
+        columns["day"].append(day.toordinal() - EPOCH + 1 if day else 0)
+        for name, value in (("council", decision.council), ("category", decision.category),
+                            ("subcategory", decision.subcategory), ("outcome", decision.outcome),
+                            ("band", entry.band.name)):
+            columns[name].append(number_of[name].get(value, 0) if value else 0)
+    days = columns.pop("day")
+    columns = {"date": list(map(sub, days, chain((0,), days))), **columns}       # undated first: never < 0
+    columns = {name: pack(values) for name, values in columns.items()}
+    totals = pack(int(entry.decision.remedy.total) for entry in ordered)
+    found = (facets, columns, suffixes, totals)
+    if memo is not None:
+        memo.entries = (list(ordered), config, found)
+    return found
+
+
+def _docs_fields(entry: Entry) -> tuple:
+    """Every field of an entry that `_from_entries` reads."""
+    d = entry.decision
+    return (d.reference, d.decision_date, d.council, d.category, d.subcategory, d.outcome, entry.band.name,
+            d.remedy.total)
+
+
+def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
+                memo: IndexMemo | None = None) -> dict[str, str]:
+    """The index's files but the text parts, from the state; `ordered` is the entries by id (oldest first).
+    With a memo (updated here), a file whose content is as last time is not written out again."""
+    count = len(ordered)
+    facets, entry_columns, suffixes, totals = _from_entries(config, ordered, memo)
+    columns = {**entry_columns, "length": pack(map(doc_length_code, state.lengths)), "parts": pack(state.parts)}
+    vocabulary: defaultdict[str, dict[str, list]] = defaultdict(dict)
+    held = {t: len(levels) for t, (_, levels, _) in state.terms.items()}
+    held_words = list(state.words)
+    for word, t in zip(held_words, terms_of(held_words)):
+        vocabulary[vocabulary_file(word)][word] = [t, held[t]]
+    # A term in more than a quarter of the decisions narrows little where in them it is: no part masks.
+    # A term whose postings would fill half a shard has a file of its own, named in the manifest.
+    term_postings = {t: (ids, levels, masks if held[t] * 4 <= count else "")
+                     for t, (ids, levels, masks) in state.terms.items()}
+    own = sorted(t for t, p in term_postings.items() if sum(map(len, p)) > SHARD_CHARS // 2)
+    own_files: defaultdict[str, dict] = defaultdict(dict)
+    for t in own:
+        own_files[own_file(t)][t] = term_postings.pop(t)
+    term_shards, term_files = _shards(term_postings, memo, "terms")
+    pair_shards, pair_files = _shards(state.pairs, memo, "pairs")
+    manifest = {
+        "version": VERSION,
+        "count": count,
+        "averageLength": round(sum(state.lengths) / count, 2) if count else 0,
+        "lengthBase": LENGTH_BASE,
+        "facets": facets,
+        "termShards": term_shards,
+        "ownFiles": own,
+        "pairShards": pair_shards,
+        "vocabulary": sorted(vocabulary),
+    }
+    contents = {"search/index.json": manifest,
+                "search/docs.json": {**columns, "suffix": suffixes},
+                "search/totals.json": {"total": totals}}
+    contents.update((f"search/v/{name}.json", found) for name, found in vocabulary.items())
+    contents.update((f"search/t/{n}.json", shard) for n, shard in enumerate(term_files))
+    contents.update((f"search/t/{name}.json", shard) for name, shard in own_files.items())
+    contents.update((f"search/p/{n}.json", shard) for n, shard in enumerate(pair_files))
+    if memo is None:
+        return {path: json_text(content) for path, content in contents.items()}
+    made = memo.files
+    for path in made.keys() - contents.keys():
+        del made[path]
+    memo.same = set()
+    for path, content in contents.items():
+        before = made.get(path)
+        if before is None or before[0] != content:
+            made[path] = (content, json_text(content))
+        else:
+            memo.same.add(path)
+    return {path: made[path][1] for path in contents}
+
+
+def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
+    """The whole index in one go, for entries newest first (ids count from the oldest). The build makes
+    the same files a piece at a time, reading each decision next to its page."""
+    ordered = list(reversed(entries))
+    parts = [split_parts(render_body(e.decision.body).paragraphs) for e in ordered]
+    found = [read_decision(e.decision, p) for e, p in zip(ordered, parts)]
+    state = SearchState()
+    update_state(state, [e.decision.slug for e in ordered], {}, [], found)
+    files = index_files(config, ordered, state)
+    for entry, p in zip(ordered, parts):
+        files.update(text_part_files(entry.decision.slug, text_parts(entry.decision, p)))
+    return [Page(path, text) for path, text in sorted(files.items())]
+

@@ -1,0 +1,77 @@
+"""Decisions as the site shows them (entries): each decision's address, band, index-page links and first
+sentence, worked out once for every page that lists it; newest first."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..content.settings import Band, SiteConfig
+from ..digest import digest
+from ..model import Decision, slugify
+
+UNCATEGORISED = "Not categorised"
+NO_OUTCOME = "Outcome not recorded"
+NO_SUBCATEGORY = "No subcategory"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One decision with everything the pages that list it need, worked out once. Its body is rendered
+    only for its own page (see `pages.render_decision`)."""
+    decision: Decision
+    key: str              # changes whenever anything a list of decisions shows of this one changes
+    url: str
+    band: Band
+    first_sentence: str
+    council_url: str
+    category_url: str
+    subcategory_url: str | None
+    outcome_url: str
+    band_url: str
+
+
+def newest_first(decision: Decision) -> tuple:
+    """Newest first, undated last, then by reference so the order never wobbles."""
+    day = decision.decision_date
+    return (day is None, -(day.toordinal()) if day else 0, decision.reference)
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(?=\s+[A-Z‘“'\"(]|\s*$)", text.strip())
+    return match.group(1) if match else text.strip()
+
+
+def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, str] | None = None,
+                 reuse: dict[str, Entry] | None = None) -> list[Entry]:
+    """Entries newest first. `keys`: slug -> digest of the decision's front matter (the build has them from
+    reading the files); worked out here when not given. `reuse`: entries made with this config before, by
+    slug; one is taken again while its key (what lists show of it) is the same."""
+    entries = []
+    for decision in sorted(decisions, key=newest_first):
+        key = keys[decision.slug] if keys else listing_key(decision)
+        before = reuse.get(decision.slug) if reuse else None
+        if before is not None and before.key == key:
+            entries.append(before)
+            continue
+        band = config.band_for(decision.remedy.total)
+        category = decision.category or UNCATEGORISED
+        entries.append(Entry(
+            decision=decision,
+            key=key,
+            url=f"/decisions/{decision.slug}/",
+            band=band,
+            first_sentence=first_sentence(decision.summary),
+            council_url=f"/councils/{slugify(decision.council)}/",
+            category_url=f"/categories/{slugify(category)}/",
+            subcategory_url=(f"/categories/{slugify(category)}/#{slugify(decision.subcategory)}"
+                             if decision.subcategory else None),
+            outcome_url=f"/outcomes/{slugify(decision.outcome or NO_OUTCOME)}/",
+            band_url=f"/remedies/{band.slug}/",
+        ))
+    return entries
+
+
+def listing_key(decision: Decision) -> str:
+    return digest(repr(replace(decision, body="")))
+
+
