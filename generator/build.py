@@ -120,12 +120,12 @@ def build(content_dir: Path, out_dir: Path, templates_dir: Path | None = None, s
             # The early pool's processes, idle until the rendering, read a share of the files meanwhile.
             read = None if pool is None else partial(read_alongside, pool)
             loaded = load_decisions(content_dir, strict=strict, known=cache.sources, stamps=inputs.stamps,
-                                    bodies=False, read=read)
+                                    read=read)
             if loaded.errors:
                 raise BuildErrors(loaded.errors)
             reuse = cache.entries[1] if cache.entries and cache.entries[0] == inputs.settings else None
-            entries = make_entries(loaded.decisions, inputs.config,
-                                   {s.decision.slug: s.front_digest for s in loaded.sources.values()}, reuse)
+            entries = make_entries(loaded.facts, inputs.config,
+                                   {s.front.slug: s.front_digest for s in loaded.sources.values()}, reuse)
             clock.lap("read")
 
             staging = Staging(out_dir, previous=None if cold else cache.manifest.outputs, swap=cold)
@@ -393,7 +393,7 @@ def plan_decisions(plan: _Plan, entries: list[Entry], sources: dict[str, Source]
                    search: SearchCache | None) -> DecisionPlan:
     ordered = list(reversed(entries))               # ids count from the oldest
     slugs = [entry.decision.slug for entry in ordered]
-    source_of = {s.decision.slug: s for s in sources.values()}
+    source_of = {s.front.slug: s for s in sources.values()}
     digests = [source_of[slug].digest for slug in slugs]
     page_template = plan.templates.get("decision.html", "")
     unit_keys = [f"{plan.settings}|{page_template}|{d}" for d in digests]     # files named by slug, not id

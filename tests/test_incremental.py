@@ -715,7 +715,7 @@ def test_a_cold_build_reads_part_of_its_content_in_the_early_pool(shared_read_co
     assert watched.read_here + in_pool == 2 * files
     parallel, serial = watched.loaded
     assert len(parallel.warnings) == 3 and not parallel.errors
-    assert comparable(parallel) == comparable(serial) == comparable(load_decisions(shared_read_corpus, bodies=False))
+    assert comparable(parallel) == comparable(serial) == comparable(load_decisions(shared_read_corpus))
     assert tree_differences(tmp_path / "parallel", tmp_path / "serial") == []
 
 

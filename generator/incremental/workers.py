@@ -17,7 +17,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterator
@@ -76,7 +76,7 @@ def run(job: Job) -> Done:
     setup: Setup = _WORKER["setup"]                      # type: ignore[assignment]
     files, reading, earlier = (), None, None
     if job.entry is not None:
-        decision = replace(job.entry.decision, body=job.body.decode("utf-8"))
+        decision = job.entry.decision.with_body(job.body.decode("utf-8"))
         body = render_body(decision.body)
         parts = split_parts(body.paragraphs)
         if job.read:

@@ -40,7 +40,7 @@ from itertools import chain
 from operator import sub
 
 from ..content.settings import SiteConfig
-from ..model import OUTCOMES
+from ..model import OUTCOMES, Decision
 from ..site.entries import Entry
 from ..site.markdown import render_body
 from ..site.pages import Page
@@ -254,7 +254,7 @@ def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
     """The whole index in one go, for entries newest first (ids count from the oldest). The build makes
     the same files a piece at a time, reading each decision next to its page."""
     ordered = list(reversed(entries))
-    parts = [split_parts(render_body(e.decision.body).paragraphs) for e in ordered]
+    parts = [split_parts(render_body(_whole(e).body).paragraphs) for e in ordered]
     found = [read_decision(e.decision, p) for e, p in zip(ordered, parts)]
     state = SearchState()
     update_state(state, [e.decision.slug for e in ordered], {}, [], found)
@@ -263,3 +263,9 @@ def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
         files.update(text_part_files(entry.decision.slug, text_parts(entry.decision, p)))
     return [Page(path, text) for path, text in sorted(files.items())]
 
+
+
+def _whole(entry: Entry) -> Decision:
+    if not isinstance(entry.decision, Decision):
+        raise TypeError("the whole index in one go needs entries made from whole decisions, bodies and all")
+    return entry.decision

@@ -3,11 +3,11 @@ sentence, worked out once for every page that lists it; newest first."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..content.settings import Band, SiteConfig
 from ..digest import digest
-from ..model import Decision, slugify
+from ..model import FrontMatter, slugify
 
 UNCATEGORISED = "Not categorised"
 NO_OUTCOME = "Outcome not recorded"
@@ -18,7 +18,7 @@ NO_SUBCATEGORY = "No subcategory"
 class Entry:
     """One decision with everything the pages that list it need, worked out once. Its body is rendered
     only for its own page (see `pages.render_decision`)."""
-    decision: Decision
+    decision: FrontMatter
     key: str              # changes whenever anything a list of decisions shows of this one changes
     url: str
     band: Band
@@ -30,7 +30,7 @@ class Entry:
     band_url: str
 
 
-def newest_first(decision: Decision) -> tuple:
+def newest_first(decision: FrontMatter) -> tuple:
     """Newest first, undated last, then by reference so the order never wobbles."""
     day = decision.decision_date
     return (day is None, -(day.toordinal()) if day else 0, decision.reference)
@@ -41,7 +41,7 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text.strip()
 
 
-def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, str] | None = None,
+def make_entries(decisions: list[FrontMatter], config: SiteConfig, keys: dict[str, str] | None = None,
                  reuse: dict[str, Entry] | None = None) -> list[Entry]:
     """Entries newest first. `keys`: slug -> digest of the decision's front matter (the build has them from
     reading the files); worked out here when not given. `reuse`: entries made with this config before, by
@@ -71,7 +71,7 @@ def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, 
     return entries
 
 
-def listing_key(decision: Decision) -> str:
-    return digest(repr(replace(decision, body="")))
+def listing_key(decision: FrontMatter) -> str:
+    return digest(repr(decision))
 
 
