@@ -19,7 +19,7 @@ class Entry:
     """One decision with everything the pages that list it need, worked out once. Its body is rendered
     only for its own page (see `pages.render_decision`)."""
     decision: FrontMatter
-    key: str              # changes whenever anything a list of decisions shows of this one changes
+    facts_digest: str     # of its front matter: changes whenever anything a list shows of it changes
     url: str
     band: Band
     first_sentence: str
@@ -50,14 +50,14 @@ def make_entries(decisions: list[FrontMatter], config: SiteConfig, keys: dict[st
     for decision in sorted(decisions, key=newest_first):
         key = keys[decision.slug] if keys else listing_key(decision)
         before = reuse.get(decision.slug) if reuse else None
-        if before is not None and before.key == key:
+        if before is not None and before.facts_digest == key:
             entries.append(before)
             continue
         band = config.band_for(decision.remedy.total)
         category = decision.category or UNCATEGORISED
         entries.append(Entry(
             decision=decision,
-            key=key,
+            facts_digest=key,
             url=f"/decisions/{decision.slug}/",
             band=band,
             first_sentence=first_sentence(decision.summary),
