@@ -95,7 +95,7 @@ def positive_int(text: str) -> int:
 
 def raw_files(paths: list[Path]) -> list[Path]:
     """Files named directly, and the raw-looking files of named folders (sorted)."""
-    found = []
+    found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(p for p in sorted(path.rglob("*"))
@@ -190,8 +190,8 @@ def run_check(args: argparse.Namespace) -> int:
     if (args.content / "decisions").is_dir():           # else that is the one error
         try:
             load_config(args.content)                   # site.yaml, as the build reads it
-        except DigestError as error:
-            errors.insert(0, error)
+        except DigestError as settings_error:
+            errors.insert(0, settings_error)
     for warning in loaded.warnings:
         print(f"warning: {warning}")
     for error in errors:

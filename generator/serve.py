@@ -181,15 +181,15 @@ class Watcher:
         self._tasks = {"content": None}          # the protocol: something is watched
         self._changes: list = []
         self.filepath = None
-        self.tidying = None
+        self.tidying: object = None
 
-    def watch(self, *args, **kwargs) -> None:
+    def watch(self, *args: object, **kwargs: object) -> None:
         pass
 
     def examine(self) -> tuple[None, None]:
         return None, None
 
-    def start(self, callback) -> bool:
+    def start(self, callback: object) -> bool:
         loop = IOLoop.current()
         threading.Thread(target=self._listen, args=(loop,), name="watch", daemon=True).start()
         return True                                  # no polling

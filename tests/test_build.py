@@ -299,3 +299,38 @@ def test_two_remedy_bands_that_would_share_a_page_are_an_error(content_copy: Pat
         build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     assert "would share one page" in str(caught.value)
     assert not (tmp_path / "site").exists()
+
+
+def test_two_output_folders_in_one_parent_keep_states_of_their_own(content_copy: Path, tmp_path: Path) -> None:
+    """Content B into p/siteB, then content A into p/siteA, then each again: each folder has its own state
+    (beside it, named for it), nothing is rebuilt for nothing, and every site equals a clean build."""
+    other = tmp_path / "other"
+    shutil.copytree(content_copy, other)
+    (other / "decisions" / "24-001-146.md").unlink()
+    parent = tmp_path / "p"
+    build(BuildRequest(other, parent / "siteB", TEMPLATES))
+    build(BuildRequest(content_copy, parent / "siteA", TEMPLATES))
+    assert state_folder(parent / "siteA") != state_folder(parent / "siteB")
+    assert state_folder(parent / "siteA").parent == parent / ".digest-cache"
+    again = build(BuildRequest(other, parent / "siteB", TEMPLATES))
+    assert again.written == 0 and again.unchanged > 0
+    build(BuildRequest(content_copy, tmp_path / "clean", TEMPLATES, mode="cold"))
+    assert tree_bytes(parent / "siteA") == tree_bytes(tmp_path / "clean")
+
+
+def test_a_state_made_for_other_content_is_not_used(content_copy: Path, tmp_path: Path) -> None:
+    """The same output folder built from other content: the saved state names the content it was made
+    for, so the build starts cold instead of trusting it."""
+    other = tmp_path / "other"
+    shutil.copytree(content_copy, other)
+    (other / "decisions" / "24-001-146.md").unlink()
+    out = tmp_path / "site"
+    build(BuildRequest(other, out, TEMPLATES))
+    switched = build(BuildRequest(content_copy, out, TEMPLATES))
+    assert switched.rendered > 0 and (out / "decisions" / "24-001-146" / "index.html").is_file()
+    build(BuildRequest(content_copy, tmp_path / "clean", TEMPLATES, mode="cold"))
+    assert tree_bytes(out) == tree_bytes(tmp_path / "clean")
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}

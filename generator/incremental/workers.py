@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, TypeVar
 
 from jinja2 import Environment
 
@@ -36,6 +36,8 @@ from ..site.pages import render_decision
 from ..site.templates import make_environment
 from .output import Output, stage_file
 
+
+T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Job:
@@ -161,8 +163,11 @@ def read_alongside(pool: ProcessPoolExecutor, folder: Path, names: list[str], st
     read: list[Source | ContentError] = []
     for at, chunk in enumerate(chunks):
         future = offered.get(at)
-        taken_back = future is None or future.cancel()
-        read += read_files(folder, chunk, stamps, known) if taken_back else result_of(pool, future)
+        if future is None or future.cancel():
+            read += read_files(folder, chunk, stamps, known)
+        else:
+            done: list[Source | ContentError] = result_of(pool, future)
+            read += done
     return read
 
 
@@ -236,7 +241,7 @@ def run_all(jobs: list[Job]) -> list[Done]:
 DEAD_WORKER_CHECK_S = 0.25     # how often a wait for a result looks for a pool process that died
 
 
-def result_of(pool: ProcessPoolExecutor, future: Future):
+def result_of(pool: ProcessPoolExecutor, future: Future[T]) -> T:
     """`future.result()`, but a pool process that died is noticed even when the executor misses it: in
     Python 3.11, one killed while sending a result leaves the executor's thread waiting for the rest of it,
     and every result, forever."""
@@ -266,8 +271,9 @@ def shut_down_after(pool: ProcessPoolExecutor, wait: bool) -> Iterator[None]:
     except BrokenProcessPool:
         for process in _processes(pool):
             process.kill()
-        if pool._result_queue is not None:
-            pool._result_queue._writer.close()
+        results = getattr(pool, "_result_queue", None)      # private too, with no public way before 3.14
+        if results is not None:
+            results._writer.close()
         raise
     finally:
         pool.shutdown(wait=wait, cancel_futures=True)

@@ -207,9 +207,8 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
             columns[name].append(number_of[name].get(value, 0) if value else 0)
     days = columns.pop("day")
     columns = {"date": list(map(sub, days, chain((0,), days))), **columns}       # undated first: never < 0
-    columns = {name: pack(values) for name, values in columns.items()}
     totals = pack(int(entry.decision.remedy.total) for entry in ordered)
-    found = EntryColumns(facets, columns, suffixes, totals)
+    found = EntryColumns(facets, {name: pack(values) for name, values in columns.items()}, suffixes, totals)
     if memo is not None:
         memo.entries = EntriesSeen(config, list(ordered), found)
     return found

@@ -113,13 +113,14 @@ def read_decision(decision: FrontMatter, parts: list[list[tuple[int, str]]]) -> 
     # within a part: no pair spans two. A stretch's words weigh the same and are in one part (or none).
     tokens: list[str] = []
     sizes, weights, places = [], [], []
-    for place, (text, weight) in chain(((-1, field) for field in fields),
-                                       enumerate((BETWEEN.join(text for _, text in part), 1) for part in parts)):
+    for place, (text, stretch_weight) in chain(((-1, field) for field in fields),
+                                               enumerate((BETWEEN.join(text for _, text in part), 1)
+                                                         for part in parts)):
         found = words(fold(text))
         tokens += found
         tokens.append(BETWEEN_WORD)
         sizes.append(len(found) + 1)
-        weights.append(weight)
+        weights.append(stretch_weight)
         places.append(place)
     title, summary = sizes[0] - 1, sizes[1] - 1
     length = title + summary + sum(size - len(part) for size, part in zip(sizes[3:], parts))

@@ -5,6 +5,7 @@ carries its numbers as text (a table beside it), so nothing depends on seeing th
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .entries import Entry
@@ -61,7 +62,7 @@ def count_chart(ident: str, title: str, counts: list[tuple[str, int, str | None]
 
 
 def share_chart(ident: str, title: str, series: tuple[str, str],
-                shares: list[tuple[str, str | None, int, int, int, int]]) -> Chart:
+                shares: Sequence[tuple[str, str | None, int, int, int, int]]) -> Chart:
     """Two bars per label comparing shares: (label, link, count A, total A, count B, total B) -> percentages."""
     def percent(count: int, total: int) -> float:
         return 100 * count / total if total else 0.0

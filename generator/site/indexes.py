@@ -1,6 +1,7 @@
 """The index pages' groups: decisions by council, category (and subcategory), remedy band and outcome."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -70,7 +71,7 @@ def make_taxonomies(entries: list[Entry], config: SiteConfig) -> list[Taxonomy]:
     ]
 
 
-def _terms(key: str, entries: list[Entry], name_of, order: list[str] | None = None,
+def _terms(key: str, entries: list[Entry], name_of: Callable[[Entry], str], order: list[str] | None = None,
            grouped: bool = False) -> tuple[Term, ...]:
     """Group entries by name. Named `order` terms are always listed (even empty), in that order; others A-Z."""
     by_name: dict[str, list[Entry]] = {name: [] for name in order or []}

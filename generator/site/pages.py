@@ -14,7 +14,7 @@ from jinja2 import Environment
 from ..content.settings import SiteConfig
 from .charts import council_band_chart, home_charts
 from .entries import Entry
-from .indexes import Taxonomy
+from .indexes import Taxonomy, Term
 from .markdown import Body
 
 
@@ -38,7 +38,7 @@ def page_path(url: str) -> str:
     return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
 
 
-def render(env: Environment, config: SiteConfig, template: str, url: str, **context) -> Page:
+def render(env: Environment, config: SiteConfig, template: str, url: str, **context: object) -> Page:
     text = env.get_template(template).render(site=config, url=url, **context)
     return Page(page_path(url) if url.endswith("/") else url.lstrip("/"), text)
 
@@ -50,7 +50,7 @@ def render_decision(env: Environment, config: SiteConfig, entry: Entry, body: Bo
 def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies: list[Taxonomy],
                listed: str) -> Iterator[Planned]:
     """Every page but the decisions' own, in a fixed order. `listed`: the digest of every entry's facts."""
-    def planned(name: str, template: str, url: str, inputs: tuple[str, ...], **context) -> Planned:
+    def planned(name: str, template: str, url: str, inputs: tuple[str, ...], **context: object) -> Planned:
         return Planned(name, (template,), inputs, lambda: [render(env, config, template, url, **context)])
 
     everything = (listed,)
@@ -63,7 +63,7 @@ def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxon
     for taxonomy in taxonomies:
         yield planned(taxonomy.url, "taxonomy.html", taxonomy.url, everything, taxonomy=taxonomy)
         for term in taxonomy.terms:
-            inputs = (term.name, term.listing_digest)
+            inputs: tuple[str, ...] = (term.name, term.listing_digest)
             if taxonomy.folder == "councils":
                 inputs += band_counts
                 yield Planned(term.url, ("term.html",), inputs, _council_page(env, config, taxonomy, term, entries, bands))
@@ -74,6 +74,7 @@ def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxon
     yield planned("/404.html", "404.html", "/404.html", ())
 
 
-def _council_page(env, config, taxonomy, term, entries, bands) -> Callable[[], list[Page]]:
+def _council_page(env: Environment, config: SiteConfig, taxonomy: Taxonomy, term: Term, entries: list[Entry],
+                  bands: Taxonomy) -> Callable[[], list[Page]]:
     return lambda: [render(env, config, "term.html", term.url, taxonomy=taxonomy, term=term,
                            chart=council_band_chart(term.entries, entries, bands))]
