@@ -59,7 +59,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import RawFormatError
-from ..model import OUTCOMES, REVIEWABLE, Decision, normalise_reference, reference_slug
+from ..model import OUTCOMES, REVIEWABLE, Decision, ascii_digits, normalise_reference, reference_slug
 from .saved_page import looks_like_html, page_lines
 from .text import (Line, check_length, decode, ends_sentence, key, plain, read_limited, reject_binary,
                        sentences, text_lines)
@@ -275,6 +275,7 @@ def _find_title(lines: list[Line], where: Path | str) -> tuple[int, str, str]:
 
 
 def _parse_title(text: str) -> tuple[str, str] | None:
+    text = ascii_digits(text)        # "(２４ ００１ ５６６)" is the reference 24 001 566
     if not text.endswith(")") or len(text) > 250 or ITEM.match(text) or SUMMARY.match(text):
         return None
     match = TITLE.match(text)
