@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from generator.errors import RawFormatError
-from generator.model import REVIEWABLE, Decision, Payment
+from generator.model import REVIEWABLE, Decision, Payment, Waiver
 from generator.importer.statement import read_raw, read_raw_file
 from generator.importer.text import MAX_BYTES
 
@@ -573,8 +573,10 @@ def test_sums_that_are_not_fixed_or_not_paid_are_left_to_an_editor():
     decision = remedy_of("- pay Mrs X up to £500 towards a new assessment;",
                          "- waive the £80 summons costs; and", "- pay Mrs X £100 for her time and trouble.")
     assert decision.remedy.payments == (Payment(100, "her time and trouble"),)
-    assert decision.remedy.note == ("The agreed action also mentions £500 and £80, not counted as payments; check "
-                                    "whether they are part of the remedy.")
+    assert decision.remedy.waived == (Waiver(80, "the summons costs"),)        # a charge waived: outside the total
+    assert decision.remedy.total == 100
+    assert decision.remedy.note == ("The agreed action also mentions £500, not counted as a payment; check "
+                                    "whether it is part of the remedy.")
     assert "remedy" in decision.needs_review
 
 
@@ -607,7 +609,25 @@ def test_an_earlier_offer_the_ombudsman_rejects_is_neither_counted_nor_noted():
     ("- pay Mrs X £200. This is to recognise the time she spent.", "the time she spent"),
 ])
 def test_what_a_payment_is_for(point: str, purpose: str):
-    assert remedy_of(point).remedy.payments[0].purpose == purpose
+    remedy = remedy_of(point).remedy
+    assert (remedy.payments or remedy.waived)[0].purpose == purpose
+
+
+@pytest.mark.parametrize("point, kind", [
+    ("- refund Mrs X £185, the cost of the assessment, on receipt of the invoice.", "payment"),
+    ("- refund Mrs X £75.60, the cost of her son’s bus pass.", "payment"),
+    ("- reimburse Mrs X £1,250, the cost of the taxis she paid for.", "payment"),
+    ("- refund the £75 compliance fee Mrs X paid.", "waived"),
+    ("- refund Mrs X £1,250.50, the charges she paid for care she did not receive.", "waived"),
+    ("- refund Mrs X £300.", "waived"),
+    ("- waive the £1,200 care charges for May and June 2024.", "waived"),
+    ("- write off £346.20 of charges for cancelled visits.", "waived"),
+    ("- reduce Mrs X’s council tax bill by £420.", "waived"),
+])
+def test_a_refund_of_a_charge_is_waived_and_of_a_cost_is_a_payment(point: str, kind: str):
+    remedy = remedy_of(point).remedy
+    assert (len(remedy.payments), len(remedy.waived)) == ((1, 0) if kind == "payment" else (0, 1)), remedy
+    assert remedy.total == (round(remedy.payments[0].amount) if kind == "payment" else 0)
 
 
 def test_third_person_recommendations_are_payments_apologies_and_improvements():
