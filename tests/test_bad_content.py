@@ -62,7 +62,7 @@ def only_error(content: Path, name: str, data: bytes) -> str:
      ":16: remedy.waived[1].purpose: must be text, not 7"),
     (GOOD.replace("  apology: true", "  waived:\n  - 20\n  apology: true", 1).encode(),
      ":15: remedy.waived[1]: each must be {amount: N, purpose: ...}"),
-    (GOOD.replace("lgsco_url: null", "lgsco_url: javascript:alert(1)").encode(), ": lgsco_url: must be a web address"),
+    (re.sub(r"(?m)^lgsco_url: .*$", "lgsco_url: javascript:alert(1)", GOOD).encode(), ": lgsco_url: must be a web address"),
     (GOOD.replace("aliases: []", "aliases: [../../etc]").encode(), ":24: aliases: '../../etc' is not a former slug"),
     (GOOD.replace("aliases: []", "aliases: [old page]").encode(), ":24: aliases: 'old page' is not a former slug"),
 ])

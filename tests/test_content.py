@@ -85,10 +85,12 @@ def test_written_file_matches_the_documented_format() -> None:
 def test_files_without_the_new_keys_are_written_back_byte_for_byte() -> None:
     """A payment as agreed has no `state` line and a remedy with nothing waived no `waived` line, so the
     files written before both keys existed read and write back unchanged."""
+    without = 0
     for path in sorted((CONTENT / "decisions").glob("*.md")):
         text = path.read_text(encoding="utf-8")
-        assert "state:" not in text and "waived:" not in text
+        without += "state:" not in text and "waived:" not in text
         assert dump(parse(text, path)) == text, path.name
+    assert without >= 4
 
 
 def test_payment_states_and_waived_sums_are_written_and_read_back() -> None:

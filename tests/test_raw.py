@@ -693,3 +693,82 @@ def test_a_page_saved_without_a_canonical_link_keeps_the_address_the_browser_not
         "<!DOCTYPE html>", "<!DOCTYPE html>\n<!-- saved from url=(0086)https://www.lgo.org.uk/decisions/"
                            "children-s-care-services/looked-after-children/24-001-566 -->")
     assert read_raw(page, "page.html").lgsco_url.endswith("/looked-after-children/24-001-566")
+
+
+# --------------------------------------------------------------------------- the summary alone (a statement cut short)
+
+def summary_remedy(summary: str):
+    """The remedy of a statement that stops after its summary, as the first lines of a page give it."""
+    return read_raw(f"Essex County Council (24 001 566)\nSummary: {summary}\n", "t.txt").remedy
+
+
+def sums(remedy) -> list[tuple]:
+    return [(payment.amount, payment.state) for payment in remedy.payments]
+
+
+@pytest.mark.parametrize("summary, payments, apology", [
+    ("We found fault. The Council should apologise, make a symbolic payment of £300 to Mrs X and review its "
+     "procedures.", [(300, "recommended")], True),
+    ("We found fault causing injustice. The Council has agreed to apologise to Mrs X and pays her a total of £1,200.",
+     [(1200, "agreed")], True),
+    ("The Care Provider agreed to apologise and pay Mr Y £250 for his distress.", [(250, "agreed")], True),
+    ("We found fault. The Council agreed to apologise to Ms Z.", [], True),
+    ("We found fault. The Council has agreed to pay Mrs X £500 for her distress and £3,000 for the care she lost.",
+     [(500, "agreed"), (3000, "agreed")], False),
+    ("We found fault. The Council has agreed to pay Mrs X £500 and £3,000.", [(500, "agreed"), (3000, "agreed")], False),
+    ("The Council has already paid Mrs X £250, which I consider a suitable remedy for her distress.",
+     [(250, "paid")], False),
+    ("We recommended the Council pay Mr B £400 and apologise.", [(400, "recommended")], True),
+    ("I recommend the Council apologises to Mr B and pays him £400.", [(400, "recommended")], True),
+    ("We found fault and the Council must pay Mr B £400.", [(400, "recommended")], False),
+    ("The Council has agreed to my recommendation to pay Mrs X £350 and apologise.", [(350, "agreed")], True),
+    ("I welcome the Council’s agreement to apologise and pay Mrs X £350.", [(350, "agreed")], True),
+    ("To remedy the injustice, the Council will apologise and pay Mrs X £350.", [(350, "agreed")], True),
+    ("We recommended the Council pay Mr B £400. The Council has accepted our recommendations.",
+     [(400, "agreed")], False),
+    ("The Council has agreed to pay £200 to each of Mr and Mrs X.", [(400, "agreed")], False),
+    ("The Council has agreed to pay Mrs X £600, in addition to the £150 it offered at stage two.",
+     [(600, "agreed"), (150, "offered")], False),
+    ("The Council has agreed to pay Mrs X a total of £1,100 (£800 for the lost care and £300 for her distress).",
+     [(800, "agreed"), (300, "agreed")], False),
+    ("I welcome the Council’s offer of £300 to recognise her distress.", [(300, "offered")], False),
+])
+def test_the_summary_says_what_was_agreed_or_recommended(summary: str, payments: list, apology: bool):
+    remedy = summary_remedy(summary)
+    assert sums(remedy) == payments
+    assert remedy.total == sum(amount for amount, _ in payments)
+    assert remedy.apology is apology
+
+
+@pytest.mark.parametrize("summary", [
+    "Mr X complained the Council would not pay him £5,000 compensation. We did not find fault.",
+    "Mrs X says the Council should pay her £2,000 for the damage to her car. We will not investigate.",
+    "Mr X wants the Council to agree to pay him £800. We have not found fault.",
+    "Mr X said the Council had agreed to pay him £500, but it did not. We found no evidence of that agreement.",
+    "Ms Y asked the Council to refund £300 and apologise. We did not find fault.",
+    "The Council should have apologised and paid Mrs X the £250 it owed her. It has since done so.",
+    "Mrs X complained the Council had not paid her the £400 it agreed to pay. We did not find fault.",
+    "The Council has already paid Mrs X £250, but I do not consider that a suitable remedy.",
+    "The Council has now paid Mr Z the arrears of £5,894 it owed him.",
+    "The Council did not agree to pay Mrs X £500.",
+])
+def test_sums_the_complainant_asked_for_or_disputed_are_never_counted(summary: str):
+    remedy = summary_remedy(summary)
+    assert remedy.payments == () and remedy.total == 0 and not remedy.apology, remedy
+
+
+def test_a_charge_waived_in_the_summary_is_recorded_as_waived():
+    remedy = summary_remedy("We found fault. The Council has agreed to waive £1,200 of care charges, apologise and "
+                            "pay Mrs X £150.")
+    assert remedy.waived == (Waiver(1200, "care charges"),)
+    assert sums(remedy) == [(150, "agreed")] and remedy.total == 150 and remedy.apology
+
+
+@pytest.mark.parametrize("summary", [
+    "The Council has agreed to apologise and remind its staff of the need to reply to emails.",
+    "The Council should review its procedures for assessing carers.",
+    "The Council has agreed to provide training to its social workers and produce an action plan.",
+    "The Care Provider agreed to apologise and issue guidance to its care staff.",
+])
+def test_service_improvements_in_the_summary(summary: str):
+    assert summary_remedy(summary).service_improvements

@@ -86,7 +86,7 @@ IMPROVEMENT_WORDS = re.compile(
     r"|service improvements?|action plan|remind\w*|improve\w*|reviews? (?:how|the way))\b", re.I)
 PROPER_WORDS = frozenset("Mr Mrs Ms Miss Dr Council I".split())
 
-SUMMARY_APOLOGY = re.compile(r"\bapologi[sz]e\b", re.I)
+SUMMARY_APOLOGY = re.compile(r"\bapologi[sz]e(?:s)?\b|\bapology\b", re.I)
 SUMMARY_IMPROVEMENT = re.compile(
     r"\bservice improvements?\b|\bimprove (?:its|their)\b|\btraining\b|\btrain (?:its |their |relevant )?staff\b"
     r"|\baction plan\b|\b(?:issue|provide|produce|update)s? (?:its |new |further |clear )?guidance\b"
