@@ -108,7 +108,7 @@ def differences(want: dict, got: Decision) -> list[str]:
 # --------------------------------------------------------------------------- the cases
 
 def test_there_are_enough_cases_for_every_layout():
-    assert len(CASES) >= 25
+    assert len(CASES) >= 60
     assert sum("seed" in want for want in CASES.values()) == 5
     assert all(raw_path(want).is_file() for want in CASES.values())
     suffixes = {raw_path(want).suffix for want in CASES.values()}

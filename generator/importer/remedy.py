@@ -31,7 +31,7 @@ MONEY = re.compile(r"£\s?(?P<pounds>\d{1,3}(?:,\d{3}){1,2}|\d{1,9})(?:\.(?P<pen
 # --- where an agreed or recommended action starts in a sentence; the action is what follows
 
 # What the statement calls the organisation: "the Council", "the Care Provider", "the Trust", "Council B".
-ORGANISATION = r"(?:[Tt]he\s+(?:[A-Z][\w'’]*\s+){0,2}?[A-Z][\w'’]*|[A-Z][\w'’]*\s+[A-Z]\b|it)"
+ORGANISATION = r"(?:[Tt]he\s+(?:[A-Z][\w'’]*\s+){0,2}?[A-Z][\w'’]*|[A-Z][\w'’]*\s+[A-Z]\b|[Ii]t)"
 # Words that report what someone else said or wants: "Mr X says the Council should pay him £2,000".
 REPORTED = re.compile(r"\b(?:says?|said|wants?|wanted|asks?|asked|believes?|believed|feels?|felt|thinks?|thought"
                       r"|argues?|argued|claims?|claimed|would like|complain\w*|expects?|expected|hoped?|hoping)\b",
@@ -48,7 +48,8 @@ class _Anchor:
 ACTION_ANCHORS = (
     # "has agreed to my recommendation to pay ...", "accepted our recommendations that it should:"
     _Anchor(re.compile(rf"(?<!\bnot )\b(?:agree[sd]?\s+to|accept(?:s|ed)?)\s+(?:all\s+(?:of\s+)?)?{RECOMMENDATIONS}"
-                       rf"(?:\s*,?\s*(?:to|that\s+(?:it|the\s+\w+)(?:\s+(?:should|will|would))?|and\s+(?:will|to)))?\s*",
+                       rf"(?:\s*,?\s*(?:to|that(?:\s*,?\s*(?:within|by)\b[^.]{{0,150}}?,?)?\s+(?:it|the\s+\w+)"
+                       rf"(?:\s+(?:should|will|would))?|and\s+(?:will|to)))?\s*",
                        re.I), "agreed"),
     # "I welcome the Council's agreement to pay ..."
     _Anchor(re.compile(r"\b(?:I|[Ww]e)\s+(?:\w+\s+)?welcomes?\s+(?:the\s+)?(?:[A-Z][\w]*\s+){0,2}?[A-Z]\w*['’]s\s+"
@@ -57,10 +58,13 @@ ACTION_ANCHORS = (
                        r"(?!\s+(?:this|that|these|those|it|them|do so)\b)\s*", re.I), "agreed"),
     _Anchor(re.compile(r"(?<!\bnot )\bagree[sd]? that\b[^.]{0,200}?\b(?:it|the Council) (?:will|would|should)\b\s*"),
             "agreed"),
-    # "I recommend (that), within a month, the Council ...", "We also recommended the Care Provider should ..."
+    # "I recommend (that), within a month, the Council ...", "We also recommended the Care Provider should ...",
+    # "We recommend that within one month:" (the points name who does what)
     _Anchor(re.compile(r"\b(?:I|[Ww]e|[Tt]he Ombudsm[ae]n)\s+(?:(?:also|have|had|now|therefore|further)\s+){0,2}"
                        r"recommend(?:s|ed)?(?:\s+that)?(?:\s*,?\s*(?:within|by)\b[^.]{0,150}?,?)?"
                        rf"\s+{ORGANISATION}(?:\s+(?:should|must|will|to))?\b\s*"), "recommended"),
+    _Anchor(re.compile(r"\b(?:I|[Ww]e|[Tt]he Ombudsm[ae]n)\s+(?:(?:also|have|had|now|therefore|further)\s+){0,2}"
+                       r"recommend(?:s|ed)?(?:\s+that)?(?=[^.]*:\s*$)\s*"), "recommended"),
     # "The Council should ...", at the start of a sentence, after a "Within a month," or "To remedy the injustice"
     # lead-in, or after "and"/"so": "We found fault and the Council should apologise".
     _Anchor(re.compile(r"(?:^|(?:,|\band|\bso)\s+(?:that\s+)?)(?:(?:Within|To|By|In order to)\b[^.]{0,150}?,?\s+)?"
@@ -83,7 +87,8 @@ APOLOGY_ACTION = re.compile(r"^(?:apologi[sz]es?|(?:send|give|provide|make|offer
                             r"(?:apology|apologi[sz]e))\b", re.I)
 IMPROVEMENT_WORDS = re.compile(
     r"\b(?:polic(?:y|ies)|procedures?|process(?:es)?|guidance|training|train|staff|practice|systems?|learning"
-    r"|service improvements?|action plan|remind\w*|improve\w*|reviews? (?:how|the way))\b", re.I)
+    r"|service improvements?|action plan|remind\w*|improve\w*|reviews? (?:how|the way)"
+    r"|review\w* (?:[\w-]+ ){0,8}?of (?:all|every|other))\b", re.I)
 PROPER_WORDS = frozenset("Mr Mrs Ms Miss Dr Council I".split())
 
 SUMMARY_APOLOGY = re.compile(r"\bapologi[sz]e(?:s)?\b|\bapology\b", re.I)
@@ -92,7 +97,8 @@ SUMMARY_IMPROVEMENT = re.compile(
     r"|\baction plan\b|\b(?:issue|provide|produce|update)s? (?:its |new |further |clear )?guidance\b"
     r"|\bremind\w* (?:its |relevant |all |the )?(?:[\w-]+ ){0,3}?"
     r"(?:staff|officers|officials|employees|managers|teams?|workers|carers)\b"
-    r"|\breviews? (?:how|the way|its (?:policy|policies|procedures?|process(?:es)?|practice|guidance))\b", re.I)
+    r"|\breviews? (?:how|the way|its (?:policy|policies|procedures?|process(?:es)?|practice|guidance))\b"
+    r"|\breview\w* (?:[\w-]+ ){0,8}?of (?:all|every|other)\b", re.I)
 
 # --- which sums are payments
 # The words that make a sum something the organisation pays ...
@@ -215,8 +221,8 @@ def read_remedy(summary: str, action_passages: list[Passage], texts: list[str], 
                    for sentence in all_sentences)
     actions = _as_accepted(_agreed_actions(action_passages), accepted)
     found = _Sums()
-    for action in actions:
-        _add(found, _sums_in(action.text, action.context, action.state))
+    for action in actions:            # each action's sums are its own, even where two are equal
+        _add(found, _sums_in(action.text, action.context, action.state), again=True)
     _add(found, _Sums(_accepted_offers(all_sentences)))
     _add(found, _Sums(_paid_and_accepted(all_sentences)))
     summary_actions = _as_accepted(_summary_actions(summary), accepted)
@@ -254,19 +260,20 @@ def read_remedy(summary: str, action_passages: list[Passage], texts: list[str], 
     )
 
 
-def _add(found: _Sums, more: _Sums) -> None:
+def _add(found: _Sums, more: _Sums, again: bool = False) -> None:
     """Add sums not already found.  The same sum in an action and an accepted offer is one payment,
-    described by whichever of them says what it is for, in the state the action gives it."""
+    described by whichever of them says what it is for, in the state the action gives it; two equal sums
+    in one wording ("the Council pays £500 and the Trust pays £500") are two payments.  `again`: add every
+    sum, even one equal to a sum found before (each action's sums are its own)."""
     known = {payment.amount: index for index, payment in enumerate(found.payments)}
     for payment in more.payments:
-        if payment.amount not in known:
-            known[payment.amount] = len(found.payments)
+        if again or payment.amount not in known:
             found.payments.append(payment)
         elif payment.purpose and not found.payments[known[payment.amount]].purpose:
             found.payments[known[payment.amount]] = replace(found.payments[known[payment.amount]],
                                                            purpose=payment.purpose)
     waived = {waiver.amount for waiver in found.waived}
-    found.waived.extend(waiver for waiver in more.waived if waiver.amount not in waived)
+    found.waived.extend(waiver for waiver in more.waived if again or waiver.amount not in waived)
     found.unclear.extend(label for label in more.unclear if label not in found.unclear)
     found.shared.extend(label for label in more.shared if label not in found.shared)
 
@@ -543,8 +550,10 @@ NEXT_ACTION = re.compile(r"(?:[,;]\s*(?:and\s+)?|\s+and\s+)(?:to\s+)?(?:apologi[
                          r"|review|provide|make|arrange|train|write|carry out|reconsider|reassess|issue|tell|ensure"
                          r"|update|introduce|cancel|waive|amend|send|meet|complete|confirm|give|share|consider)\b", re.I)
 
-# ... or at the condition attached to the payment: "£185, the cost of ..., on receipt of the invoice".
-CONDITION = re.compile(r",\s+(?:on receipt of|subject to|once|provided|if|when|as soon as)\b", re.I)
+# ... or at the condition attached to the payment or a comment on it: "£185, the cost of ..., on receipt of the
+# invoice", "£250 for his time and trouble, which I consider a suitable remedy".
+CONDITION = re.compile(r",\s+(?:on receipt of|subject to|once|provided|if|when|as soon as|which|so|but|in addition to)\b",
+                       re.I)
 
 
 def _purpose_after(after: str) -> str:
@@ -560,6 +569,8 @@ def _trimmed_purpose(purpose: str) -> str:
     purpose = re.split(r"(?:,?\s+(?:and|plus)\s+)?£", purpose, maxsplit=1)[0]
     if purpose.count("(") > purpose.count(")"):            # cut inside "(£250 a month)"
         purpose = purpose[:purpose.rfind("(")]
+    elif purpose.count(")") > purpose.count("("):          # the last part of a breakdown in brackets
+        purpose = purpose[:purpose.find(")")]
     for end in (NEXT_ACTION.search(purpose), CONDITION.search(purpose)):
         purpose = purpose[:end.start()] if end else purpose
     return trim_end(purpose)

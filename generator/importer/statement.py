@@ -80,6 +80,7 @@ TOP_LEVEL_SECTIONS = (
     "What I have and have not investigated",
     "What I found",
     "My assessment",
+    "Assessment",                    # older statements (2013-2016)
     "Background",
     "Agreed action", "Agreed actions",
     "Action", "Actions",
@@ -108,7 +109,7 @@ LABEL_KEYS = frozenset(map(key, HEADER_LABELS))
 # Outcome inference from the Summary and the Final decision wording.  Checked in this order and
 # each match is blanked out, so "not found fault" is never also read as "found fault".
 OUTCOME_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:we|i) (?:will not|won't|cannot|can not|could not|shall not|have decided not to"
+    (re.compile(r"\b(?:we|i|the ombudsm[ae]n) (?:will not|won't|cannot|can not|could not|shall not|have decided not to"
                 r"|decided not to|are not going to|will not be) (?:investigat\w*|start an investigation"
                 r"|continue (?:to investigate|our investigation|the investigation|my investigation))", re.I), CLOSED),
     (re.compile(r"\bdiscontinu\w* (?:our|my|the) investigation", re.I), CLOSED),
