@@ -772,3 +772,29 @@ def test_a_charge_waived_in_the_summary_is_recorded_as_waived():
 ])
 def test_service_improvements_in_the_summary(summary: str):
     assert summary_remedy(summary).service_improvements
+
+
+def test_the_categories_that_wording_settles_are_the_ombudsmans_own():
+    from generator.importer.categories import CATEGORIES, SIGNALS, ombudsman_slug
+    for _, category, subcategory in SIGNALS:
+        assert category in CATEGORIES and (subcategory is None or subcategory in CATEGORIES[category])
+    assert ombudsman_slug("Children's care services") == "children-s-care-services"
+
+
+def test_a_reference_in_full_width_digits_imports_as_the_same_decision(tmp_path: Path):
+    """'(２４ ００１ ５６６)' is 24 001 566: the same file name and address, and beside the ASCII one it is the
+    same decision twice, refused, not a second decision."""
+    import subprocess
+    import sys
+    text = seed_text("004_c63c2500b19da48a.txt")
+    wide = tmp_path / "raw" / "wide.txt"
+    wide.parent.mkdir()
+    wide.write_text(text.replace("(24 001 566)", "(２４ ００１ ５６６)", 1), encoding="utf-8")
+    assert read_raw_file(wide).reference == "24 001 566"
+    run = [sys.executable, "-m", "generator", "import", "--content", str(tmp_path / "content")]
+    alone = subprocess.run([*run, str(wide)], capture_output=True, text=True, timeout=60)
+    assert alone.returncode == 0 and "24-001-566  written:" in alone.stdout, alone.stderr
+    assert [p.name for p in (tmp_path / "content" / "decisions").iterdir()] == ["24-001-566.md"]
+    (tmp_path / "raw" / "ascii.txt").write_text(text, encoding="utf-8")
+    both = subprocess.run([*run, str(tmp_path / "raw")], capture_output=True, text=True, timeout=60)
+    assert both.returncode == 1 and "24-001-566: the same reference is in" in both.stderr
