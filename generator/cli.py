@@ -6,7 +6,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from .build import build
+from .build import BuildRequest, build
 from .content.folder import load_decisions, save_decision
 from .content.settings import load_config
 from .errors import BuildErrors, DigestError
@@ -148,9 +148,9 @@ def run_import(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        report = build(args.content, args.out, args.templates, strict=args.strict, base_url=args.base_url,
-                       clean=args.clean, jobs=args.jobs, progress=bar,
-                       waiting=None if args.quiet else partial(print, file=sys.stderr))
+        request = BuildRequest(args.content, args.out, args.templates, mode="cold" if args.clean else "incremental",
+                               jobs=args.jobs, base_url=args.base_url, strict=args.strict)
+        report = build(request, progress=bar, waiting=None if args.quiet else partial(print, file=sys.stderr))
     finally:
         if bar:
             bar.close()

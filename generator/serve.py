@@ -15,7 +15,6 @@ import mimetypes
 import signal
 import sys
 import threading
-from dataclasses import replace
 from functools import partial
 from html import escape
 from pathlib import Path
@@ -28,10 +27,11 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 from watchfiles import watch
 
-from .build import build, default_templates
+from .build import BuildRequest, build, default_templates
 from .errors import BuildErrors, DigestError
-from .incremental import state as caching
+from .incremental.memory import PreviewMemory
 from .incremental.output import built_here
+from .incremental.state import save_state, state_folder
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
@@ -42,18 +42,15 @@ class Preview:
         self.content_dir, self.out_dir, self.templates_dir = content_dir, out_dir, templates_dir
         self.strict, self.jobs = strict, jobs
         self.errors: list[str] = []
-        self.cache_dir = caching.default_cache_dir(out_dir)
-        self.memory = caching.load(self.cache_dir)
-        self.builds = 0
+        self.memory = PreviewMemory()
 
     def rebuild(self) -> None:
         """Build; on failure keep serving the last good site and show the errors on every page. The first
-        build checks the output folder against the cache's record; later ones trust their own."""
+        build reads the saved state and checks the output folder against it; later ones trust their own."""
+        request = BuildRequest(self.content_dir, self.out_dir, self.templates_dir, mode="preview", jobs=self.jobs,
+                               strict=self.strict)
         try:
-            report = build(self.content_dir, self.out_dir, self.templates_dir, strict=self.strict,
-                           jobs=self.jobs, memory=self.memory, verify=self.builds == 0,
-                           waiting=partial(print, file=sys.stderr))
-            self.builds += 1
+            report = build(request, self.memory, waiting=partial(print, file=sys.stderr))
         except BuildErrors as failure:
             self.errors = [str(error) for error in failure.errors]
         except DigestError as error:
@@ -137,22 +134,19 @@ class Preview:
         return [body]
 
     def warm_up(self) -> None:
-        """Make the first edit as quick as the rest. After a first build that found nothing to do, build
-        once more without that shortcut: nothing is written, but what the next build needs is read and
-        kept in memory. Then compile every template and render every page but the decisions' once, for
-        nothing: what the build keeps to redo a page quickly (each decision's list item and data row) is
-        then ready too."""
-        if not self.errors and self.memory.sources is None:
-            self.memory.manifest = replace(self.memory.manifest, settings="")
-            self.rebuild()
-        if self.errors or self.memory.environment is None or self.memory.listing is None:
+        """Make the first edit as quick as the rest: compile every template and render every page but the
+        decisions' once, for nothing: what the build keeps to redo a page quickly (each decision's list
+        item and data row) is then ready too."""
+        memory = self.memory
+        if self.errors or memory.templates is None or memory.units is None:
             return
-        compile_templates(self.memory.environment[1])
-        for unit in self.memory.listing[3]:
+        compile_templates(memory.templates.environment)
+        for unit in memory.units.planned:
             unit.make()
 
     def save_cache(self) -> None:
-        caching.save(self.cache_dir, self.memory)
+        if self.memory.state is not None:
+            save_state(state_folder(self.out_dir), self.memory.state)
 
 
 def compile_templates(env: Environment) -> None:

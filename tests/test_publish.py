@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildRequest, build
 from generator.site.charts import BAR_WIDTH, count_chart, year_counts
 from generator.content.format import KEYS
 from generator.site.links import redirect_rules
@@ -52,7 +52,7 @@ def test_no_published_address_breaks(built_site: Path) -> None:
 def test_short_forms_and_former_slugs_redirect_permanently(content_copy: Path, tmp_path: Path) -> None:
     path = content_copy / "decisions" / "24-001-566.md"
     path.write_text(path.read_text(encoding="utf-8").replace("aliases: []", "aliases: [24-001-565]"), encoding="utf-8")
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     redirects = redirects_of(tmp_path / "site")
     for source in ("/24-001-566", "/24001566", "/decisions/24001566", "/decisions/24001566/",
                    "/decisions/24-001-565/", "/decisions/24-001-565", "/24-001-565", "/24001565"):
@@ -105,7 +105,7 @@ def test_the_ombudsman_link_is_shown_when_known(content_copy: Path, tmp_path: Pa
     path = content_copy / "decisions" / "24-012-183.md"
     url = "https://www.lgo.org.uk/decisions/children-s-care-services/other/24-012-183"
     path.write_text(path.read_text(encoding="utf-8").replace("lgsco_url: null", f"lgsco_url: {url}"), encoding="utf-8")
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     links = soup(tmp_path / "site", "/decisions/24-012-183/").find_all("a", href=url)
     assert [link.get_text(" ", strip=True) for link in links] == ["Read the original on the Ombudsman’s site"]
     assert soup(tmp_path / "site", "/decisions/24-013-077/").find(string=re.compile("Read the original")) is None
@@ -203,7 +203,7 @@ def test_a_waived_sum_and_a_payment_state_show_in_the_facts(content_copy: Path, 
                     "    purpose: the charges for cancelled visits\n  apology: true").replace(
                     "    purpose: the uncertainty", "    state: recommended\n    purpose: the uncertainty"),
                     encoding="utf-8")
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     parts = [li.get_text(" ", strip=True) for li in soup(tmp_path / "site", "/decisions/24-001-566/")
              .select(".remedy-parts li")]
     assert parts[0].endswith("(recommended by the Ombudsman)")
@@ -225,7 +225,7 @@ def test_spreadsheet_formulas_in_text_are_neutralised(content_copy: Path, tmp_pa
     path = content_copy / "decisions" / "24-001-566.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
         'summary: "Mrs X', 'summary: "=HYPERLINK(\\"http://x\\")Mrs X', 1), encoding="utf-8")
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     rows = list(csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text(encoding="utf-8"))))
     summary = next(r for r in rows if r["reference"] == "24 001 566")["summary"]
     assert summary.startswith("'=HYPERLINK")
@@ -329,13 +329,13 @@ def test_an_output_folder_that_is_a_mount_point_is_built_in_place(content_copy: 
         pytest.skip("cannot mount a file system here (needs root)")
     try:
         for clean in (True, True, False):
-            build(content_copy, out, TEMPLATES, clean=clean)
+            build(BuildRequest(content_copy, out, TEMPLATES, mode="cold" if clean else "incremental"))
             edited = content_copy / "decisions" / "24-001-566.md"
             edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1),
                               encoding="utf-8")
-        build(content_copy, out, TEMPLATES)
+        build(BuildRequest(content_copy, out, TEMPLATES))
         assert os.path.ismount(out)
-        build(content_copy, tmp_path / "clean", TEMPLATES, clean=True)
+        build(BuildRequest(content_copy, tmp_path / "clean", TEMPLATES, mode="cold"))
         files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         assert files == {p.relative_to(tmp_path / "clean"): p.read_bytes()
                          for p in (tmp_path / "clean").rglob("*") if p.is_file()}

@@ -78,7 +78,7 @@ def share_chart(ident: str, title: str, series: tuple[str, str],
 
 
 def home_charts(entries: list[Entry], taxonomies: list[Taxonomy]) -> list[Chart]:
-    by_key = {t.key: t for t in taxonomies}
+    by_key = {t.folder: t for t in taxonomies}
     return [
         count_chart("chart-bands", "Decisions by remedy band",
                     [(t.name, t.count, t.url) for t in by_key["remedies"].terms]),

@@ -32,14 +32,14 @@ class Term:
         return len(self.entries)
 
     @cached_property
-    def key(self) -> str:
+    def listing_digest(self) -> str:
         """What its page and its feed show of its decisions, as one digest."""
-        return digest(*(e.key for e in self.entries))
+        return digest(*(e.facts_digest for e in self.entries))
 
 
 @dataclass(frozen=True)
 class Taxonomy:
-    key: str              # URL folder: councils, categories, remedies, outcomes
+    folder: str           # URL folder: councils, categories, remedies, outcomes
     title: str            # "Councils"
     singular: str         # "Council"
     terms: tuple[Term, ...]
@@ -47,7 +47,7 @@ class Taxonomy:
 
     @property
     def url(self) -> str:
-        return f"/{self.key}/"
+        return f"/{self.folder}/"
 
     def letters(self) -> list[tuple[str, list[Term]]]:
         """Terms under their first letter, for an A-Z list."""

@@ -49,12 +49,12 @@ def render_decision(env: Environment, config: SiteConfig, entry: Entry, body: Bo
 
 def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies: list[Taxonomy],
                listed: str) -> Iterator[Planned]:
-    """Every page but the decisions' own, in a fixed order. `listed`: the digest of every entry's key."""
+    """Every page but the decisions' own, in a fixed order. `listed`: the digest of every entry's facts."""
     def planned(name: str, template: str, url: str, inputs: tuple[str, ...], **context) -> Planned:
         return Planned(name, (template,), inputs, lambda: [render(env, config, template, url, **context)])
 
     everything = (listed,)
-    bands = next(t for t in taxonomies if t.key == "remedies")
+    bands = next(t for t in taxonomies if t.folder == "remedies")
     band_counts = tuple(f"{t.name}={t.count}" for t in bands.terms)
     yield Planned("/", ("home.html",), everything,
                   lambda: [render(env, config, "home.html", "/", entries=entries,
@@ -63,8 +63,8 @@ def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxon
     for taxonomy in taxonomies:
         yield planned(taxonomy.url, "taxonomy.html", taxonomy.url, everything, taxonomy=taxonomy)
         for term in taxonomy.terms:
-            inputs = (term.name, term.key)
-            if taxonomy.key == "councils":
+            inputs = (term.name, term.listing_digest)
+            if taxonomy.folder == "councils":
                 inputs += band_counts
                 yield Planned(term.url, ("term.html",), inputs, _council_page(env, config, taxonomy, term, entries, bands))
             else:
