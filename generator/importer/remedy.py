@@ -230,11 +230,11 @@ def read_remedy(summary: str, action_passages: list[Passage], texts: list[str], 
     for action in summary_actions:
         _add(summary_sums, _sums_in(action.text, "", action.state))
     summary_only: list[str] = []
-    if action_passages:            # the body says what was agreed; the summary only sums it up
+    if action_passages and not cut_short:    # the body says what was agreed; the summary only sums it up
         known = {p.amount for p in found.payments} | {w.amount for w in found.waived} | {_total(found.payments)}
-        summary_only = [_label(item.amount) for item in [*summary_sums.payments, *summary_sums.waived]
-                        if item.amount not in known]
-    else:
+        amounts = [p.amount for p in summary_sums.payments] + [w.amount for w in summary_sums.waived]
+        summary_only = [_label(amount) for amount in amounts if amount not in known]
+    else:                          # no actions, or only the start of them: the summary says the rest
         _add(found, summary_sums)
     payments = _with_resolved_purposes(found.payments, all_sentences)
     notes = [
@@ -458,12 +458,14 @@ def _kind_of_sum(text: str, match: re.Match[str], previous: _Found | None) -> st
 
 def _kind_by_verb(text: str, match: re.Match[str], clause: str) -> str:
     """The last verb before the sum decides: pay (a payment), waive or refund a charge (waived)."""
-    pay = waive = None
+    pay: re.Match[str] | None = None
+    waive: re.Match[str] | None = None
     for pay in PAY_WORDS.finditer(clause):
         pass
     for waive in WAIVE_WORDS.finditer(clause):
         pass
-    if NOT_PAID.search(clause, (pay or waive).end() if (pay or waive) else 0):
+    verb = pay or waive
+    if NOT_PAID.search(clause, verb.end() if verb else 0):
         return "unclear"
     if waive is not None and (pay is None or waive.start() >= pay.start()):
         refund = re.match(r"refund|repay", waive.group(0), re.I)
