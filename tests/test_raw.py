@@ -798,3 +798,12 @@ def test_a_reference_in_full_width_digits_imports_as_the_same_decision(tmp_path:
     (tmp_path / "raw" / "ascii.txt").write_text(text, encoding="utf-8")
     both = subprocess.run([*run, str(tmp_path / "raw")], capture_output=True, text=True, timeout=60)
     assert both.returncode == 1 and "24-001-566: the same reference is in" in both.stderr
+
+
+def test_a_text_cut_short_inside_its_agreed_action_takes_the_summarys_sums():
+    text = minimal(["- Mrs X complained.", "Agreed action", "- Within one month of the final decision, the Council "
+                    "has agreed to:", "- apologise to Mrs X;", "- pa"])
+    remedy = read_raw(text.replace("We upheld this complaint.", "We found fault. The Council has agreed to apologise "
+                                   "and pay Mrs X £250 for her distress."), "t.txt").remedy
+    assert [(p.amount, p.state) for p in remedy.payments] == [(250, "agreed")] and remedy.total == 250
+    assert remedy.note.startswith("The text ends before the final decision")
