@@ -210,7 +210,9 @@ def describe(decision: Decision, name: str) -> str:
     """What the field holds now, so an editor knows what to confirm or fix."""
     if name == "remedy":
         note = f" ({decision.remedy.note})" if decision.remedy.note else ""
-        return f"total £{decision.remedy.total:,}{note}"
+        waived = sum(waiver.amount for waiver in decision.remedy.waived)
+        also = f", £{waived:,.2f} refunded or written off".replace(".00 ", " ") if waived else ""
+        return f"total £{decision.remedy.total:,}{also}{note}"
     if name == "body":
         if not decision.body:
             return "not printed (empty)"

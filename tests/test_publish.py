@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
@@ -101,12 +102,13 @@ def test_a_deploy_preview_links_to_itself(content_copy: Path, tmp_path: Path) ->
 
 
 def test_the_ombudsman_link_is_shown_when_known(content_copy: Path, tmp_path: Path) -> None:
-    path = content_copy / "decisions" / "24-001-566.md"
-    url = "https://www.lgo.org.uk/decisions/childrens-care-services/looked-after-children/24-001-566"
+    path = content_copy / "decisions" / "24-012-183.md"
+    url = "https://www.lgo.org.uk/decisions/children-s-care-services/other/24-012-183"
     path.write_text(path.read_text(encoding="utf-8").replace("lgsco_url: null", f"lgsco_url: {url}"), encoding="utf-8")
     build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
-    link = soup(tmp_path / "site", "/decisions/24-001-566/").find("a", href=url)
-    assert link is not None and "Ombudsman" in link.get_text()
+    links = soup(tmp_path / "site", "/decisions/24-012-183/").find_all("a", href=url)
+    assert [link.get_text(" ", strip=True) for link in links] == ["Read the original on the Ombudsman’s site"]
+    assert soup(tmp_path / "site", "/decisions/24-013-077/").find(string=re.compile("Read the original")) is None
 
 
 # ------------------------------------------------------------ feeds
@@ -163,6 +165,52 @@ def test_data_downloads_carry_every_front_matter_field(built_site: Path) -> None
     about = soup(built_site, "/about/")
     assert about.find("a", href="/decisions.csv") and about.find("a", href="/decisions.json")
     assert "Local Government and Social Care Ombudsman" in about.select_one("#source").find_next("p").get_text()
+
+
+NOTE = "(not printed in the statement; inferred from its text)"
+
+
+def test_facts_inferred_rather_than_printed_are_marked_wherever_they_show(built_site: Path) -> None:
+    """24 012 183 prints no metadata: its category and outcome were inferred; 24 001 566 prints them all."""
+    facts = soup(built_site, "/decisions/24-012-183/").select_one("#facts")
+    marked = {tag["data-inferred"]: tag.get_text() for tag in facts.select("[data-inferred]")}
+    assert marked == {"category": "Children's care services", "outcome": "Upheld"}
+    for name in marked:
+        value = facts.select_one(f'[data-inferred="{name}"]')
+        assert value.find_next_sibling("span", class_="inferred-note").get_text() == NOTE
+    printed = soup(built_site, "/decisions/24-001-566/")
+    assert printed.select("[data-inferred]") == [] and printed.select(".inferred-note") == []
+    listed = soup(built_site, "/councils/cornwall-council/").select_one(".entry-meta [data-inferred]")
+    assert listed["data-inferred"] == "outcome" and listed.get_text(" ", strip=True) == f"Upheld {NOTE}"
+
+
+def test_the_downloads_label_inferred_facts_and_the_new_remedy_keys(built_site: Path) -> None:
+    records = {r["reference"]: r for r in json.loads((built_site / "decisions.json").read_text())["decisions"]}
+    assert records["24 012 183"]["inferred"] == ["category", "outcome"]
+    assert records["24 001 566"]["inferred"] == []
+    assert records["24 012 183"]["remedy"]["payments"][0]["state"] == "offered"
+    assert records["24 001 566"]["remedy"]["payments"][0]["state"] == "agreed"
+    assert all(r["remedy"]["waived"] == [] for r in records.values())
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text()))}
+    assert rows["24 012 183"]["inferred"] == "category outcome" and rows["24 001 566"]["inferred"] == ""
+    assert rows["24 012 183"]["remedy_payments"] == "£300 for the distress he was caused (offered)"
+    assert rows["24 001 566"]["remedy_waived"] == ""
+
+
+def test_a_waived_sum_and_a_payment_state_show_in_the_facts(content_copy: Path, tmp_path: Path) -> None:
+    path = content_copy / "decisions" / "24-001-566.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("  apology: true", "  waived:\n  - amount: 346.2\n"
+                    "    purpose: the charges for cancelled visits\n  apology: true").replace(
+                    "    purpose: the uncertainty", "    state: recommended\n    purpose: the uncertainty"),
+                    encoding="utf-8")
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
+    parts = [li.get_text(" ", strip=True) for li in soup(tmp_path / "site", "/decisions/24-001-566/")
+             .select(".remedy-parts li")]
+    assert parts[0].endswith("(recommended by the Ombudsman)")
+    assert parts[1] == "£346.20 refunded or written off: the charges for cancelled visits (not counted in the total)"
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text()))}
+    assert rows["24 001 566"]["remedy_waived"] == "£346.2 for the charges for cancelled visits"
+    assert rows["24 001 566"]["remedy_total"] == "200"
 
 
 def test_the_json_download_has_one_decision_a_line(built_site: Path) -> None:

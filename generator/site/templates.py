@@ -30,7 +30,16 @@ def make_environment(templates_dir: Path, assets: Assets) -> Environment:
     env.filters["isodate"] = lambda day: day.isoformat() if day else ""
     env.globals["asset"] = assets.url
     env.globals["list_items"] = ListItems(env)
+    env.globals["payment_states"] = PAYMENT_STATE_NAMES
     return env
+
+
+# How a payment that was not simply agreed stands, as its line in the facts panel says.
+PAYMENT_STATE_NAMES = {
+    "recommended": "recommended by the Ombudsman",
+    "paid": "already paid, accepted as the remedy",
+    "offered": "offered by the organisation, accepted by the Ombudsman",
+}
 
 
 class KeptItem(NamedTuple):
