@@ -155,10 +155,12 @@ def test_data_downloads_carry_every_front_matter_field(built_site: Path) -> None
     assert essex["url"] == BASE + "/decisions/24-001-566/"
     assert essex["decision_date"] == "2025-01-14" and essex["remedy"]["total"] == 200
     assert essex["remedy"]["payments"][0]["amount"] == 200 and essex["remedy"]["band"] == "Up to £250"
-    rows = list(csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text(encoding="utf-8"))))
+    assert (built_site / "decisions.csv").read_bytes().startswith(b"\xef\xbb\xbfreference,url,")  # Excel's UTF-8
+    rows = list(csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 5
     row = next(r for r in rows if r["reference"] == "24 001 566")
     assert row["remedy_total"] == "200" and row["remedy_apology"] == "yes" and row["outcome"] == "Upheld"
+    assert row["remedy_band"] == "Up to £250"
     assert {key for key in KEYS if key != "remedy"} <= set(row)
     about = soup(built_site, "/about/")
     assert about.find("a", href="/decisions.csv") and about.find("a", href="/decisions.json")
@@ -178,7 +180,7 @@ def test_spreadsheet_formulas_in_text_are_neutralised(content_copy: Path, tmp_pa
     path.write_text(path.read_text(encoding="utf-8").replace(
         'summary: "Mrs X', 'summary: "=HYPERLINK(\\"http://x\\")Mrs X', 1), encoding="utf-8")
     build(content_copy, tmp_path / "site", TEMPLATES)
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text(encoding="utf-8-sig"))))
     summary = next(r for r in rows if r["reference"] == "24 001 566")["summary"]
     assert summary.startswith("'=HYPERLINK")
 

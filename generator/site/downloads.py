@@ -12,6 +12,8 @@ from .entries import Entry
 from .pages import Page
 
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+# The CSV starts with a byte-order mark: without it, Excel on Windows reads UTF-8 as Windows-1252 (£ as Â£).
+BOM = "\ufeff"
 DataMemo = dict[str, tuple[Entry, str, str]]      # slug -> (entry, JSON line, CSV line)
 CSV_COLUMNS = (
     "reference", "url", "council", "category", "subcategory", "outcome", "decision_date", "summary",
@@ -45,7 +47,7 @@ def render_data(config: SiteConfig, entries: list[Entry], memo: DataMemo | None 
         for slug in memo.keys() - {entry.decision.slug for entry in entries}:
             del memo[slug]
     return [Page("decisions.json", _json(config, [line for _, line, _ in rows])),
-            Page("decisions.csv", "".join([_csv_line(CSV_COLUMNS), *(line for _, _, line in rows)]))]
+            Page("decisions.csv", "".join([BOM, _csv_line(CSV_COLUMNS), *(line for _, _, line in rows)]))]
 
 
 def _row(entry: Entry, config: SiteConfig, memo: DataMemo) -> tuple[Entry, str, str]:
