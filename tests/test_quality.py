@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .browser import StaticServer, wait_for
-from .sitecheck import html_pages
+from .sitecheck import html_pages, url_of
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -127,3 +127,29 @@ def test_no_horizontal_scroll_on_a_phone(guarded_page, site_url: str, url: str, 
         page.wait_for_selector("html[data-search-ready='true']")
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, built_site: Path) -> None:
+    """Every page, a search and a highlighted decision in Chromium: no request fails or gets a 404. Headless
+    Chromium fetches no icon, so the test fetches what a browser with a window would: the icons a page links,
+    or /favicon.ico when it links none."""
+    context = chromium.new_context()
+    page = context.new_page()
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    page.on("requestfailed", lambda request: missing.append(f"failed {request.url}"))
+    searches = ["/search/?q=complaint", '/search/?q="statutory+complaints"&outcome=Upheld&sort=remedy',
+                "/decisions/24-001-566/?hl=complaint#para-3"]
+    try:
+        for url in [url_of(built_site, path) for path in html_pages(built_site)] + searches:
+            page.goto(site_url + url, wait_until="networkidle" if "?" in url else "load")
+            icons = page.eval_on_selector_all("link[rel~='icon'], link[rel='apple-touch-icon']",
+                                              "links => links.map(link => link.href)")
+            for icon in icons or [site_url + "/favicon.ico"]:
+                response = context.request.get(icon)
+                if not (response.ok and response.headers["content-type"].startswith("image/")):
+                    missing.append(f"{response.status} {icon} (the icon of {url})")
+    finally:
+        context.close()
+    assert missing == []
