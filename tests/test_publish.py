@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
@@ -19,7 +20,7 @@ from generator.content.format import KEYS
 from generator.site.links import redirect_rules
 
 from .browser import NETLIFY, StaticServer, wait_for
-from .conftest import TEMPLATES
+from .conftest import CONTENT, TEMPLATES
 from .pin_urls import GOLDEN, published_urls
 from .sitecheck import file_for, html_pages, soup, url_of
 
@@ -295,3 +296,32 @@ def test_an_output_folder_that_is_a_mount_point_is_built_in_place(content_copy: 
                          for p in (tmp_path / "clean").rglob("*") if p.is_file()}
     finally:
         subprocess.run(["umount", str(out)], check=True)
+
+
+# ------------------------------------------------------------ numbers
+
+def test_every_count_is_written_one_way(tmp_path: Path) -> None:
+    """1,200 decisions of one council: each page that counts them writes 1,200, never 1200 (the charts,
+    search and money already wrote theirs with a comma). Rendered from memory: pages but the decisions'."""
+    from dataclasses import replace
+
+    from generator.content.folder import load_decisions
+    from generator.content.settings import load_config
+    from generator.site.assets import fingerprint
+    from generator.site.entries import make_entries
+    from generator.site.indexes import make_taxonomies
+    from generator.site.pages import plan_pages
+    from generator.site.templates import make_environment
+
+    config = load_config(CONTENT)
+    seed = next(d for d in load_decisions(CONTENT).decisions if d.reference == "24 001 566")
+    decisions = [replace(seed, reference=f"24 {n // 1000:03d} {n % 1000:03d}") for n in range(1200)]
+    entries = make_entries(decisions, config)
+    env = make_environment(TEMPLATES, fingerprint(TEMPLATES / "static"))
+    pages = {page.path: re.sub(r"<(?!meta )[^>]*>", " ", page.text)      # the text, and the meta descriptions
+             for planned in plan_pages(env, config, entries, make_taxonomies(entries, config), "")
+             for page in planned.make() if page.path.endswith(".html")}
+    for path in ("index.html", "about/index.html", "councils/index.html", "councils/essex-county-council/index.html",
+                 "outcomes/index.html", "outcomes/upheld/index.html", "remedies/up-to-250/index.html"):
+        assert "1,200" in pages[path], path
+    assert [path for path, text in pages.items() if re.search(r"\b1200\b", text)] == []
