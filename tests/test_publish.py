@@ -275,6 +275,25 @@ def test_copy_citation_for_a_paragraph(guarded_page, site_url: str) -> None:
         f"Essex County Council (24 001 566), Agreed action — {BASE}/decisions/24-001-566/#agreed-action"
 
 
+@pytest.mark.parametrize("url, width, height", [
+    ("/decisions/24-001-566/#para-8", 1280, 900), ("/decisions/24-001-566/?hl=complaint#para-8", 375, 740),
+    ("/decisions/24-001-566/#what-i-found", 1280, 900),
+])
+def test_a_targeted_paragraph_lands_with_room_above_it(guarded_page, site_url: str, url: str, width: int,
+                                                       height: int) -> None:
+    """Followed from a link (or a search), paragraph 8 is not flush with the window's top: its highlight is
+    whole, with room above it, and the page has scrolled to it."""
+    page = guarded_page(site_url, width=width, height=height)
+    page.goto(site_url + url)
+    if "hl=" in url:
+        page.wait_for_selector("html[data-search-marks]", state="attached")
+    target = url.rpartition("#")[2]
+    top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", target)
+    outline = page.evaluate("id => parseFloat(getComputedStyle(document.getElementById(id)).outlineWidth)", target)
+    assert page.evaluate("window.scrollY") > 0
+    assert 16 <= top - outline and top <= 48, (top, outline)
+
+
 def test_an_output_folder_that_is_a_mount_point_is_built_in_place(content_copy: Path, tmp_path: Path) -> None:
     """A mount point cannot be renamed or swapped, and files cannot be renamed into it from outside: its
     files are copied in beside their places and renamed there."""
