@@ -9,15 +9,24 @@ import re
 import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from generator.build import build
-from generator.site.charts import BAR_WIDTH, count_chart, year_counts
+from generator.content.folder import load_decisions
 from generator.content.format import KEYS
+from generator.content.settings import load_config
+from generator.site.assets import fingerprint
+from generator.site.charts import BAR_WIDTH, LABEL_MAX, count_chart, text_width, year_counts
+from generator.site.entries import make_entries
+from generator.site.indexes import make_taxonomies
 from generator.site.links import redirect_rules
+from generator.site.pages import plan_pages
+from generator.site.templates import make_environment
 
 from .browser import NETLIFY, StaticServer, wait_for
 from .conftest import CONTENT, TEMPLATES
@@ -319,28 +328,35 @@ def test_an_output_folder_that_is_a_mount_point_is_built_in_place(content_copy: 
 
 # ------------------------------------------------------------ numbers
 
-def test_every_count_is_written_one_way(tmp_path: Path) -> None:
-    """1,200 decisions of one council: each page that counts them writes 1,200, never 1200 (the charts,
-    search and money already wrote theirs with a comma). Rendered from memory: pages but the decisions'."""
-    from dataclasses import replace
-
-    from generator.content.folder import load_decisions
-    from generator.content.settings import load_config
-    from generator.site.assets import fingerprint
-    from generator.site.entries import make_entries
-    from generator.site.indexes import make_taxonomies
-    from generator.site.pages import plan_pages
-    from generator.site.templates import make_environment
-
+def pages_in_memory(councils: list[str]) -> dict[str, str]:
+    """Every page but the decisions' own, rendered in memory (quick) for one decision of each council named
+    (the seed 24 001 566, under other references): path -> HTML."""
     config = load_config(CONTENT)
     seed = next(d for d in load_decisions(CONTENT).decisions if d.reference == "24 001 566")
-    decisions = [replace(seed, reference=f"24 {n // 1000:03d} {n % 1000:03d}") for n in range(1200)]
+    decisions = [replace(seed, reference=f"24 {n // 1000:03d} {n % 1000:03d}", council=council)
+                 for n, council in enumerate(councils)]
     entries = make_entries(decisions, config)
     env = make_environment(TEMPLATES, fingerprint(TEMPLATES / "static"))
-    pages = {page.path: re.sub(r"<(?!meta )[^>]*>", " ", page.text)      # the text, and the meta descriptions
-             for planned in plan_pages(env, config, entries, make_taxonomies(entries, config), "")
-             for page in planned.make() if page.path.endswith(".html")}
+    return {page.path: page.text for planned in plan_pages(env, config, entries, make_taxonomies(entries, config), "")
+            for page in planned.make() if page.path.endswith(".html")}
+
+
+def test_every_count_is_written_one_way() -> None:
+    """1,200 decisions of one council: each page that counts them writes 1,200, never 1200 (the charts,
+    search and money already wrote theirs with a comma)."""
+    pages = {path: re.sub(r"<(?!meta )[^>]*>", " ", html)           # the text, and the meta descriptions
+             for path, html in pages_in_memory(["Essex County Council"] * 1200).items()}
     for path in ("index.html", "about/index.html", "councils/index.html", "councils/essex-county-council/index.html",
                  "outcomes/index.html", "outcomes/upheld/index.html", "remedies/up-to-250/index.html"):
         assert "1,200" in pages[path], path
     assert [path for path, text in pages.items() if re.search(r"\b1200\b", text)] == []
+
+
+def test_a_label_too_long_for_any_chart_is_cut_and_the_table_keeps_it_whole() -> None:
+    long = "Payments agreed after the final decision, in instalments over several years"
+    chart = count_chart("c", "Long", [(long, 3, None), ("Short", 1, None)])
+    assert chart.label_width == LABEL_MAX and chart.rows[0].label == long
+    cut = chart.bars[0].label
+    assert cut.endswith("…") and long.startswith(cut[:-1]) and text_width(cut) <= LABEL_MAX
+    assert chart.bars[1].label == "Short"
+    assert count_chart("c", "Years", [("2024", 1, None)]).label_width < 60       # no wider than it needs

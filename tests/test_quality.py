@@ -138,7 +138,8 @@ def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, buil
     missing: list[str] = []
     page.on("response", lambda response: missing.append(f"{response.status} {response.url}")
             if response.status >= 400 else None)
-    page.on("requestfailed", lambda request: missing.append(f"failed {request.url}"))
+    page.on("requestfailed", lambda request: missing.append(f"failed {request.url}: {request.failure}")
+            if request.failure != "net::ERR_ABORTED" else None)      # not cut short by going to the next page
     searches = ["/search/?q=complaint", '/search/?q="statutory+complaints"&outcome=Upheld&sort=remedy',
                 "/decisions/24-001-566/?hl=complaint#para-3"]
     try:
@@ -153,3 +154,25 @@ def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, buil
     finally:
         context.close()
     assert missing == []
+
+
+def test_chart_labels_are_whole_where_there_is_room(chromium, site_url: str) -> None:
+    """Every bar's label is drawn whole ("Closed after initial enquiries", not "…enquiri…") and inside
+    its chart, whatever font the system draws it in."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        for url in ("/", "/councils/essex-county-council/"):
+            page.goto(site_url + url)
+            labels = page.eval_on_selector_all("figure.chart", """charts => charts.flatMap(chart => {
+                const svg = chart.querySelector('svg'), box = svg.getBoundingClientRect();
+                const names = [...chart.querySelectorAll('tbody th')].map(th => th.textContent);
+                return [...svg.querySelectorAll('text.bar-label')].map((text, i) => {
+                    const drawn = text.getBoundingClientRect();
+                    return {text: text.textContent, name: names[i], inside: drawn.left >= box.left - 0.5};
+                });
+            })""")
+            assert labels and all(label["text"] == label["name"] and label["inside"] for label in labels), labels
+            assert url != "/" or "Closed after initial enquiries" in [label["text"] for label in labels]
+    finally:
+        context.close()
