@@ -352,6 +352,19 @@ def test_every_count_is_written_one_way() -> None:
     assert [path for path, text in pages.items() if re.search(r"\b1200\b", text)] == []
 
 
+def test_the_home_page_lists_the_busiest_councils_and_links_to_them_all() -> None:
+    """Hundreds of councils would make the home page a list of them: it shows the 12 with the most
+    decisions, busiest first, and links to the A to Z; a short index is listed whole, as it was."""
+    councils = [f"Council {n:02d}" for n in range(20) for _ in range(n + 1)]        # Council 19 has 20
+    home = BeautifulSoup(pages_in_memory(councils)["index.html"], "html.parser")
+    section = home.find("h3", string="Councils").parent
+    assert [a.get_text() for a in section.select("li a")] == [f"Council {n:02d}" for n in range(19, 7, -1)]
+    assert section.select_one(".shortlist-note a")["href"] == "/councils/"
+    assert "all 20, A\xa0to\xa0Z" in section.select_one(".shortlist-note").get_text()
+    outcomes = home.find("h3", string="Outcomes").parent
+    assert [a.get_text() for a in outcomes.select("li a")] == ["Upheld"] and not outcomes.select(".shortlist-note")
+
+
 def test_a_label_too_long_for_any_chart_is_cut_and_the_table_keeps_it_whole() -> None:
     long = "Payments agreed after the final decision, in instalments over several years"
     chart = count_chart("c", "Long", [(long, 3, None), ("Short", 1, None)])

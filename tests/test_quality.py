@@ -156,6 +156,29 @@ def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, buil
     assert missing == []
 
 
+@pytest.mark.parametrize("width", [1280, 1600, 375])
+def test_the_home_page_is_balanced(chromium, site_url: str, width: int) -> None:
+    """Wide: the charts start beside the introduction (not beside "Newest decisions", leaving a hole beside
+    it), and neither column runs on far past the other. A phone: one column, introduction, newest, charts."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site_url + "/")
+        box = {name: page.locator(selector).first.bounding_box() for name, selector in {
+            "intro": ".intro", "newest": "#newest-heading", "charts": ".charts", "aside": "aside.browse",
+            "main": "section[aria-labelledby='newest-heading']"}.items()}
+        if width >= 1280:
+            assert box["charts"]["x"] > box["intro"]["x"] + box["intro"]["width"]       # beside it
+            assert box["charts"]["y"] < box["intro"]["y"] + box["intro"]["height"] / 2   # from its top
+            ends = [box[name]["y"] + box[name]["height"] for name in ("main", "aside")]
+            assert abs(ends[0] - ends[1]) < 0.5 * max(ends), ends
+        else:
+            assert box["charts"]["x"] == box["intro"]["x"]
+            assert box["intro"]["y"] < box["newest"]["y"] < box["charts"]["y"]
+    finally:
+        context.close()
+
+
 def test_chart_labels_are_whole_where_there_is_room(chromium, site_url: str) -> None:
     """Every bar's label is drawn whole ("Closed after initial enquiries", not "…enquiri…") and inside
     its chart, whatever font the system draws it in."""
