@@ -39,6 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import generator.build as build_module  # noqa: E402
+import generator.incremental.decisions as decisions_module  # noqa: E402
 import generator.incremental.workers as workers_module  # noqa: E402
 from generator.search.reading import Reading  # noqa: E402
 from benchmarks.corpus import write_corpus  # noqa: E402
@@ -136,7 +137,7 @@ def timed_build(content: Path, out: Path, with_index: bool) -> float:
     empty = Reading("", "", "", b"", "", 0, 0)
     swaps = [] if with_index else [(workers_module, "read_decision", lambda decision, parts: empty),
                                    (workers_module, "text_parts", lambda decision, parts: ()),
-                                   (build_module, "index_files", lambda *args, **kwargs: {})]
+                                   (decisions_module, "index_files", lambda *args, **kwargs: {})]
     swaps.append((workers_module, "get_context", lambda _: multiprocessing.get_context("fork")))
     saved = [(module, name, getattr(module, name)) for module, name, _ in swaps]
     shutil.rmtree(out, ignore_errors=True)
@@ -144,7 +145,7 @@ def timed_build(content: Path, out: Path, with_index: bool) -> float:
         setattr(module, name, stand_in)
     try:
         started = time.perf_counter()
-        build_module.build(content, out, ROOT / "templates", clean=True, cache_dir=out.parent / f".{out.name}-cache")
+        build_module.build(build_module.BuildRequest(content, out, ROOT / "templates", mode="cold"))
         return time.perf_counter() - started
     finally:
         for module, name, real in saved:

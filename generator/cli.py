@@ -6,7 +6,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from .build import build
+from .build import BuildRequest, build
 from .content.folder import load_decisions, save_decision
 from .content.settings import load_config
 from .errors import BuildErrors, DigestError
@@ -95,7 +95,7 @@ def positive_int(text: str) -> int:
 
 def raw_files(paths: list[Path]) -> list[Path]:
     """Files named directly, and the raw-looking files of named folders (sorted)."""
-    found = []
+    found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(p for p in sorted(path.rglob("*"))
@@ -148,9 +148,9 @@ def run_import(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        report = build(args.content, args.out, args.templates, strict=args.strict, base_url=args.base_url,
-                       clean=args.clean, jobs=args.jobs, progress=bar,
-                       waiting=None if args.quiet else partial(print, file=sys.stderr))
+        request = BuildRequest(args.content, args.out, args.templates, mode="cold" if args.clean else "incremental",
+                               jobs=args.jobs, base_url=args.base_url, strict=args.strict)
+        report = build(request, progress=bar, waiting=None if args.quiet else partial(print, file=sys.stderr))
     finally:
         if bar:
             bar.close()
@@ -183,8 +183,8 @@ def run_check(args: argparse.Namespace) -> int:
     if (args.content / "decisions").is_dir():           # else that is the one error
         try:
             load_config(args.content)                   # site.yaml, as the build reads it
-        except DigestError as error:
-            errors.insert(0, error)
+        except DigestError as settings_error:
+            errors.insert(0, settings_error)
     for warning in loaded.warnings:
         print(f"warning: {warning}")
     for error in errors:

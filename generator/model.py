@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
@@ -35,11 +35,13 @@ class Remedy:
 
 
 @dataclass(frozen=True)
-class Decision:
+class FrontMatter:
+    """A decision's facts, everything but its body: what index pages, feeds, search filters and the data
+    downloads show. The build keeps decisions this way (bodies are most of an archive's memory) and reads a
+    body only to render the decision's own page."""
     reference: str                                   # "24 001 566", as the Ombudsman prints it
     council: str                                     # the organisation in the title line
     summary: str
-    body: str                                        # markdown: ## sections, continuously numbered paragraphs
     category: str | None = None
     subcategory: str | None = None
     outcome: str | None = None
@@ -59,6 +61,18 @@ class Decision:
     @property
     def title(self) -> str:
         return f"{self.council} ({self.reference})"
+
+    def with_body(self, body: str) -> Decision:
+        return Decision(**{f.name: getattr(self, f.name) for f in fields(FrontMatter)}, body=body)
+
+
+@dataclass(frozen=True)
+class Decision(FrontMatter):
+    """A whole decision: its facts and its body, as imported and as written in its content file."""
+    body: str = ""                                   # markdown: ## sections, continuously numbered paragraphs
+
+    def front_matter(self) -> FrontMatter:
+        return FrontMatter(**{f.name: getattr(self, f.name) for f in fields(FrontMatter)})
 
 
 _REFERENCE = re.compile(r"^\s*(\d{2})[\s-]?(\d{3})[\s-]?(\d{3})([a-z]?)\s*$", re.IGNORECASE)

@@ -22,10 +22,11 @@ import signal
 import socket
 import sys
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 
 from jinja2 import Environment, TemplateError
@@ -37,10 +38,11 @@ from tornado.log import LogFormatter
 from tornado.netutil import bind_sockets
 from watchfiles import watch
 
-from .build import build, default_templates
+from .build import BuildRequest, build, default_templates
 from .errors import BuildErrors, DigestError
-from .incremental import state as caching
+from .incremental.memory import PreviewMemory
 from .incremental.output import built_here
+from .incremental.state import save_state, state_folder
 
 
 @dataclass(frozen=True)
@@ -63,18 +65,15 @@ class Preview:
         self.content_dir, self.out_dir, self.templates_dir = content_dir, out_dir, templates_dir
         self.strict, self.jobs = strict, jobs
         self.errors: list[str] = []
-        self.cache_dir = caching.default_cache_dir(out_dir)
-        self.memory = caching.load(self.cache_dir)
-        self.builds = 0
+        self.memory = PreviewMemory()
 
     def rebuild(self) -> None:
         """Build; on failure keep serving the last good site and show the errors on every page. The first
-        build checks the output folder against the cache's record; later ones trust their own."""
+        build reads the saved state and checks the output folder against it; later ones trust their own."""
+        request = BuildRequest(self.content_dir, self.out_dir, self.templates_dir, mode="preview", jobs=self.jobs,
+                               strict=self.strict)
         try:
-            report = build(self.content_dir, self.out_dir, self.templates_dir, strict=self.strict,
-                           jobs=self.jobs, memory=self.memory, verify=self.builds == 0,
-                           waiting=partial(print, file=sys.stderr))
-            self.builds += 1
+            report = build(request, self.memory, waiting=partial(print, file=sys.stderr))
         except BuildErrors as failure:
             self.errors = [str(error) for error in failure.errors]
         except DigestError as error:
@@ -160,22 +159,19 @@ class Preview:
         return Answer(status, (("Content-Type", content_type), ("Cache-Control", "no-store")), body, reason)
 
     def warm_up(self) -> None:
-        """Make the first edit as quick as the rest. After a first build that found nothing to do, build
-        once more without that shortcut: nothing is written, but what the next build needs is read and
-        kept in memory. Then compile every template and render every page but the decisions' once, for
-        nothing: what the build keeps to redo a page quickly (each decision's list item and data row) is
-        then ready too."""
-        if not self.errors and self.memory.sources is None:
-            self.memory.manifest = replace(self.memory.manifest, settings="")
-            self.rebuild()
-        if self.errors or self.memory.environment is None or self.memory.listing is None:
+        """Make the first edit as quick as the rest: compile every template and render every page but the
+        decisions' once, for nothing: what the build keeps to redo a page quickly (each decision's list
+        item and data row) is then ready too."""
+        memory = self.memory
+        if self.errors or memory.templates is None or memory.units is None:
             return
-        compile_templates(self.memory.environment[1])
-        for unit in self.memory.listing[3]:
+        compile_templates(memory.templates.environment)
+        for unit in memory.units.planned:
             unit.make()
 
     def save_cache(self) -> None:
-        caching.save(self.cache_dir, self.memory)
+        if self.memory.state is not None:
+            save_state(state_folder(self.out_dir), self.memory.state)
 
 
 def compile_templates(env: Environment) -> None:
@@ -210,15 +206,15 @@ class Watcher:
         self._tasks = {"content": None}          # the protocol: something is watched
         self._changes: list = []
         self.filepath = None
-        self.tidying = None
+        self.tidying: object = None
 
-    def watch(self, *args, **kwargs) -> None:
+    def watch(self, *args: object, **kwargs: object) -> None:
         pass
 
     def examine(self) -> tuple[None, None]:
         return None, None
 
-    def start(self, callback) -> bool:
+    def start(self, callback: object) -> bool:
         loop = IOLoop.current()
         threading.Thread(target=self._listen, args=(loop,), name="watch", daemon=True).start()
         return True                                  # no polling
@@ -407,7 +403,7 @@ class PageHandler(HostCheck):
     def compute_etag(self) -> None:
         return None            # nothing is cached (no-store): no ETag to revalidate against
 
-    def write_error(self, status_code: int, **kwargs) -> None:
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
         if status_code == 405:
             self.set_header("Allow", ", ".join(self.SUPPORTED_METHODS))
         super().write_error(status_code, **kwargs)

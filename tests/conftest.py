@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildRequest, build
 
 # Fuzz tests try thousands of examples in CI (CI=true) and a quick sample on a developer's machine.
 FUZZ_EXAMPLES = int(os.environ.get("DIGEST_FUZZ_EXAMPLES") or (1000 if os.environ.get("CI") else 60))
@@ -34,7 +34,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The committed content (the five imported seeds) built once for the whole session."""
     root = tmp_path_factory.mktemp("built")
     shutil.copytree(CONTENT, root / "content")
-    build(root / "content", root / "site", TEMPLATES)
+    build(BuildRequest(root / "content", root / "site", TEMPLATES))
     return root / "site"
 
 

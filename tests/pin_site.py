@@ -39,9 +39,9 @@ KEY_PAGES = (
 
 
 def build_golden_site(into: Path) -> Path:
-    from generator.build import build      # here: the module is read by the test before it builds
+    from generator.build import BuildRequest, build      # here: the module is read by the test before it builds
     shutil.copytree(ROOT / "content", into / "content")
-    build(into / "content", into / "site", ROOT / "templates")
+    build(BuildRequest(into / "content", into / "site", ROOT / "templates"))
     return into / "site"
 
 

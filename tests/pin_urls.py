@@ -44,9 +44,9 @@ def link_targets(page: Path) -> list[str]:
 
 
 def build_committed_content(into: Path) -> Path:
-    from generator.build import build
+    from generator.build import BuildRequest, build
     shutil.copytree(ROOT / "content", into / "content")
-    build(into / "content", into / "site", ROOT / "templates")
+    build(BuildRequest(into / "content", into / "site", ROOT / "templates"))
     return into / "site"
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build
+from generator.build import BuildRequest, build
 from generator.content.folder import load_decisions
 from generator.content.format import parse
 from generator.errors import BuildErrors, ContentError
@@ -76,7 +76,7 @@ def test_a_100000_character_line_builds_quickly(content_copy: Path, tmp_path: Pa
     path.write_text(GOOD.replace("1. Mrs X complained the Council failed", f"1. {long_line}Mrs X complained", 1)
                     .replace("summary: \"", f"summary: \"{long_line}", 1), encoding="utf-8")
     started = time.perf_counter()
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     assert time.perf_counter() - started < 30
     page = (tmp_path / "site/decisions/24-001-566/index.html").read_text(encoding="utf-8")
     assert page.count("The Council delayed.") >= 10000
@@ -105,7 +105,7 @@ def test_same_reference_twice_and_a_slug_that_does_not_match(content_copy: Path)
 
 def test_build_reports_every_error_once_each_and_touches_nothing(content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    build(content_copy, out, TEMPLATES)
+    build(BuildRequest(content_copy, out, TEMPLATES))
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     decisions = content_copy / "decisions"
     (decisions / "24-001-566.md").write_text("", encoding="utf-8")
@@ -129,7 +129,7 @@ def test_a_template_naming_an_undefined_value_fails_with_its_file_and_line(conte
     page.write_text(page.read_text(encoding="utf-8").replace("<h1>Page not found</h1>",
                                                               "<h1>{{ site.titel }}</h1>"), encoding="utf-8")
     with pytest.raises(BuildErrors) as caught:
-        build(content_copy, tmp_path / "site", templates)
+        build(BuildRequest(content_copy, tmp_path / "site", templates))
     message = str(caught.value)
     assert message.startswith(f"{page}:") and "titel" in message
     # The same, the templates named as the command's default names them: relative to the folder it runs in.
@@ -177,7 +177,7 @@ def test_an_alias_written_as_a_reference_is_taken_as_its_slug_and_one_that_is_an
     path = content_copy / "decisions" / "24-001-566.md"
     path.write_text(GOOD.replace("aliases: []", 'aliases: ["24 001 567"]'), encoding="utf-8")
     assert parse(path.read_text(encoding="utf-8"), path).aliases == ("24-001-567",)
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     assert "/decisions/24-001-567/ /decisions/24-001-566/ 301" in (tmp_path / "site" / "_redirects").read_text(
         encoding="utf-8").splitlines()
     path.write_text(GOOD.replace("aliases: []", "aliases: [24-001-146]"), encoding="utf-8")

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import write_corpus
-from generator.build import build
+from generator.build import BuildRequest, build
+from generator.incremental.state import state_folder
 from generator.errors import BuildErrors, ContentError, DigestError
 from generator.incremental.output import staging_folder
 
@@ -141,9 +142,9 @@ def test_feed_and_sitemap_parse_and_list_only_existing_pages(built_site: Path) -
 
 
 def test_build_is_deterministic_and_rewrites_nothing_unchanged(content_copy: Path, tmp_path: Path) -> None:
-    first = build(content_copy, tmp_path / "a", TEMPLATES)
-    again = build(content_copy, tmp_path / "a", TEMPLATES)
-    build(content_copy, tmp_path / "b", TEMPLATES)
+    first = build(BuildRequest(content_copy, tmp_path / "a", TEMPLATES))
+    again = build(BuildRequest(content_copy, tmp_path / "a", TEMPLATES))
+    build(BuildRequest(content_copy, tmp_path / "b", TEMPLATES))
     assert again.written == 0 and again.unchanged == first.written
     files_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
     files_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
@@ -152,7 +153,7 @@ def test_build_is_deterministic_and_rewrites_nothing_unchanged(content_copy: Pat
 
 def test_a_content_error_is_reported_with_its_line_and_leaves_the_site_alone(content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    build(content_copy, out, TEMPLATES)
+    build(BuildRequest(content_copy, out, TEMPLATES))
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     broken = content_copy / "decisions" / "24-001-566.md"
     broken.write_text(broken.read_text(encoding="utf-8").replace("decision_date: 2025-01-14", "decision_date: next week"),
@@ -160,7 +161,7 @@ def test_a_content_error_is_reported_with_its_line_and_leaves_the_site_alone(con
     other = content_copy / "decisions" / "24-001-146.md"
     other.write_text(other.read_text(encoding="utf-8").replace("outcome: Not upheld", "outcome: 7"), encoding="utf-8")
     with pytest.raises(BuildErrors) as caught:
-        build(content_copy, out, TEMPLATES)
+        build(BuildRequest(content_copy, out, TEMPLATES))
     messages = [str(e) for e in caught.value.errors]
     assert any(re.match(rf"{re.escape(str(broken))}:\d+: decision_date: must be a date", m) for m in messages)
     assert any(str(other) in m and "outcome" in m for m in messages)
@@ -182,7 +183,7 @@ def test_a_file_that_cannot_be_written_fails_the_build_with_one_line_and_changes
         for path in (tmp_path / "more" / "decisions").iterdir():
             shutil.copy(path, content_copy / "decisions" / path.name)
     out = tmp_path / "site"
-    build(content_copy, out, TEMPLATES)
+    build(BuildRequest(content_copy, out, TEMPLATES))
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     edited = content_copy / "decisions" / "24-001-566.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
@@ -196,18 +197,18 @@ def test_a_file_that_cannot_be_written_fails_the_build_with_one_line_and_changes
 
 def test_a_cache_that_cannot_be_saved_is_a_warning_after_a_good_build(content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    build(content_copy, out, TEMPLATES)
+    build(BuildRequest(content_copy, out, TEMPLATES))
     edited = content_copy / "decisions" / "24-001-566.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
     built = build_limited(content_copy, out, 40_000, "1")      # pages fit; the cache's index state does not
     assert built.returncode == 0, built.stderr
-    cache = out.resolve().parent / ".digest-cache"
+    cache = state_folder(out)
     assert built.stderr.splitlines() == [
         f"warning: {cache}: the build cache could not be saved (File too large); the site is built, and the "
         "next build will take longer"]
     assert "Quagmire" in (out / "decisions" / "24-001-566" / "index.html").read_text(encoding="utf-8")
-    build(content_copy, out, TEMPLATES)                       # from the cache as it was before: still right
-    build(content_copy, tmp_path / "clean", TEMPLATES, clean=True)
+    build(BuildRequest(content_copy, out, TEMPLATES))                       # from the cache as it was before: still right
+    build(BuildRequest(content_copy, tmp_path / "clean", TEMPLATES, mode="cold"))
     files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert files == {p.relative_to(tmp_path / "clean"): p.read_bytes()
                      for p in (tmp_path / "clean").rglob("*") if p.is_file()}
@@ -220,7 +221,7 @@ def test_decision_text_is_escaped_not_run(content_copy: Path, tmp_path: Path) ->
     text = text.replace("## The complaint", "## The complaint\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1))", 1)
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "site"
-    build(content_copy, out, TEMPLATES)
+    build(BuildRequest(content_copy, out, TEMPLATES))
     for page in ["/decisions/24-001-566/", "/councils/", "/"]:
         html = file_for(out, page).read_text(encoding="utf-8")
         assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript:' not in html
@@ -234,14 +235,14 @@ def test_site_settings_change_bands_and_unknown_settings_fail(content_copy: Path
         "title: Training digest\nremedy_bands:\n  - {name: None, max: 0}\n  - {name: Some, max: 300}\n"
         "  - {name: Lots}\n", encoding="utf-8")
     out = tmp_path / "site"
-    build(content_copy, out, TEMPLATES)
+    build(BuildRequest(content_copy, out, TEMPLATES))
     assert soup(out, "/").title.get_text() == "Training digest"
     assert {a.get_text() for a in soup(out, "/remedies/").select(".term-counts a")} == {"None", "Some", "Lots"}
     lots = {a["href"] for a in soup(out, "/remedies/lots/").select(".entry-title a")}
     assert lots == {"/decisions/24-013-077/", "/decisions/25-006-373/"}     # £500 and £450; Cornwall's £300 is "Some"
     (content_copy / "site.yaml").write_text("titel: Typo\n", encoding="utf-8")
     with pytest.raises(ContentError, match="unknown setting 'titel'"):
-        build(content_copy, out, TEMPLATES)
+        build(BuildRequest(content_copy, out, TEMPLATES))
 
 
 def test_template_syntax_error_names_the_template_and_line(content_copy: Path, tmp_path: Path) -> None:
@@ -249,7 +250,7 @@ def test_template_syntax_error_names_the_template_and_line(content_copy: Path, t
     shutil.copytree(TEMPLATES, templates)
     (templates / "term.html").write_text("{% extends 'base.html' %}\n{% block content %}{{ term.name }\n", encoding="utf-8")
     with pytest.raises(BuildErrors) as caught:
-        build(content_copy, tmp_path / "site", templates)
+        build(BuildRequest(content_copy, tmp_path / "site", templates))
     assert str(caught.value).startswith(f"{templates / 'term.html'}:2:")
 
 
@@ -260,7 +261,7 @@ def test_every_facts_link_leads_to_its_index_page_in_every_band(content_copy: Pa
         text = template.replace('"24 001 566"', f'"24 900 {number:03d}"').replace("  total: 200", f"  total: {total}")
         (content_copy / "decisions" / f"24-900-{number:03d}.md").write_text(text, encoding="utf-8")
     out = tmp_path / "site"
-    build(content_copy, out, TEMPLATES)
+    build(BuildRequest(content_copy, out, TEMPLATES))
     for number in range(6):
         page = soup(out, f"/decisions/24-900-{number:03d}/")
         band_link = page.select_one("#facts > div:nth-of-type(6) dd a")["href"]
@@ -275,13 +276,13 @@ def test_every_facts_link_leads_to_its_index_page_in_every_band(content_copy: Pa
 def test_two_names_that_would_share_a_page_are_an_error_and_change_nothing(
         content_copy: Path, tmp_path: Path, name: str, before: str, after: str) -> None:
     out = tmp_path / "site"
-    build(content_copy, out, TEMPLATES)
+    build(BuildRequest(content_copy, out, TEMPLATES))
     site = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     edited = content_copy / "decisions" / f"{name}.md"
     assert before in edited.read_text(encoding="utf-8")
     edited.write_text(edited.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
     with pytest.raises(DigestError) as caught:
-        build(content_copy, out, TEMPLATES)
+        build(BuildRequest(content_copy, out, TEMPLATES))
     message = str(caught.value)
     assert message.startswith(f"{edited}: ") or f"(in {edited})" in message
     assert "would share the page" in message and "write them the same way" in message
@@ -295,6 +296,41 @@ def test_two_remedy_bands_that_would_share_a_page_are_an_error(content_copy: Pat
     settings.write_text(text.replace("{name: £251 to £500, max: 500}", "{name: UP TO £250, max: 500}"),
                         encoding="utf-8")
     with pytest.raises((BuildErrors, DigestError)) as caught:
-        build(content_copy, tmp_path / "site", TEMPLATES)
+        build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     assert "would share one page" in str(caught.value)
     assert not (tmp_path / "site").exists()
+
+
+def test_two_output_folders_in_one_parent_keep_states_of_their_own(content_copy: Path, tmp_path: Path) -> None:
+    """Content B into p/siteB, then content A into p/siteA, then each again: each folder has its own state
+    (beside it, named for it), nothing is rebuilt for nothing, and every site equals a clean build."""
+    other = tmp_path / "other"
+    shutil.copytree(content_copy, other)
+    (other / "decisions" / "24-001-146.md").unlink()
+    parent = tmp_path / "p"
+    build(BuildRequest(other, parent / "siteB", TEMPLATES))
+    build(BuildRequest(content_copy, parent / "siteA", TEMPLATES))
+    assert state_folder(parent / "siteA") != state_folder(parent / "siteB")
+    assert state_folder(parent / "siteA").parent == parent / ".digest-cache"
+    again = build(BuildRequest(other, parent / "siteB", TEMPLATES))
+    assert again.written == 0 and again.unchanged > 0
+    build(BuildRequest(content_copy, tmp_path / "clean", TEMPLATES, mode="cold"))
+    assert tree_bytes(parent / "siteA") == tree_bytes(tmp_path / "clean")
+
+
+def test_a_state_made_for_other_content_is_not_used(content_copy: Path, tmp_path: Path) -> None:
+    """The same output folder built from other content: the saved state names the content it was made
+    for, so the build starts cold instead of trusting it."""
+    other = tmp_path / "other"
+    shutil.copytree(content_copy, other)
+    (other / "decisions" / "24-001-146.md").unlink()
+    out = tmp_path / "site"
+    build(BuildRequest(other, out, TEMPLATES))
+    switched = build(BuildRequest(content_copy, out, TEMPLATES))
+    assert switched.rendered > 0 and (out / "decisions" / "24-001-146" / "index.html").is_file()
+    build(BuildRequest(content_copy, tmp_path / "clean", TEMPLATES, mode="cold"))
+    assert tree_bytes(out) == tree_bytes(tmp_path / "clean")
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}

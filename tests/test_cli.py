@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli, progress
+from generator.incremental.state import state_folder
 
 from .conftest import CONTENT, ROOT, SEEDS, file_size_limited
 
@@ -163,11 +164,11 @@ def test_build_prints_one_summary_line_and_errors_without_traceback(tmp_path: Pa
 
 
 def test_build_flags_clean_quiet_verbose_and_jobs(tmp_path: Path) -> None:
-    out, cache = tmp_path / "site", tmp_path / ".digest-cache"
+    out, cache = tmp_path / "site", state_folder(tmp_path / "site")
     first = digest("build", "--content", CONTENT, "--out", out, "--jobs", "2")
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("5 decisions: ") and " files written (28 pages), 0 unchanged" in first.stdout
-    assert (cache / "manifest.pickle").is_file() and (cache / ".gitignore").read_text() == "*\n"
+    assert (cache / "record.pickle").is_file() and (cache.parent / ".gitignore").read_text() == "*\n"
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
 
     again = digest("build", "--content", CONTENT, "--out", out)

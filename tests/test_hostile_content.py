@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildRequest, build
 
 from .browser import StaticServer
 from .conftest import CONTENT, TEMPLATES
@@ -60,7 +60,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     shutil.copytree(CONTENT, root / "content")
     (root / "content/decisions/24-999-999.md").write_text(HOSTILE_FILE, encoding="utf-8")
-    build(root / "content", root / "site", TEMPLATES)
+    build(BuildRequest(root / "content", root / "site", TEMPLATES))
     return root / "site"
 
 

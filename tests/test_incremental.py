@@ -22,8 +22,10 @@ import pytest
 from benchmarks.corpus import CATEGORIES, make_decisions, write_corpus
 from generator.incremental import workers
 from generator.site.assets import fingerprint
-from generator.build import build
-from generator.incremental.state import Cache
+from generator.build import BuildRequest, build
+from generator.incremental.memory import PreviewMemory
+from generator.incremental.state import state_folder
+from generator.digest import digest as digest_of
 from generator.site.templates import template_digests
 from generator.content.settings import load_config
 from generator.content.folder import Loaded, Source, load_decisions, read_files
@@ -41,12 +43,12 @@ SEEDS = [11, 2025]
 PREVIEW_URL = "https://deploy-preview-7--decisions-digest.netlify.app"
 
 
-def run_build(content: Path, out: Path, templates: Path, *, cache: Path | None = None, clean: bool = False,
-              jobs: int | None = None, base_url: str | None = None, memory: Cache | None = None):
-    """A build; with `memory`, as the preview server runs them: the cache kept in memory between builds
-    (with what it remembers only there), the output folder trusted."""
-    return build(content, out, templates, base_url=base_url, clean=clean, jobs=jobs, cache_dir=cache,
-                 memory=memory, verify=memory is None)
+def run_build(content: Path, out: Path, templates: Path, *, clean: bool = False, jobs: int | None = None,
+              base_url: str | None = None, memory: PreviewMemory | None = None):
+    """A build; with `memory`, as the preview server runs them: the state kept in memory between builds
+    (with what it remembers only there), the output folder trusted once it has been looked at."""
+    mode = "cold" if clean else "incremental" if memory is None else "preview"
+    return build(BuildRequest(content, out, templates, mode=mode, jobs=jobs, base_url=base_url), memory)
 
 
 # ---------------------------------------------------------------- output trees
@@ -111,7 +113,7 @@ class Digest:
     root: Path
     content: Path
     templates: Path
-    memory: Cache | None = None           # build as the preview server does, keeping the cache in memory
+    memory: PreviewMemory | None = None   # build as the preview server does, keeping the state in memory
 
     @property
     def out(self) -> Path:
@@ -119,14 +121,13 @@ class Digest:
 
     @property
     def cache(self) -> Path:
-        return self.root / "incremental" / "cache"
+        return state_folder(self.out)
 
     @property
     def decisions(self) -> list[Path]:
         return sorted((self.content / "decisions").glob("*.md"))
 
     def build(self, **options):
-        options.setdefault("cache", self.cache)
         options.setdefault("jobs", 2)
         options.setdefault("memory", self.memory)
         return run_build(self.content, self.out, self.templates, **options)
@@ -140,7 +141,7 @@ class Digest:
                     inputs.update(f"\0{path.relative_to(folder)}\0".encode() + path.read_bytes())
         folder = self.root / "clean" / inputs.hexdigest()[:16]
         if not (folder / "site").is_dir():
-            run_build(self.content, folder / "site", self.templates, cache=folder / "cache", clean=True, jobs=1,
+            run_build(self.content, folder / "site", self.templates, clean=True, jobs=1,
                       base_url=base_url)
         return folder / "site"
 
@@ -156,7 +157,7 @@ def make_digest(root: Path, synthetic: int, seed: int = 2025, in_memory: bool = 
         shutil.copy(path, content / "decisions" / path.name)
     templates = root / "templates"
     shutil.copytree(TEMPLATES, templates)
-    return Digest(root, content, templates, Cache() if in_memory else None)
+    return Digest(root, content, templates, PreviewMemory() if in_memory else None)
 
 
 @pytest.fixture
@@ -608,9 +609,9 @@ def test_a_cold_build_starts_its_workers_before_reading_and_uses_them(tmp_path: 
                         lambda *args, **kwargs: events.append("read") or real_load(*args, **kwargs))
     content = tmp_path / "content"
     write_corpus(content, 12)
-    run_build(content, tmp_path / "parallel", TEMPLATES, cache=tmp_path / "cache-p", clean=True, jobs=2)
+    run_build(content, tmp_path / "parallel", TEMPLATES, clean=True, jobs=2)
     assert pools == [2] and events == ["pool", "read"]
-    run_build(content, tmp_path / "serial", TEMPLATES, cache=tmp_path / "cache-s", clean=True, jobs=1)
+    run_build(content, tmp_path / "serial", TEMPLATES, clean=True, jobs=1)
     assert pools == [2]
     assert tree_differences(tmp_path / "parallel", tmp_path / "serial") == []
 
@@ -618,7 +619,7 @@ def test_a_cold_build_starts_its_workers_before_reading_and_uses_them(tmp_path: 
     broken.write_text(broken.read_text(encoding="utf-8").replace("decision_date:", "decision_date: [", 1),
                       encoding="utf-8")
     with pytest.raises(BuildErrors):
-        run_build(content, tmp_path / "failed", TEMPLATES, cache=tmp_path / "cache-f", clean=True, jobs=2)
+        run_build(content, tmp_path / "failed", TEMPLATES, clean=True, jobs=2)
     assert pools == [2, 2]
     assert not (tmp_path / "failed").exists() and not (tmp_path / ".failed.staging").exists()
 
@@ -704,18 +705,18 @@ def test_a_cold_build_reads_part_of_its_content_in_the_early_pool(shared_read_co
     once, here or there): the same decisions, errors, warnings and sources, in the same order, and the same
     site as a build in one process."""
     files = len(list((shared_read_corpus / "decisions").glob("*.md")))
-    run_build(shared_read_corpus, tmp_path / "parallel", TEMPLATES, cache=tmp_path / "cache-p", clean=True, jobs=2)
+    run_build(shared_read_corpus, tmp_path / "parallel", TEMPLATES, clean=True, jobs=2)
     chunks = -(-files // workers.READ_CHUNK)
     assert len(watched.offered) == chunks - 1                     # all but the first
     in_pool = len(watched.read_in_pools())
     assert in_pool > 0, "no chunk was read in the pool"
     assert watched.read_here + in_pool == files
-    run_build(shared_read_corpus, tmp_path / "serial", TEMPLATES, cache=tmp_path / "cache-s", clean=True, jobs=1)
+    run_build(shared_read_corpus, tmp_path / "serial", TEMPLATES, clean=True, jobs=1)
     assert len(watched.offered) == chunks - 1           # one process: nothing more offered
     assert watched.read_here + in_pool == 2 * files
     parallel, serial = watched.loaded
     assert len(parallel.warnings) == 3 and not parallel.errors
-    assert comparable(parallel) == comparable(serial) == comparable(load_decisions(shared_read_corpus, bodies=False))
+    assert comparable(parallel) == comparable(serial) == comparable(load_decisions(shared_read_corpus))
     assert tree_differences(tmp_path / "parallel", tmp_path / "serial") == []
 
 
@@ -743,7 +744,7 @@ def test_errors_found_in_the_early_pool_are_reported_as_in_one_process(shared_re
     out = tmp_path / "site"
     for jobs in (2, 1):
         with pytest.raises(BuildErrors) as failed:
-            run_build(content, out, TEMPLATES, cache=tmp_path / "cache", clean=True, jobs=jobs)
+            run_build(content, out, TEMPLATES, clean=True, jobs=jobs)
         assert said(failed.value.errors) == expected
         assert not out.exists() and not staging_folder(out.resolve()).exists()
     assert any(isinstance(item, ContentError) for item in watched.read_in_pools()), "no error was found in the pool"
@@ -836,7 +837,7 @@ def test_two_builds_of_one_folder_at_once_take_turns(shared_read_corpus: Path, t
     assert first_out.startswith(f"{len(list((shared_read_corpus / 'decisions').glob('*.md')))} decisions: ")
     assert " 0 files written" in second.stdout            # it found the first one's site, as it should be
     clean = tmp_path / "clean"
-    build(shared_read_corpus, clean, TEMPLATES, clean=True)
+    build(BuildRequest(shared_read_corpus, clean, TEMPLATES, mode="cold"))
     assert tree_differences(out, clean) == []
     assert not staging_folder(out.resolve()).exists()
 
@@ -903,6 +904,8 @@ def test_a_list_item_is_rendered_once_and_again_only_when_it_its_template_or_the
     items = env.globals["list_items"]
 
     def rendered(shown, site=config) -> str:
+        # As the build does: kept items are for these settings and templates only.
+        items.made_with(digest_of(repr(site), *sorted(template_digests(templates).values())))
         return env.get_template("partials/entry-list.html").render(site=site, entries=shown)
 
     def kept() -> dict:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.build import build
+from generator.build import BuildRequest, build
 from generator.content.folder import load_decisions
 from generator.content.format import KEYS
 from generator.content.settings import load_config
@@ -61,7 +61,7 @@ def test_no_published_address_breaks(built_site: Path) -> None:
 def test_short_forms_and_former_slugs_redirect_permanently(content_copy: Path, tmp_path: Path) -> None:
     path = content_copy / "decisions" / "24-001-566.md"
     path.write_text(path.read_text(encoding="utf-8").replace("aliases: []", "aliases: [24-001-565]"), encoding="utf-8")
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     redirects = redirects_of(tmp_path / "site")
     for source in ("/24-001-566", "/24001566", "/decisions/24001566", "/decisions/24001566/",
                    "/decisions/24-001-565/", "/decisions/24-001-565", "/24-001-565", "/24001565"):
@@ -114,7 +114,7 @@ def test_the_ombudsman_link_is_shown_when_known(content_copy: Path, tmp_path: Pa
     path = content_copy / "decisions" / "24-001-566.md"
     url = "https://www.lgo.org.uk/decisions/childrens-care-services/looked-after-children/24-001-566"
     path.write_text(path.read_text(encoding="utf-8").replace("lgsco_url: null", f"lgsco_url: {url}"), encoding="utf-8")
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     link = soup(tmp_path / "site", "/decisions/24-001-566/").find("a", href=url)
     assert link is not None and "Ombudsman" in link.get_text()
 
@@ -189,7 +189,7 @@ def test_spreadsheet_formulas_in_text_are_neutralised(content_copy: Path, tmp_pa
     path = content_copy / "decisions" / "24-001-566.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
         'summary: "Mrs X', 'summary: "=HYPERLINK(\\"http://x\\")Mrs X', 1), encoding="utf-8")
-    build(content_copy, tmp_path / "site", TEMPLATES)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     rows = list(csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text(encoding="utf-8-sig"))))
     summary = next(r for r in rows if r["reference"] == "24 001 566")["summary"]
     assert summary.startswith("'=HYPERLINK")
@@ -312,13 +312,13 @@ def test_an_output_folder_that_is_a_mount_point_is_built_in_place(content_copy: 
         pytest.skip("cannot mount a file system here (needs root)")
     try:
         for clean in (True, True, False):
-            build(content_copy, out, TEMPLATES, clean=clean)
+            build(BuildRequest(content_copy, out, TEMPLATES, mode="cold" if clean else "incremental"))
             edited = content_copy / "decisions" / "24-001-566.md"
             edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1),
                               encoding="utf-8")
-        build(content_copy, out, TEMPLATES)
+        build(BuildRequest(content_copy, out, TEMPLATES))
         assert os.path.ismount(out)
-        build(content_copy, tmp_path / "clean", TEMPLATES, clean=True)
+        build(BuildRequest(content_copy, tmp_path / "clean", TEMPLATES, mode="cold"))
         files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         assert files == {p.relative_to(tmp_path / "clean"): p.read_bytes()
                          for p in (tmp_path / "clean").rglob("*") if p.is_file()}
@@ -332,7 +332,7 @@ def pages_in_memory(councils: list[str]) -> dict[str, str]:
     """Every page but the decisions' own, rendered in memory (quick) for one decision of each council named
     (the seed 24 001 566, under other references): path -> HTML."""
     config = load_config(CONTENT)
-    seed = next(d for d in load_decisions(CONTENT).decisions if d.reference == "24 001 566")
+    seed = next(d for d in load_decisions(CONTENT).facts if d.reference == "24 001 566")
     decisions = [replace(seed, reference=f"24 {n // 1000:03d} {n % 1000:03d}", council=council)
                  for n, council in enumerate(councils)]
     entries = make_entries(decisions, config)

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
 from benchmarks.corpus import make_decisions
-from generator.build import build
+from generator.build import BuildRequest, build
 from generator.content.settings import load_config
 from generator.site.markdown import render_body
 from generator.content.folder import load_decisions
@@ -126,7 +126,7 @@ def custom(tmp_path_factory):
     shutil.copy(CONTENT / "site.yaml", content / "site.yaml")
     for d in CUSTOM + make_decisions(24, seed=11):
         (content / "decisions" / f"{d.slug}.md").write_text(dump(d), encoding="utf-8")
-    build(content, root / "site", TEMPLATES)
+    build(BuildRequest(content, root / "site", TEMPLATES))
     server = StaticServer(root / "site")
     yield server.url, docs_of(content)
     server.close()

@@ -357,8 +357,9 @@ def test_docs_columns_are_taken_again_only_while_the_fields_they_come_from_are_t
     ordered = list(reversed(make_entries(load_decisions(CONTENT).decisions, config)))
     memo = search_files.IndexMemo()
     first = search_files._from_entries(config, ordered, memo)
-    resummarised = [replace(e, decision=replace(e.decision, summary="Changed.")) for e in ordered]
+    # Entries made again from edited facts, as a build makes them (each with the digest of its facts).
+    resummarised = [make_entries([replace(e.decision, summary="Changed.")], config)[0] for e in ordered]
     assert search_files._from_entries(config, resummarised, memo) is first
-    moved = [replace(resummarised[0], decision=replace(resummarised[0].decision, council="Another Council")),
+    moved = [make_entries([replace(resummarised[0].decision, council="Another Council")], config)[0],
              *resummarised[1:]]
     assert search_files._from_entries(config, moved, memo) == search_files._from_entries(config, moved, None) != first

@@ -21,6 +21,8 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
+from generator.incremental.state import state_folder
+
 from .conftest import CONTENT, ROOT, TEMPLATES, free_port
 
 DECISION = "/decisions/24-001-566/"
@@ -361,11 +363,11 @@ def test_the_warm_up_readies_what_the_first_edit_needs(content_copy: Path, tmp_p
     preview.save_cache()
     preview = Preview(content_copy, tmp_path / "site", TEMPLATES)     # as a server started on a built site
     preview.rebuild()
-    assert preview.memory.environment is None and not preview.memory.data_memo
+    env = preview.memory.templates.environment          # nothing rendered: everything was as it was
+    assert not preview.memory.downloads.rows and not env.globals["list_items"].items
     preview.warm_up()
     slugs = sorted(path.stem for path in (content_copy / "decisions").glob("*.md"))
-    env = preview.memory.environment[1]
-    assert sorted(preview.memory.data_memo) == slugs
+    assert sorted(preview.memory.downloads.rows) == slugs
     assert sorted(env.globals["list_items"].items) == slugs
     compiled = {name for _, name in env.cache.keys()}
     assert {"term.html", "home.html", "decision.html", "feed.xml", "partials/entry.html"} <= compiled
@@ -376,7 +378,7 @@ def test_the_preview_checks_the_output_after_something_else_changed_it(content_c
                                                                        change: str) -> None:
     """A `digest build` of the same folder while the preview runs (here, a deploy preview's address), or
     the folder removed: the preview's next build checks the output instead of trusting its memory of it."""
-    from generator.build import build
+    from generator.build import BuildRequest, build
     from generator.serve import Preview
     out = tmp_path / "site"
     preview = Preview(content_copy, out, TEMPLATES)
@@ -384,13 +386,13 @@ def test_the_preview_checks_the_output_after_something_else_changed_it(content_c
     if change == "removed":
         shutil.rmtree(out)
     else:
-        build(content_copy, out, TEMPLATES, base_url="https://deploy-preview-7--digest.netlify.app")
+        build(BuildRequest(content_copy, out, TEMPLATES, base_url="https://deploy-preview-7--digest.netlify.app"))
         assert "deploy-preview-7" in (out / "sitemap.xml").read_text(encoding="utf-8")
     edited = content_copy / "decisions" / "24-001-566.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
     preview.rebuild()
     assert preview.errors == []
-    build(content_copy, tmp_path / "clean", TEMPLATES, clean=True)
+    build(BuildRequest(content_copy, tmp_path / "clean", TEMPLATES, mode="cold"))
     files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert files == {p.relative_to(tmp_path / "clean"): p.read_bytes()
                      for p in (tmp_path / "clean").rglob("*") if p.is_file()}
@@ -403,7 +405,7 @@ def test_a_server_stopped_as_a_service_is_saves_its_cache(content_copy: Path, tm
     with serving(content_copy, TEMPLATES, tmp_path) as (port, _):
         edited.write_text(edited.read_text(encoding="utf-8").replace("\n1. ", "\n1. Quagmire. ", 1), encoding="utf-8")
         wait_until(lambda: "Quagmire" in fetch(port, DECISION)[1])
-    assert (tmp_path / ".digest-cache" / "manifest.pickle").is_file()
+    assert (state_folder(tmp_path / "site") / "record.pickle").is_file()
     again = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content_copy), "--out",
                             str(tmp_path / "site"), "--templates", str(TEMPLATES)], cwd=ROOT, capture_output=True,
                            text=True, timeout=120)

@@ -3,13 +3,13 @@ against the others, and new records written into it."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from ..digest import digest
 from ..errors import ContentError, DigestError
-from ..model import Decision
+from ..model import Decision, FrontMatter
 from .files import write_atomically
 from .format import MAX_CONTENT_BYTES, parse_parts, decode_content, dump, split_front_matter
 
@@ -41,21 +41,29 @@ class Source:
     mtime_ns: int
     digest: str                   # of the whole file
     front_digest: str             # of the front matter alone: what index pages, feeds and data show
-    decision: Decision            # without its body, which is kept apart:
+    front: FrontMatter            # the decision's facts; its body is kept apart:
     body: bytes                   # UTF-8, half the memory of the text: at archive scale bodies are most of it
     warnings: tuple[DigestError, ...]
 
     def full(self) -> Decision:
         """The decision with its body."""
-        return replace(self.decision, body=self.body.decode("utf-8"))
+        return self.front.with_body(self.body.decode("utf-8"))
 
 
 @dataclass(frozen=True)
 class Loaded:
-    decisions: list[Decision]
+    sources: dict[str, Source]        # file name -> what it held, by name; only files without errors
     errors: list[DigestError]
     warnings: list[DigestError]
-    sources: dict[str, Source] = field(default_factory=dict)     # file name -> what was read
+
+    @property
+    def facts(self) -> list[FrontMatter]:
+        return [source.front for source in self.sources.values()]
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """Each decision whole, body and all."""
+        return [source.full() for source in self.sources.values()]
 
 
 Stamp = tuple[int, int]                                         # a file's (size, mtime_ns)
@@ -65,18 +73,19 @@ Reader = Callable[[Path, list[str], dict[str, Stamp], dict[str, Source]], list[S
 
 
 def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Source] | None = None,
-                   stamps: dict[str, Stamp] | None = None, bodies: bool = True, read: Reader | None = None) -> Loaded:
+                   stamps: dict[str, Stamp] | None = None, read: Reader | None = None) -> Loaded:
     """Read every content file, collecting all errors rather than stopping at the first.
     With `strict`, warnings (unknown keys) count as errors. A file in `known` whose size and mtime, or
     failing those whose bytes, are as they were is not parsed again. `stamps`: the files' sizes and mtimes
-    when the caller has just looked ("decisions/<name>": (size, mtime_ns)). Without `bodies`, the decisions
-    come without their bodies (each source has it). `read`: what reads the files that need it, `read_files`
-    or one that gives the same (see `workers.read_alongside`)."""
+    when the caller has just looked ("decisions/<name>": (size, mtime_ns)). `read`: what reads the files
+    that need it, `read_files` or one that gives the same (see `workers.read_alongside`)."""
     folder = content_dir / "decisions"
-    decisions, errors, warnings, sources = [], [], [], {}
+    errors: list[DigestError] = []
+    warnings: list[DigestError] = []
+    sources: dict[str, Source] = {}
     if not folder.is_dir():
         errors.append(ContentError(folder, "no decisions folder: run `digest import PATH` to create it"))
-        return Loaded([], errors, [])
+        return Loaded({}, errors, [])
     known = known or {}
     if stamps is None:
         stamps = content_stamps(content_dir)
@@ -89,8 +98,8 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
                     for name in in_folder if name.lower().endswith(".md") and not name.endswith(".md"))
     where = f"{folder}{os.sep}"
     fresh = {name: before for name in names
-             if _as_last_read(before := known.get(name), stamp_of[name])
-             and str(before.decision.path) == where + name}   # nothing to do (the common case)
+             if (before := known.get(name)) is not None and _as_last_read(before, stamp_of[name])
+             and str(before.front.path) == where + name}   # nothing to do (the common case)
     to_read = [name for name in names if name not in fresh]     # read together: by `read`, or here
     read_now = dict(zip(to_read, (read or read_files)(folder, to_read, stamp_of, known), strict=True))
     for name in names:
@@ -100,11 +109,10 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
             continue
         sources[name] = source
         warnings.extend(source.warnings)
-        decisions.append(source.full() if bodies else source.decision)
-    errors.extend(_clashes(decisions))
+    errors.extend(_clashes([source.front for source in sources.values()]))
     if strict:
-        return Loaded(decisions, errors + warnings, [], sources)
-    return Loaded(decisions, errors, warnings, sources)
+        return Loaded(sources, errors + warnings, [])
+    return Loaded(sources, errors, warnings)
 
 
 def read_files(folder: Path, names: list[str], stamps: dict[str, Stamp],
@@ -142,27 +150,27 @@ def content_stamps(content_dir: Path) -> dict[str, Stamp]:
     return stamps
 
 
-def _as_last_read(before: Source | None, stamp: Stamp) -> bool:
+def _as_last_read(before: Source, stamp: Stamp) -> bool:
     """The file has the size and mtime it had when `before` was read from it."""
-    return before is not None and (before.size, before.mtime_ns) == stamp
+    return (before.size, before.mtime_ns) == stamp
 
 
 def _read_source(path: Path, before: Source | None, stamp: Stamp) -> Source:
-    if _as_last_read(before, stamp):
-        return before if before.decision.path == path else replace(before, decision=replace(before.decision, path=path))
+    if before is not None and _as_last_read(before, stamp):
+        return before if before.front.path == path else replace(before, front=replace(before.front, path=path))
     data = read_content_bytes(path)
     file_digest = digest(data)
     size, mtime_ns = stamp
     if before and before.digest == file_digest:
-        return replace(before, size=size, mtime_ns=mtime_ns, decision=replace(before.decision, path=path))
-    front, body = split_front_matter(decode_content(data, path), path)
-    decision, unknown = parse_parts(front, body, path)
-    front_digest = digest(front.encode("utf-8"))
-    return Source(size, mtime_ns, file_digest, front_digest, replace(decision, body=""), decision.body.encode("utf-8"),
+        return replace(before, size=size, mtime_ns=mtime_ns, front=replace(before.front, path=path))
+    yaml_text, body = split_front_matter(decode_content(data, path), path)
+    decision, unknown = parse_parts(yaml_text, body, path)
+    front_digest = digest(yaml_text)
+    return Source(size, mtime_ns, file_digest, front_digest, decision.front_matter(), decision.body.encode("utf-8"),
                   tuple(unknown))
 
 
-def _clashes(decisions: list[Decision]) -> list[DigestError]:
+def _clashes(decisions: list[FrontMatter]) -> list[DigestError]:
     """A file name must match its reference, and no two files may hold one reference."""
     errors: list[DigestError] = []
     seen: dict[str, Path] = {}

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ContentError, DigestError
-from ..model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy, normalise_reference, reference_slug
+from ..model import OUTCOMES, REVIEWABLE, Decision, FrontMatter, Payment, Remedy, normalise_reference, reference_slug
 
 FENCE = "---"
 
@@ -63,7 +63,7 @@ def canonical_body(body: str) -> str:
     return body + "\n" if body else ""
 
 
-def front_matter(decision: Decision) -> dict:
+def front_matter(decision: FrontMatter) -> dict:
     """Every front-matter field as plain values, in the order of KEYS (shared by the file and the data downloads)."""
     remedy = decision.remedy
     return {
@@ -135,7 +135,7 @@ def parse_with_warnings(text: str, path: Path) -> tuple[Decision, list[DigestErr
 def parse_parts(front: str, body: str, path: Path) -> tuple[Decision, list[DigestError]]:
     meta = _load(front, path)
     field = _FieldReader(path, front)
-    warnings = [ContentError(path, f"unknown key {key!r} ignored; known keys: {', '.join(KEYS)}", line=field.line(key))
+    warnings: list[DigestError] = [ContentError(path, f"unknown key {key!r} ignored; known keys: {', '.join(KEYS)}", line=field.line(key))
                 for key in meta if key not in KEYS]
     for key in REQUIRED:
         if meta.get(key) in (None, ""):

@@ -85,7 +85,7 @@ def config_from_mapping(raw: dict, path: Path) -> SiteConfig:
     unknown = sorted(set(raw) - set(known))
     if unknown:
         raise ContentError(path, f"unknown setting {unknown[0]!r}; known settings: {', '.join(known)}")
-    values = {}
+    values: dict[str, object] = {}
     for key, value in raw.items():
         if key == "remedy_bands":
             values[key] = _read_bands(value, path)
@@ -98,7 +98,7 @@ def config_from_mapping(raw: dict, path: Path) -> SiteConfig:
                 raise ContentError(path, f"{key} must be text, not {value!r}")
             values[key] = checked_base_url(value, path, "base_url") if key == "base_url" else value
     values.setdefault("remedy_bands", bands_from_limits(list(DEFAULT_BANDS)))
-    return SiteConfig(**values)
+    return SiteConfig(**values)  # type: ignore[arg-type]     # each value checked above
 
 
 def checked_base_url(value: str, path: Path | None, name: str) -> str:

@@ -427,8 +427,9 @@ def _numbering_disagrees(blocks: list[_Block]) -> bool:
     """Printed numbers that run on through the sections are the Ombudsman's own: if ours differ, a
     paragraph was split or merged wrongly.  (Numbers that restart in each section, as a copy of the
     web page gives, say nothing.)"""
-    printed = [block.printed for block in blocks if isinstance(block, _Paragraph)]
-    if not printed or None in printed or any(b <= a for a, b in zip(printed, printed[1:])):
+    found = [block.printed for block in blocks if isinstance(block, _Paragraph)]
+    printed = [number for number in found if number is not None]
+    if not printed or len(printed) < len(found) or any(b <= a for a, b in zip(printed, printed[1:])):
         return False
     return printed != list(range(1, len(printed) + 1))
 

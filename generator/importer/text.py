@@ -123,7 +123,7 @@ def _invisible_characters() -> dict[int, None]:
     """Characters removed from the text: controls (but tabs and line breaks), format characters (zero-width spaces, soft
     hyphens, direction marks, BOM), surrogates and non-characters.  None of them is visible in a statement,
     and some cannot be written to a content file and read back."""
-    removed = {}
+    removed: dict[int, None] = {}
     for code in range(sys.maxunicode + 1):
         category = unicodedata.category(chr(code))
         if category in ("Cc", "Cf", "Cs") and not chr(code).isspace():     # tabs and line breaks stay spaces

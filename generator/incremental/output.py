@@ -34,7 +34,7 @@ class Output(NamedTuple):
 
 
 @contextmanager
-def held(lock: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+def held(lock: Path, waiting: Callable[[], object] | None = None) -> Iterator[None]:
     """An exclusive lock on the file `lock` (made if need be) while the block runs. If another process
     holds it, `waiting` is called and the lock waited for. The system lets go of it when its process
     ends, however it ends, so no lock is ever left behind. (Where there is no `fcntl`, nothing is locked.)"""
@@ -94,6 +94,8 @@ class Staging:
 
     def keep(self, *paths: str) -> None:
         """Files of the old site that stay as they are (as recorded)."""
+        if self.previous is None:
+            raise ValueError("nothing can be kept from an output folder with no record")
         self.outputs.update(zip(paths, map(self.previous.__getitem__, paths)))
         self.unchanged += len(paths)
 

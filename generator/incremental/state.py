@@ -1,13 +1,21 @@
-"""The build cache: what the last build read and wrote, kept in one folder (`.digest-cache/` beside the
-output) so the next build redoes only what changed.
+"""What the last build of an output folder read and wrote, so that the next one redoes only what changed.
 
-Nothing in it is trusted blindly: content files are matched by size and mtime, then by digest; an output
-file counts as there only while its size and mtime are as recorded; a cache that cannot be read, or was
-written by other code, is ignored (the build is then a cold one). Deleting the folder is always safe.
+One state per output folder, kept beside it in `.digest-cache/<output name>-<8 hex digits of its path>/`
+(never inside the published folder), with the build lock:
 
-  manifest.pickle   settings digest, content file stamps, output files, render units (key and files)
-  sources.pickle    each content file's digest and parsed decision (not read when nothing changed)
-  search.pickle     the search index's state (see `search.SearchState`), read only when decisions changed
+  record.pickle    `OutputRecord`: which content and output folder it was made for, the digest of the code,
+                   settings, templates and flags, the content files' stamps, every output file, every unit
+  sources.pickle   each content file's digest, facts and body (`content.folder.Source`)
+  search.pickle    the search index as data (`SearchRecord`)
+  build.lock       held while a build runs (see `output.held`)
+
+Each file starts with a line naming its format and the code that wrote it, checked before anything is
+unpickled: a state written by other code, for another folder, or damaged, is ignored (the build is then a
+cold one), never trusted. Deleting the folder is always safe.
+
+The record alone tells whether anything changed (a no-change build reads nothing more); the sources and
+the search index are read once something has. A preview server keeps the state in memory between builds
+(`PreviewMemory`), with what it remembers only there to make the next edit quick.
 """
 from __future__ import annotations
 
@@ -15,120 +23,135 @@ import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
-
-from jinja2 import Environment
+from typing import IO, Any, NamedTuple, TypeVar
 
 from ..content.files import write_atomically
-from ..content.folder import Source
+from ..content.folder import Source, Stamp
 from ..digest import digest
-from ..search.files import IndexMemo
 from ..search.postings import SearchState
-from ..site.downloads import DataMemo
 from .output import Output
 
-FORMAT = 1
+FORMAT = 2
 PACKAGE = Path(__file__).resolve().parent.parent      # generator/, every stage's folder in it
+ROOT = ".digest-cache"
+T = TypeVar("T")
 
 
 class Unit(NamedTuple):
-    """A group of output files rendered together (a page, a feed, a decision's page and text parts)."""
-    key: str
+    """A group of output files rendered together (a page, a feed, a decision's page and text parts), and
+    the digest of everything they were made from."""
+    made_from: str
     paths: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Owner:
+    """The folders a state was made for (resolved): a state for other content is not used."""
+    content: str
+    output: str
+
+
 @dataclass
-class Manifest:
-    settings: str = ""                                             # code, config, templates, assets, flags
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)   # content file -> (size, mtime_ns)
-    outputs: dict[str, Output] = field(default_factory=dict)
+class OutputRecord:
+    owner: Owner
+    settings: str = ""                            # code, settings, templates, assets, flags ("" after warnings)
+    stamps: dict[str, Stamp] = field(default_factory=dict)        # content file -> (size, mtime_ns)
+    outputs: dict[str, Output] = field(default_factory=dict)      # output file -> as written
     units: dict[str, Unit] = field(default_factory=dict)
 
 
 @dataclass
-class SearchCache:
-    state: SearchState
+class SearchRecord:
+    index: SearchState
     digests: list[str]        # id -> digest of the decision's file when it was read
 
 
 @dataclass
-class Cache:
-    manifest: Manifest = field(default_factory=Manifest)
-    sources: dict[str, Source] | None = None          # None: not loaded (yet)
-    search: SearchCache | None = None
-    # Kept in memory only, by a long-running caller: the Jinja environment (it reloads a template whose
-    # file changes), keyed by the templates folder and the asset addresses it was made with.
-    environment: tuple[object, Environment] | None = None
-    entries: tuple[str, dict] | None = None        # (settings, slug -> Entry) of the last build
-    listing: tuple | None = None                   # (settings, environment, entries, units of their pages)
-    index_memo: IndexMemo = field(default_factory=IndexMemo)    # see search.index_files
-    data_memo: DataMemo = field(default_factory=dict)           # see data.render_data
-    saved: tuple[int, int] | None = None   # the saved manifest's stamp as last seen (see saved_stamp)
+class BuildState:
+    record: OutputRecord
+    sources: dict[str, Source] = field(default_factory=dict)      # content file name -> as last read
+    search: SearchRecord | None = None
 
 
-def saved_stamp(cache_dir: Path) -> tuple[int, int] | None:
-    """Size and mtime of the manifest in the cache folder: every build from the command line saves it, so a
-    long-running caller that sees it change knows another build changed the output folder."""
+def state_folder(out_dir: Path) -> Path:
+    """Where the state of a build of `out_dir` is kept: beside it, named after it and its whole path."""
+    out = out_dir.resolve()
+    return out.parent / ROOT / f"{out.name}-{digest(str(out))[:8]}"
+
+
+def owner_of(content_dir: Path, out_dir: Path) -> Owner:
+    return Owner(str(content_dir.resolve()), str(out_dir.resolve()))
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The generator's own code, every module of every stage: a new version never reuses what an older one
+    made."""
+    return digest(str(FORMAT), *(part for path in sorted(PACKAGE.rglob("*.py"))
+                                 for part in (path.relative_to(PACKAGE).as_posix(), path.read_bytes())))
+
+
+def load_record(folder: Path, owner: Owner) -> OutputRecord:
+    """The last build's record, or an empty one (a cold build) if there is none to trust."""
+    record = _read(folder / "record.pickle", OutputRecord)
+    return record if record is not None and record.owner == owner else OutputRecord(owner)
+
+
+def load_state(folder: Path, record: OutputRecord) -> BuildState:
+    """The rest of the state, once the record has shown that something changed."""
+    if not record.outputs:                       # nothing built from it: what else is there cannot be trusted
+        return BuildState(record)
+    return BuildState(record, _read(folder / "sources.pickle", dict) or {},
+                      _read(folder / "search.pickle", SearchRecord))
+
+
+def save_state(folder: Path, state: BuildState) -> None:
+    """Sources and search first, the record last: each file is replaced whole, and a record names only
+    outputs that are there."""
+    make_folder(folder)
+    _write(folder / "sources.pickle", state.sources)
+    if state.search is not None:
+        _write(folder / "search.pickle", state.search)
+    _write(folder / "record.pickle", state.record)
+
+
+def record_stamp(folder: Path) -> Stamp | None:
+    """Size and mtime of the saved record: every build from the command line saves it, so a preview that
+    sees it change knows another build changed the output folder."""
     try:
-        stat = (cache_dir / "manifest.pickle").stat()
+        stat = (folder / "record.pickle").stat()
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
 
 
-def default_cache_dir(out_dir: Path) -> Path:
-    return out_dir.resolve().parent / ".digest-cache"
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """The generator's own code: a new version never reuses what an older one made."""
-    return digest(str(FORMAT), *(part for path in sorted(PACKAGE.rglob("*.py"))
-                                 for part in (path.relative_to(PACKAGE).as_posix(), path.read_bytes())))
-
-
-def load(cache_dir: Path) -> Cache:
-    """The manifest alone; `sources` and `search` are read when the build needs them."""
-    manifest = _read(cache_dir / "manifest.pickle", Manifest)
-    return Cache(manifest or Manifest())
-
-
-def load_sources(cache_dir: Path) -> dict[str, Source]:
-    return _read(cache_dir / "sources.pickle", dict) or {}
-
-
-def load_search(cache_dir: Path) -> SearchCache | None:
-    return _read(cache_dir / "search.pickle", SearchCache)
-
-
-def _read(path: Path, kind: type):
-    try:
-        with open(path, "rb") as file:
-            version, value = pickle.load(file)
-    except Exception:            # missing, damaged or from other code: build without it
-        return None
-    return value if version == code_digest() and isinstance(value, kind) else None
-
-
-def save(cache_dir: Path, cache: Cache) -> None:
-    """Sources and search first, the manifest last: each file is replaced whole."""
-    make_folder(cache_dir)
-    if cache.sources is not None:
-        _write(cache_dir / "sources.pickle", cache.sources)
-    if cache.search is not None:
-        _write(cache_dir / "search.pickle", cache.search)
-    _write(cache_dir / "manifest.pickle", cache.manifest)
-
-
-def make_folder(cache_dir: Path) -> None:
-    """The cache folder, with a .gitignore that keeps all of it out of git."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    ignore = cache_dir / ".gitignore"
-    if not ignore.exists():
+def make_folder(folder: Path) -> None:
+    """The state's folder, in a `.digest-cache` whose .gitignore keeps all of it out of git."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder.parent / ".gitignore"
+    if folder.parent.name == ROOT and not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
 
 
-def _write(path: Path, value) -> None:
-    """Pickled straight to the file (not to bytes first: at archive scale the sources are hundreds of MB)."""
-    write_atomically(path, lambda file: pickle.dump((code_digest(), value), file, protocol=pickle.HIGHEST_PROTOCOL))
+def _header() -> bytes:
+    return f"digest-state {FORMAT} {code_digest()}\n".encode("ascii")
 
+
+def _read(path: Path, kind: type[T]) -> T | None:
+    """The value in `path`, if the file was written by this code and holds a `kind`; else None."""
+    try:
+        with open(path, "rb") as file:
+            if file.readline() != _header():          # checked before a byte is unpickled
+                return None
+            value = pickle.load(file)
+    except Exception:            # missing or damaged: build without it
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def _write(path: Path, value: Any) -> None:
+    """Pickled straight to the file (not to bytes first: at archive scale the sources are hundreds of MB)."""
+    def dump(file: IO[bytes]) -> None:
+        file.write(_header())
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+    write_atomically(path, dump)

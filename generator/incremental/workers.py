@@ -1,9 +1,9 @@
 """Decisions rendered across processes: each job turns one decision's markdown into its page and its search
-text parts, staged for the output folder right there (see `publish.stage_file`), and, when the index needs
+text parts, staged for the output folder right there (see `output.stage_file`), and, when the index needs
 it, its search reading (a job may be for the reading alone: the page is as it was).
 
 Results come back in job order, so output never depends on which process was quicker. A process keeps what
-it needs for every job (the Jinja environment, the settings) from its start: `_WORKER` is that, set in pool
+it needs for every job (the Jinja environment, the settings) from its start: `_worker` is that, set in pool
 processes, or for the length of an in-process run.
 
 A pool started ahead of a cold build also reads a share of the content files while the build reads the rest
@@ -17,14 +17,15 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple, TypeVar
 
 from jinja2 import Environment
 
-from ..content.folder import Source, Stamp, read_files
+from ..content.folder import Reader, Source, Stamp, read_files
 from ..content.settings import SiteConfig
 from ..errors import ContentError
 from ..search.reading import Reading, read_decision, split_parts, text_part_files, text_parts
@@ -36,6 +37,8 @@ from ..site.templates import make_environment
 from .output import Output, stage_file
 
 
+T = TypeVar("T")
+
 @dataclass(frozen=True)
 class Job:
     entry: Entry | None = None          # render this decision's page and search text parts
@@ -43,12 +46,18 @@ class Job:
     page: bool = True                   # render its page and text parts
     read: bool = False                  # read it for the index
     earlier: Source | None = None       # read this earlier version too (to take it out of the index)
-    before: dict[str, Output] | None = None   # what the output holds of its files, as last recorded
+    recorded: dict[str, Output] | None = None   # what the output holds of its files, as last recorded
+
+
+class StagedFile(NamedTuple):
+    path: str
+    output: Output
+    written: bool                       # staged; else found as it is in the output
 
 
 @dataclass(frozen=True)
 class Done:
-    files: tuple[tuple[str, Output, bool], ...]    # (path, record, written) of its page and text parts, if made
+    files: tuple[StagedFile, ...]       # its page and text parts, if made
     reading: Reading | None
     earlier: Reading | None
 
@@ -63,35 +72,74 @@ class Setup:
     compare: bool                       # no record of the output: compare bytes with what is there
 
 
-_WORKER: dict[str, object] = {}
+@dataclass
+class Workers:
+    """The processes a build renders decisions with: `count` of them, and the pool if it was started
+    ahead (see `workers_for`)."""
+    setup: Setup
+    count: int
+    pool: ProcessPoolExecutor | None = None
+
+    def reader(self) -> Reader | None:
+        """What reads content files with the early pool's help, if there is one (`read_alongside`)."""
+        return None if self.pool is None else partial(read_alongside, self.pool)
+
+
+@contextmanager
+def workers_for(setup: Setup, count: int | None, decisions: int, cold: bool) -> Iterator[Workers]:
+    """For a cold build of enough decisions, the worker processes are started before the content is read
+    (their start takes a second that the reading then covers); shut down on the way out, whatever happens."""
+    workers = Workers(setup, count or default_jobs())
+    if not (cold and worth_a_pool(workers.count, decisions)):
+        yield workers
+        return
+    workers.pool = start_pool(setup, workers.count)
+    with shut_down_after(workers.pool, wait=False):
+        yield workers
+
+
+@dataclass
+class _Worker:
+    """What a process keeps for every job it runs: made when a pool process starts, or for the length of
+    a run in the build's own process."""
+    env: Environment
+    setup: Setup
+    made: set[str] = field(default_factory=set)       # staging folders made so far
+
+
+_worker: _Worker | None = None          # this process's, while it runs jobs
 
 
 def _start(setup: Setup) -> None:
-    _WORKER.update(env=make_environment(setup.templates_dir, Assets(setup.asset_urls, {})), setup=setup,
-                   made=set())
+    global _worker
+    _worker = _Worker(make_environment(setup.templates_dir, Assets(setup.asset_urls, {})), setup)
 
 
 def run(job: Job) -> Done:
-    env: Environment = _WORKER["env"]                    # type: ignore[assignment]
-    setup: Setup = _WORKER["setup"]                      # type: ignore[assignment]
-    files, reading, earlier = (), None, None
+    if _worker is None:
+        raise RuntimeError("a decision job ran outside a worker")
+    files: tuple[StagedFile, ...] = ()
+    reading = earlier = None
     if job.entry is not None:
-        decision = replace(job.entry.decision, body=job.body.decode("utf-8"))
+        decision = job.entry.decision.with_body(job.body.decode("utf-8"))
         body = render_body(decision.body)
         parts = split_parts(body.paragraphs)
         if job.read:
             reading = read_decision(decision, parts)
         if job.page:
-            page = render_decision(env, setup.config, job.entry, body)
+            page = render_decision(_worker.env, _worker.setup.config, job.entry, body)
             texts = {page.path: page.text, **text_part_files(decision.slug, text_parts(decision, parts))}
-            before = job.before or {}
-            files = tuple((path, *stage_file(setup.out_dir, setup.staging, path, text.encode("utf-8"),
-                                             before.get(path), setup.compare, _WORKER["made"]))  # type: ignore[arg-type]
-                          for path, text in texts.items())
+            files = tuple(_staged(_worker, path, text, job.recorded or {}) for path, text in texts.items())
     if job.earlier is not None:
         old = job.earlier.full()
         earlier = read_decision(old, split_parts(render_body(old.body).paragraphs))
     return Done(files, reading, earlier)
+
+
+def _staged(worker: _Worker, path: str, text: str, recorded: dict[str, Output]) -> StagedFile:
+    setup = worker.setup
+    return StagedFile(path, *stage_file(setup.out_dir, setup.staging, path, text.encode("utf-8"), recorded.get(path),
+                                        setup.compare, worker.made))
 
 
 READ_CHUNK = 128          # files a pool task reads: 30-40 ms of parsing; sending them back costs a tenth of it
@@ -115,8 +163,11 @@ def read_alongside(pool: ProcessPoolExecutor, folder: Path, names: list[str], st
     read: list[Source | ContentError] = []
     for at, chunk in enumerate(chunks):
         future = offered.get(at)
-        taken_back = future is None or future.cancel()
-        read += read_files(folder, chunk, stamps, known) if taken_back else result_of(pool, future)
+        if future is None or future.cancel():
+            read += read_files(folder, chunk, stamps, known)
+        else:
+            done: list[Source | ContentError] = result_of(pool, future)
+            read += done
     return read
 
 
@@ -161,18 +212,18 @@ def worth_a_pool(workers: int, jobs: int) -> bool:
 
 
 @contextmanager
-def rendering(setup: Setup, jobs: list[Job], workers: int, env: Environment,
-              pool: ProcessPoolExecutor | None = None) -> Iterator[Iterator[Done]]:
+def rendering(workers: Workers, jobs: list[Job], env: Environment) -> Iterator[Iterator[Done]]:
     """Start rendering `jobs` at once; the results come in job order. Few jobs, or one worker, run here
-    (with the caller's `env`), as they are taken. `pool`: one started for this setup ahead of time (see
-    `start_pool`), shut down unused when there is too little to do."""
-    if not worth_a_pool(workers, len(jobs)):
+    (with the caller's `env`), as they are taken. A pool started ahead of time for this setup is used, or
+    shut down unused when there is too little to do."""
+    setup, pool = workers.setup, workers.pool
+    if not worth_a_pool(workers.count, len(jobs)):
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
         yield _here(setup, jobs, env)
         return
-    pool = pool or _pool(setup, workers)
-    size = max(1, min(16, len(jobs) // (workers * 8)))
+    pool = pool or _pool(setup, workers.count)
+    size = max(1, min(16, len(jobs) // (workers.count * 8)))
     with shut_down_after(pool, wait=True):
         yield _results(pool, deque(pool.submit(run_all, jobs[at:at + size]) for at in range(0, len(jobs), size)))
 
@@ -190,7 +241,7 @@ def run_all(jobs: list[Job]) -> list[Done]:
 DEAD_WORKER_CHECK_S = 0.25     # how often a wait for a result looks for a pool process that died
 
 
-def result_of(pool: ProcessPoolExecutor, future: Future):
+def result_of(pool: ProcessPoolExecutor, future: Future[T]) -> T:
     """`future.result()`, but a pool process that died is noticed even when the executor misses it: in
     Python 3.11, one killed while sending a result leaves the executor's thread waiting for the rest of it,
     and every result, forever."""
@@ -220,16 +271,18 @@ def shut_down_after(pool: ProcessPoolExecutor, wait: bool) -> Iterator[None]:
     except BrokenProcessPool:
         for process in _processes(pool):
             process.kill()
-        if pool._result_queue is not None:
-            pool._result_queue._writer.close()
+        results = getattr(pool, "_result_queue", None)      # private too, with no public way before 3.14
+        if results is not None:
+            results._writer.close()
         raise
     finally:
         pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def _here(setup: Setup, jobs: list[Job], env: Environment) -> Iterator[Done]:
-    _WORKER.update(env=env, setup=setup, made=set())
+    global _worker
+    _worker = _Worker(env, setup)
     try:
         yield from map(run, jobs)
     finally:
-        _WORKER.clear()
+        _worker = None

@@ -38,9 +38,10 @@ from datetime import date
 from functools import lru_cache
 from itertools import chain
 from operator import sub
+from typing import NamedTuple
 
 from ..content.settings import SiteConfig
-from ..model import OUTCOMES
+from ..model import OUTCOMES, Decision
 from ..site.entries import Entry
 from ..site.markdown import render_body
 from ..site.pages import Page
@@ -89,15 +90,42 @@ def doc_length_code(length: int) -> int:
     return round(math.log(length + 1) / math.log(LENGTH_BASE))
 
 
+class EntryColumns(NamedTuple):
+    """What the index takes from the entries alone (see `_from_entries`)."""
+    facets: dict[str, list[str]]        # facet -> its values' names
+    columns: dict[str, str]             # docs.json's columns but length and parts, packed
+    suffixes: dict[str, str]            # id -> the letter after its reference
+    totals: str                         # the remedy totals, packed
+
+
+@dataclass
+class EntriesSeen:
+    config: SiteConfig
+    entries: list[Entry]                # by id
+    found: EntryColumns
+
+
+@dataclass
+class ShardsMade:
+    count: int
+    postings: dict                      # name -> postings, as they were shared out
+    shards: list[dict]
+
+
+class MadeFile(NamedTuple):
+    content: object                     # what was written out, as data (compared with the next build's)
+    text: str                           # ... and as JSON
+
+
 @dataclass
 class IndexMemo:
-    """What `index_files` made last time, kept by a long-running caller (the preview) so that after an edit
-    it redoes only what the edit changed. Postings an edit did not touch are the very same strings, so
-    comparing with what was made before is quick."""
-    files: dict[str, tuple[object, str]] = field(default_factory=dict)   # path -> (content, JSON)
+    """What `index_files` made last time, kept by a preview so that after an edit it redoes only what the
+    edit changed. Postings an edit did not touch are the very same strings, so comparing with what was made
+    before is quick."""
+    files: dict[str, MadeFile] = field(default_factory=dict)     # path -> what it holds
     same: set[str] = field(default_factory=set)        # the files last made again exactly as before
-    entries: tuple | None = None           # (entries, config, what _from_entries found)
-    shards: dict[str, tuple[int, dict, list[dict]]] = field(default_factory=dict)   # kind -> count, postings, shards
+    entries: EntriesSeen | None = None
+    shards: dict[str, ShardsMade] = field(default_factory=dict)  # "terms" or "pairs" -> their shards
 
     def clear(self) -> None:
         self.files.clear()
@@ -118,9 +146,8 @@ def _shards(postings: dict, memo: IndexMemo | None = None, kind: str = "") -> tu
     size = sum(map(len, postings)) + sum(map(len, packed)) + 8 * len(postings)
     count = max(1, -(-size // SHARD_CHARS))
     before = memo.shards.get(kind) if memo is not None else None
-    if before is not None and before[0] == count:
-        _, last, shards = before
-        shards = list(shards)
+    if before is not None and before.count == count:
+        last, shards = before.postings, list(before.shards)
         # Untouched postings are the very strings of last time: `!=` on them stops at their identity.
         changed = [name for name, value in postings.items() if last.get(name, _ABSENT) != value]
         added = sum(name not in last for name in changed)
@@ -136,7 +163,7 @@ def _shards(postings: dict, memo: IndexMemo | None = None, kind: str = "") -> tu
         for name, crc, value in zip(postings, map(crc_of, postings), values):
             shards[crc % count][name] = value
     if memo is not None:
-        memo.shards[kind] = (count, dict(postings), shards)
+        memo.shards[kind] = ShardsMade(count, dict(postings), shards)
     return count, shards
 
 
@@ -151,17 +178,17 @@ def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str
     }
 
 
-def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | None) -> tuple:
+def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | None) -> EntryColumns:
     """What the index takes from the entries alone: facet value names, docs.json's columns but length and
     parts (packed), the letters after references, the packed remedy totals. Again what they were last time
     (in the memo) for the same settings and entries whose fields read here are the same: an edit to a
     summary or a remedy's text changes none of them."""
-    if memo is not None and memo.entries is not None:
-        before, made_with, found = memo.entries
-        if made_with == config and len(before) == len(ordered) and all(
-                old is new or _docs_fields(old) == _docs_fields(new) for old, new in zip(before, ordered)):
-            memo.entries = (list(ordered), config, found)
-            return found
+    seen = memo.entries if memo is not None else None
+    if seen is not None and seen.config == config and len(seen.entries) == len(ordered) and all(
+            old.facts_digest == new.facts_digest or _docs_fields(old) == _docs_fields(new)
+            for old, new in zip(seen.entries, ordered)):
+        seen.entries = list(ordered)
+        return seen.found
     facets = facet_values(config, ordered)
     number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
     columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
@@ -180,11 +207,10 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
             columns[name].append(number_of[name].get(value, 0) if value else 0)
     days = columns.pop("day")
     columns = {"date": list(map(sub, days, chain((0,), days))), **columns}       # undated first: never < 0
-    columns = {name: pack(values) for name, values in columns.items()}
     totals = pack(int(entry.decision.remedy.total) for entry in ordered)
-    found = (facets, columns, suffixes, totals)
+    found = EntryColumns(facets, {name: pack(values) for name, values in columns.items()}, suffixes, totals)
     if memo is not None:
-        memo.entries = (list(ordered), config, found)
+        memo.entries = EntriesSeen(config, list(ordered), found)
     return found
 
 
@@ -243,18 +269,18 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
     memo.same = set()
     for path, content in contents.items():
         before = made.get(path)
-        if before is None or before[0] != content:
-            made[path] = (content, json_text(content))
+        if before is None or before.content != content:
+            made[path] = MadeFile(content, json_text(content))
         else:
             memo.same.add(path)
-    return {path: made[path][1] for path in contents}
+    return {path: made[path].text for path in contents}
 
 
 def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
     """The whole index in one go, for entries newest first (ids count from the oldest). The build makes
     the same files a piece at a time, reading each decision next to its page."""
     ordered = list(reversed(entries))
-    parts = [split_parts(render_body(e.decision.body).paragraphs) for e in ordered]
+    parts = [split_parts(render_body(_whole(e).body).paragraphs) for e in ordered]
     found = [read_decision(e.decision, p) for e, p in zip(ordered, parts)]
     state = SearchState()
     update_state(state, [e.decision.slug for e in ordered], {}, [], found)
@@ -263,3 +289,9 @@ def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
         files.update(text_part_files(entry.decision.slug, text_parts(entry.decision, p)))
     return [Page(path, text) for path, text in sorted(files.items())]
 
+
+
+def _whole(entry: Entry) -> Decision:
+    if not isinstance(entry.decision, Decision):
+        raise TypeError("the whole index in one go needs entries made from whole decisions, bodies and all")
+    return entry.decision

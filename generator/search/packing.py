@@ -75,7 +75,7 @@ def gaps(ids: list[int]) -> Iterator[int]:
     return map(sub, ids, chain((-1,), ids))
 
 
-def json_text(value) -> str:
+def json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 

@@ -91,16 +91,16 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
     term_list = list(term_numbers)
     for number, ids, (level, mask) in _grouped(np.frombuffer(term_keys, np.int64), shift, with_values=True):
         name = term_list[number]
-        before = state.terms.get(name)
-        state.terms[name] = ((_append_ids(before[0], unpack_ids(ids)), before[1] + level, before[2] + mask)
-                             if before else (ids, level, mask))
+        known = state.terms.get(name)
+        state.terms[name] = ((_append_ids(known[0], unpack_ids(ids)), known[1] + level, known[2] + mask)
+                             if known else (ids, level, mask))
     del term_keys
     pair_list = list(pair_numbers)
     for number, ids, _ in _grouped(np.frombuffer(pair_keys, np.int64), shift, with_values=False):
         code = pair_list[number]
         name = f"{word_list[code >> 32]} {word_list[code & 0xFFFFFFFF]}"
-        before = state.pairs.get(name)
-        state.pairs[name] = _append_ids(before, unpack_ids(ids)) if before else ids
+        pair = state.pairs.get(name)
+        state.pairs[name] = _append_ids(pair, unpack_ids(ids)) if pair else ids
 
 
 class _Numbering(dict):
@@ -154,8 +154,8 @@ def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) ->
         value = new_values.get(t)
         if old_values.get(t) == value:
             continue
-        ids, levels, masks = state.terms.get(t, ("", "", ""))
-        ids = unpack_ids(ids) if ids else []
+        packed, levels, masks = state.terms.get(t, ("", "", ""))
+        ids = unpack_ids(packed) if packed else []
         at = bisect_left(ids, doc)
         if at < len(ids) and ids[at] == doc:
             del ids[at]
@@ -169,14 +169,14 @@ def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) ->
             state.terms.pop(t, None)
     new_pairs = set(new.pair_names())
     for p in new_pairs.symmetric_difference(old.pair_names()):
-        ids = unpack_ids(state.pairs[p]) if p in state.pairs else []
-        at = bisect_left(ids, doc)
+        pair_ids = unpack_ids(state.pairs[p]) if p in state.pairs else []
+        at = bisect_left(pair_ids, doc)
         if p in new_pairs:
-            ids.insert(at, doc)
+            pair_ids.insert(at, doc)
         else:
-            del ids[at]
-        if ids:
-            state.pairs[p] = pack(gaps(ids))
+            del pair_ids[at]
+        if pair_ids:
+            state.pairs[p] = pack(gaps(pair_ids))
         else:
             state.pairs.pop(p, None)
     _forget_words(state, [old])
@@ -205,22 +205,19 @@ def drop_from(state: SearchState, keep: int, readings: Iterable[Reading]) -> Non
         _forget_words(state, [reading])
     del state.slugs[keep:], state.lengths[keep:], state.parts[keep:]
     for t in terms:
-        ids, levels, masks = state.terms[t]
-        ids = unpack_ids(ids)
+        packed, levels, masks = state.terms[t]
+        ids = unpack_ids(packed)
         cut = bisect_left(ids, keep)
         if cut:
             state.terms[t] = (pack(gaps(ids[:cut])), levels[:cut], masks[:cut])
         else:
             del state.terms[t]
     for p in pairs:
-        ids = unpack_ids(state.pairs[p])
-        cut = bisect_left(ids, keep)
+        pair_ids = unpack_ids(state.pairs[p])
+        cut = bisect_left(pair_ids, keep)
         if cut:
-            state.pairs[p] = pack(gaps(ids[:cut]))
+            state.pairs[p] = pack(gaps(pair_ids[:cut]))
         else:
             del state.pairs[p]
-
-
-# ---------------------------------------------------------------- the index files
 
 

@@ -9,7 +9,7 @@ from itertools import chain, count
 
 import numpy as np
 
-from ..model import Decision
+from ..model import FrontMatter
 from .packing import json_text, run_starts, value_chars
 from .text import fold, term, words
 
@@ -103,7 +103,7 @@ def terms_of(found: list[str]) -> list[str]:
     return list(map(_TERMS.__getitem__, found))
 
 
-def read_decision(decision: Decision, parts: list[list[tuple[int, str]]]) -> Reading:
+def read_decision(decision: FrontMatter, parts: list[list[tuple[int, str]]]) -> Reading:
     """A decision, its paragraphs in text parts (`split_parts`) -> what it adds to the index. Words are
     numbered once, in the order met; counting, weighing and pairing them is then numpy's work on arrays of
     numbers: at 20,000 decisions there are tens of millions of words."""
@@ -113,13 +113,14 @@ def read_decision(decision: Decision, parts: list[list[tuple[int, str]]]) -> Rea
     # within a part: no pair spans two. A stretch's words weigh the same and are in one part (or none).
     tokens: list[str] = []
     sizes, weights, places = [], [], []
-    for place, (text, weight) in chain(((-1, field) for field in fields),
-                                       enumerate((BETWEEN.join(text for _, text in part), 1) for part in parts)):
+    for place, (text, stretch_weight) in chain(((-1, field) for field in fields),
+                                               enumerate((BETWEEN.join(text for _, text in part), 1)
+                                                         for part in parts)):
         found = words(fold(text))
         tokens += found
         tokens.append(BETWEEN_WORD)
         sizes.append(len(found) + 1)
-        weights.append(weight)
+        weights.append(stretch_weight)
         places.append(place)
     title, summary = sizes[0] - 1, sizes[1] - 1
     length = title + summary + sum(size - len(part) for size, part in zip(sizes[3:], parts))
@@ -165,7 +166,7 @@ def halves(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes >> 32, codes & 0xFFFFFFFF
 
 
-def text_parts(decision: Decision, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:
+def text_parts(decision: FrontMatter, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:
     records = [{"r": decision.reference, "p": [[n, text] for n, text in part]} for part in parts]
     records[0]["s"] = decision.summary
     return tuple(map(json_text, records))

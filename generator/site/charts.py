@@ -6,6 +6,7 @@ carries its numbers as text (a table beside it), so nothing depends on seeing th
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .entries import Entry
@@ -96,7 +97,7 @@ def count_chart(ident: str, title: str, counts: list[tuple[str, int, str | None]
 
 
 def share_chart(ident: str, title: str, series: tuple[str, str],
-                shares: list[tuple[str, str | None, int, int, int, int]]) -> Chart:
+                shares: Sequence[tuple[str, str | None, int, int, int, int]]) -> Chart:
     """Two bars per label comparing shares: (label, link, count A, total A, count B, total B) -> percentages."""
     def percent(count: int, total: int) -> float:
         return 100 * count / total if total else 0.0
@@ -115,8 +116,8 @@ def share_chart(ident: str, title: str, series: tuple[str, str],
 
 def home_charts(entries: list[Entry], taxonomies: list[Taxonomy]) -> list[Chart]:
     """Three charts, one above another, sharing a label column: their bars start at one line."""
-    by_key = {t.key: t for t in taxonomies}
-    counts = {
+    by_key = {t.folder: t for t in taxonomies}
+    counts: dict[tuple[str, str], list[tuple[str, int, str | None]]] = {
         ("chart-bands", "Decisions by remedy band"): [(t.name, t.count, t.url) for t in by_key["remedies"].terms],
         ("chart-outcomes", "Decisions by outcome"): [(t.name, t.count, t.url) for t in by_key["outcomes"].terms],
         ("chart-years", "Decisions by year of decision"): year_counts(entries),

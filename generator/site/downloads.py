@@ -5,6 +5,8 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..content.format import front_matter
 from ..content.settings import SiteConfig
@@ -14,13 +16,26 @@ from .pages import Page
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 # The CSV starts with a byte-order mark: without it, Excel on Windows reads UTF-8 as Windows-1252 (£ as Â£).
 BOM = "\ufeff"
-DataMemo = dict[str, tuple[Entry, str, str]]      # slug -> (entry, JSON line, CSV line)
 CSV_COLUMNS = (
     "reference", "url", "council", "category", "subcategory", "outcome", "decision_date", "summary",
     "remedy_band", "remedy_total", "remedy_payments", "remedy_apology", "remedy_service_improvements",
     "remedy_actions", "remedy_deadline", "remedy_note", "decided_by", "source", "lgsco_url", "aliases",
     "needs_review",
 )
+
+
+class Row(NamedTuple):
+    """One decision's line of decisions.json and row of decisions.csv."""
+    facts_digest: str           # of the entry it was made for
+    json: str
+    csv: str
+
+
+@dataclass
+class DataMemo:
+    """Each decision's row, kept by a preview between builds: an edit writes one row again, not every row."""
+    config: SiteConfig | None = None            # the settings the rows were made with
+    rows: dict[str, Row] = field(default_factory=dict)    # slug -> its row
 
 
 def decision_record(entry: Entry, config: SiteConfig) -> dict:
@@ -39,22 +54,25 @@ def decision_record(entry: Entry, config: SiteConfig) -> dict:
 
 
 def render_data(config: SiteConfig, entries: list[Entry], memo: DataMemo | None = None) -> list[Page]:
-    """`memo`: each decision's JSON line and CSV row from the last build of a long-running caller (the
-    preview), taken again for the very same entry (entries are made again when the settings change)."""
-    memo = {} if memo is None else memo
-    rows = [_row(entry, config, memo) for entry in entries]
-    if len(memo) > len(rows):                  # decisions gone or renamed (every entry has its row now)
-        for slug in memo.keys() - {entry.decision.slug for entry in entries}:
-            del memo[slug]
-    return [Page("decisions.json", _json(config, [line for _, line, _ in rows])),
-            Page("decisions.csv", "".join([BOM, _csv_line(CSV_COLUMNS), *(line for _, _, line in rows)]))]
+    """`memo`: each decision's row from the last build of a preview, taken again while its facts and the
+    settings are the same."""
+    memo = DataMemo() if memo is None else memo
+    if memo.config != config:
+        memo.config, memo.rows = config, {}
+    rows = [_row(entry, config, memo.rows) for entry in entries]
+    if len(memo.rows) > len(rows):             # decisions gone or renamed (every entry has its row now)
+        for slug in memo.rows.keys() - {entry.decision.slug for entry in entries}:
+            del memo.rows[slug]
+    return [Page("decisions.json", _json(config, [row.json for row in rows])),
+            Page("decisions.csv", "".join([BOM, _csv_line(CSV_COLUMNS), *(row.csv for row in rows)]))]
 
 
-def _row(entry: Entry, config: SiteConfig, memo: DataMemo) -> tuple[Entry, str, str]:
-    kept = memo.get(entry.decision.slug)
-    if kept is None or kept[0] is not entry:
+def _row(entry: Entry, config: SiteConfig, kept_rows: dict[str, Row]) -> Row:
+    kept = kept_rows.get(entry.decision.slug)
+    if kept is None or kept.facts_digest != entry.facts_digest:
         record = decision_record(entry, config)
-        kept = memo[entry.decision.slug] = (entry, ENCODE(record), _csv_line(map(_cell, _flat(record))))
+        kept = kept_rows[entry.decision.slug] = Row(entry.facts_digest, ENCODE(record),
+                                                    _csv_line(map(_cell, _flat(record))))
     return kept
 
 

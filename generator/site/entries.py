@@ -3,11 +3,11 @@ sentence, worked out once for every page that lists it; newest first."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..content.settings import Band, SiteConfig
 from ..digest import digest
-from ..model import Decision, slugify
+from ..model import FrontMatter, slugify
 
 UNCATEGORISED = "Not categorised"
 NO_OUTCOME = "Outcome not recorded"
@@ -18,8 +18,8 @@ NO_SUBCATEGORY = "No subcategory"
 class Entry:
     """One decision with everything the pages that list it need, worked out once. Its body is rendered
     only for its own page (see `pages.render_decision`)."""
-    decision: Decision
-    key: str              # changes whenever anything a list of decisions shows of this one changes
+    decision: FrontMatter
+    facts_digest: str     # of its front matter: changes whenever anything a list shows of it changes
     url: str
     band: Band
     first_sentence: str
@@ -30,7 +30,7 @@ class Entry:
     band_url: str
 
 
-def newest_first(decision: Decision) -> tuple:
+def newest_first(decision: FrontMatter) -> tuple:
     """Newest first, undated last, then by reference so the order never wobbles."""
     day = decision.decision_date
     return (day is None, -(day.toordinal()) if day else 0, decision.reference)
@@ -41,7 +41,7 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text.strip()
 
 
-def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, str] | None = None,
+def make_entries(decisions: list[FrontMatter], config: SiteConfig, keys: dict[str, str] | None = None,
                  reuse: dict[str, Entry] | None = None) -> list[Entry]:
     """Entries newest first. `keys`: slug -> digest of the decision's front matter (the build has them from
     reading the files); worked out here when not given. `reuse`: entries made with this config before, by
@@ -50,14 +50,14 @@ def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, 
     for decision in sorted(decisions, key=newest_first):
         key = keys[decision.slug] if keys else listing_key(decision)
         before = reuse.get(decision.slug) if reuse else None
-        if before is not None and before.key == key:
+        if before is not None and before.facts_digest == key:
             entries.append(before)
             continue
         band = config.band_for(decision.remedy.total)
         category = decision.category or UNCATEGORISED
         entries.append(Entry(
             decision=decision,
-            key=key,
+            facts_digest=key,
             url=f"/decisions/{decision.slug}/",
             band=band,
             first_sentence=first_sentence(decision.summary),
@@ -71,7 +71,7 @@ def make_entries(decisions: list[Decision], config: SiteConfig, keys: dict[str, 
     return entries
 
 
-def listing_key(decision: Decision) -> str:
-    return digest(repr(replace(decision, body="")))
+def listing_key(decision: FrontMatter) -> str:
+    return digest(repr(decision))
 
 

@@ -17,12 +17,12 @@ FEED_NAME = "feed.xml"
 def plan_feeds(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies: list[Taxonomy],
                listed: str) -> Iterator[Planned]:
     """The site-wide feed, then one per council, category, remedy band and outcome, at `<index page>/feed.xml`.
-    `listed`: the digest of every entry's key."""
+    `listed`: the digest of every entry's facts."""
     yield _planned_feed(env, config, config.title, "/", entries, listed)
     for taxonomy in taxonomies:
         for term in taxonomy.terms:
             title = f"{config.title}: {taxonomy.singular} {term.name}"
-            yield _planned_feed(env, config, title, term.url, list(term.entries), term.key)
+            yield _planned_feed(env, config, title, term.url, list(term.entries), term.listing_digest)
 
 
 def _planned_feed(env: Environment, config: SiteConfig, title: str, page_url: str, entries: list[Entry],

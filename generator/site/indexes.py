@@ -1,6 +1,7 @@
 """The index pages' groups: decisions by council, category (and subcategory), remedy band and outcome."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,14 +33,14 @@ class Term:
         return len(self.entries)
 
     @cached_property
-    def key(self) -> str:
+    def listing_digest(self) -> str:
         """What its page and its feed show of its decisions, as one digest."""
-        return digest(*(e.key for e in self.entries))
+        return digest(*(e.facts_digest for e in self.entries))
 
 
 @dataclass(frozen=True)
 class Taxonomy:
-    key: str              # URL folder: councils, categories, remedies, outcomes
+    folder: str           # URL folder: councils, categories, remedies, outcomes
     title: str            # "Councils"
     singular: str         # "Council"
     terms: tuple[Term, ...]
@@ -47,7 +48,7 @@ class Taxonomy:
 
     @property
     def url(self) -> str:
-        return f"/{self.key}/"
+        return f"/{self.folder}/"
 
     def letters(self) -> list[tuple[str, list[Term]]]:
         """Terms under their first letter, for an A-Z list."""
@@ -70,7 +71,7 @@ def make_taxonomies(entries: list[Entry], config: SiteConfig) -> list[Taxonomy]:
     ]
 
 
-def _terms(key: str, entries: list[Entry], name_of, order: list[str] | None = None,
+def _terms(key: str, entries: list[Entry], name_of: Callable[[Entry], str], order: list[str] | None = None,
            grouped: bool = False) -> tuple[Term, ...]:
     """Group entries by name. Named `order` terms are always listed (even empty), in that order; others A-Z."""
     by_name: dict[str, list[Entry]] = {name: [] for name in order or []}

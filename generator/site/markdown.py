@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from html import escape, unescape
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 try:
     import markdown_it_pyrs
 except ImportError:                 # see above: the reference renders everything
-    markdown_it_pyrs = None
+    markdown_it_pyrs = None  # type: ignore[assignment]
 
 from ..model import slugify
 
@@ -72,13 +73,13 @@ def _safe_link(url: str) -> bool:
 
 def _checked_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    parser.validateLink = _safe_link
+    parser.validateLink = _safe_link  # type: ignore[method-assign]
     return parser
 
 
 # Each element comes with data-sourcepos="line:col-line:col": the line a list item starts on gives the
 # number written there. (The attribute is taken out again; the syntax tree would give it too, slower.)
-FAST = (markdown_it_pyrs.MarkdownIt("zero").enable_many([*COMMONMARK_RULES, "sourcepos"])
+FAST = (markdown_it_pyrs.MarkdownIt("zero").enable_many([*COMMONMARK_RULES, "sourcepos"])  # type: ignore[list-item]
         if markdown_it_pyrs else None)
 CHECKED = _checked_parser()
 
@@ -116,21 +117,30 @@ def _written_numbers(placed: str, markdown: str) -> tuple[list[int], int]:
     """From HTML with source positions: the number written before each item of the top-level ordered lists
     and how deep lists, items and quotes go."""
     lines = markdown.splitlines()       # CommonMark's line ends; the other breaks splitlines knows never get here
-    numbers, stack, deepest = [], [], 0
+    numbers: list[int] = []
+    stack: list[str] = []
+    deepest = 0
     for tag in BLOCK_TAG.finditer(placed):
         closing, name = tag.group(1), tag.group(2)
         if closing:
             stack.pop()
             continue
         if name == "li" and stack == ["ol"]:
-            line = lines[int(START_LINE.search(tag.group(0)).group(1)) - 1]
-            numbers.append(int(WRITTEN_NUMBER.match(line).group(1)))
+            line = lines[int(_found(START_LINE.search(tag.group(0)))) - 1]
+            numbers.append(int(_found(WRITTEN_NUMBER.match(line))))
         stack.append(name)
         deepest = max(deepest, len(stack))
     return numbers, deepest
 
 
-def _top_level_numbers(tokens) -> list[int]:
+def _found(match: re.Match[str] | None) -> str:
+    """The first group of a match the rendered HTML always has."""
+    if match is None:
+        raise ValueError("markdown-it.rs gave a list item without its source position")
+    return match.group(1)
+
+
+def _top_level_numbers(tokens: list[Token]) -> list[int]:
     """The number written before each item of the top-level ordered lists, from markdown-it-py's tokens."""
     inside, found = False, []
     for token in tokens:

@@ -61,7 +61,7 @@ def page_path(url: str) -> str:
     return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
 
 
-def render(env: Environment, config: SiteConfig, template: str, url: str, **context) -> Page:
+def render(env: Environment, config: SiteConfig, template: str, url: str, **context: object) -> Page:
     text = env.get_template(template).render(site=config, url=url, **context)
     return Page(page_path(url) if url.endswith("/") else url.lstrip("/"), text)
 
@@ -72,12 +72,12 @@ def render_decision(env: Environment, config: SiteConfig, entry: Entry, body: Bo
 
 def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies: list[Taxonomy],
                listed: str) -> Iterator[Planned]:
-    """Every page but the decisions' own, in a fixed order. `listed`: the digest of every entry's key."""
-    def planned(name: str, template: str, url: str, inputs: tuple[str, ...], **context) -> Planned:
+    """Every page but the decisions' own, in a fixed order. `listed`: the digest of every entry's facts."""
+    def planned(name: str, template: str, url: str, inputs: tuple[str, ...], **context: object) -> Planned:
         return Planned(name, (template,), inputs, lambda: [render(env, config, template, url, **context)])
 
     everything = (listed,)
-    bands = next(t for t in taxonomies if t.key == "remedies")
+    bands = next(t for t in taxonomies if t.folder == "remedies")
     band_counts = tuple(f"{t.name}={t.count}" for t in bands.terms)
     yield Planned("/", ("home.html",), everything,
                   lambda: [render(env, config, "home.html", "/", entries=entries,
@@ -87,8 +87,8 @@ def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxon
     for taxonomy in taxonomies:
         yield planned(taxonomy.url, "taxonomy.html", taxonomy.url, everything, taxonomy=taxonomy)
         for term in taxonomy.terms:
-            inputs = (term.name, term.key)
-            if taxonomy.key == "councils":
+            inputs: tuple[str, ...] = (term.name, term.listing_digest)
+            if taxonomy.folder == "councils":
                 inputs += band_counts
                 yield Planned(term.url, ("term.html",), inputs, _council_page(env, config, taxonomy, term, entries, bands))
             else:
@@ -98,6 +98,7 @@ def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxon
     yield planned("/404.html", "404.html", "/404.html", ())
 
 
-def _council_page(env, config, taxonomy, term, entries, bands) -> Callable[[], list[Page]]:
+def _council_page(env: Environment, config: SiteConfig, taxonomy: Taxonomy, term: Term, entries: list[Entry],
+                  bands: Taxonomy) -> Callable[[], list[Page]]:
     return lambda: [render(env, config, "term.html", term.url, taxonomy=taxonomy, term=term,
                            chart=council_band_chart(term.entries, entries, bands))]

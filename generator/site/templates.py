@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta, nodes, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -34,29 +34,37 @@ def make_environment(templates_dir: Path, assets: Assets) -> Environment:
     return env
 
 
+class KeptItem(NamedTuple):
+    facts_digest: str           # of the entry it was rendered for
+    html: Markup
+
+
 class ListItems:
     """`list_items(entries, template)` in a template: each entry rendered by `template`, joined. An entry's
-    item is rendered once and kept while its key (what lists show of it), the template and the settings are
-    the same: a decision is listed on five or six pages, and after an edit to one summary the preview renders
-    one item again, not the thousands on its band and outcome pages."""
+    item is rendered once and kept while its facts are the same and the build says the templates and
+    settings are (`made_with`): a decision is listed on five or six pages, and after an edit to one summary
+    the preview renders one item again, not the thousands on its band and outcome pages."""
 
     def __init__(self, env: Environment):
         self.env = env
-        self.made_with: tuple | None = None            # (template, settings) the kept items were made with
-        self.items: dict[str, tuple[str, Markup]] = {}   # slug -> (entry key, item)
+        self.made_for = ""                     # digest of the settings and templates the items were made with
+        self.items: dict[str, KeptItem] = {}   # slug -> its item
+
+    def made_with(self, inputs: str) -> None:
+        """Called before each build renders: items made with other settings or templates are dropped."""
+        if inputs != self.made_for:
+            self.made_for, self.items = inputs, {}
 
     @pass_context
     def __call__(self, context: Context, entries: Iterable[Entry], name: str) -> Markup:
-        template, site = self.env.get_template(name), context["site"]
-        if self.made_with is None or self.made_with[0] is not template or self.made_with[1] != site:
-            self.made_with, self.items = (template, site), {}
-        items = self.items
+        template, site, items = self.env.get_template(name), context["site"], self.items
         out = []
         for entry in entries:
             kept = items.get(entry.decision.slug)
-            if kept is None or kept[0] != entry.key:
-                kept = items[entry.decision.slug] = (entry.key, Markup(template.render(site=site, entry=entry)))
-            out.append(kept[1])
+            if kept is None or kept.facts_digest != entry.facts_digest:
+                kept = items[entry.decision.slug] = KeptItem(
+                    entry.facts_digest, Markup(template.render(site=site, entry=entry)))
+            out.append(kept.html)
         return Markup("".join(out))
 
 

@@ -1,0 +1,34 @@
+"""Every group of files the site is made of but the decisions' own pages and the search index: the index
+pages, feeds, sitemap, redirects and data downloads, each with what it shows summed up as digests, so the
+build renders a unit again only when those, or its templates, change."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from jinja2 import Environment
+
+from ..content.settings import SiteConfig
+from ..digest import digest
+from .downloads import DataMemo, render_data
+from .entries import Entry
+from .feeds import plan_feeds
+from .indexes import make_taxonomies
+from .links import render_redirects, render_sitemap
+from .pages import Planned, plan_pages
+
+
+def site_units(env: Environment, config: SiteConfig, entries: list[Entry],
+               data_memo: DataMemo | None = None) -> Iterator[Planned]:
+    """In a fixed order. `entries`: newest first."""
+    taxonomies = make_taxonomies(entries, config)
+    listed = digest(*(e.facts_digest for e in entries))
+    pages = list(plan_pages(env, config, entries, taxonomies, listed))
+    yield from pages
+    yield from plan_feeds(env, config, entries, taxonomies, listed)
+    urls = [page.name for page in pages] + [entry.url for entry in entries]
+    # The sitemap lists addresses and the redirects name slugs and aliases: an edit to a summary or a
+    # remedy leaves both as they are.
+    names = (digest(*(" ".join((e.decision.slug, *e.decision.aliases)) for e in entries)),)
+    yield Planned("sitemap.xml", ("sitemap.xml",), (digest(*urls),), lambda: [render_sitemap(env, config, urls)])
+    yield Planned("_redirects", (), names, lambda: [render_redirects(entries)])
+    yield Planned("decisions.json", (), (listed,), lambda: render_data(config, entries, data_memo))
