@@ -63,7 +63,8 @@ def exchange(port: int, method: str = "GET", path: str = "/", headers: dict[str,
             reply += chunk
     head, _, body = reply.partition(b"\r\n\r\n")
     status, *fields = head.decode("latin-1").split("\r\n")
-    return int(status.split()[1]), {k.strip().lower(): v.strip() for k, _, v in (f.partition(":") for f in fields)}, body
+    headers = {name.strip().lower(): value.strip() for name, _, value in (f.partition(":") for f in fields)}
+    return int(status.split()[1]), headers, body
 
 
 @contextmanager
