@@ -14,6 +14,8 @@ from .entries import Entry
 from .pages import Page
 
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+# The CSV starts with a byte-order mark: without it, Excel on Windows reads UTF-8 as Windows-1252 (£ as Â£).
+BOM = "\ufeff"
 CSV_COLUMNS = (
     "reference", "url", "council", "category", "subcategory", "outcome", "decision_date", "summary",
     "remedy_band", "remedy_total", "remedy_payments", "remedy_apology", "remedy_service_improvements",
@@ -66,7 +68,7 @@ def render_data(config: SiteConfig, entries: list[Entry], memo: DataMemo | None 
         for slug in memo.rows.keys() - {entry.decision.slug for entry in entries}:
             del memo.rows[slug]
     return [Page("decisions.json", _json(config, [row.json for row in rows])),
-            Page("decisions.csv", "".join([_csv_line(CSV_COLUMNS), *(row.csv for row in rows)]))]
+            Page("decisions.csv", "".join([BOM, _csv_line(CSV_COLUMNS), *(row.csv for row in rows)]))]
 
 
 def _row(entry: Entry, config: SiteConfig, kept_rows: dict[str, Row]) -> Row:
