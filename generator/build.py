@@ -19,6 +19,7 @@ from typing import Literal
 from jinja2 import Environment
 
 from .content.folder import Loaded, load_decisions
+from .content.settings import SiteConfig
 from .digest import digest
 from .errors import BuildErrors, DigestError
 from .incremental.decisions import DecisionPlan, plan_decisions, take_decisions
@@ -31,6 +32,7 @@ from .incremental.state import (BuildState, OutputRecord, SearchRecord, load_rec
                                 save_state, state_folder)
 from .incremental.workers import Setup, Workers, rendering, workers_for
 from .site.entries import Entry, make_entries
+from .site.layout import check_folder_limit
 from .site.pages import Planned
 from .site.templates import ListItems, make_environment
 from .site.units import site_units
@@ -105,6 +107,7 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
             decisions = plan_decisions(plan, entries, loaded.sources, before.sources, before.search)
             with discarded_on_failure(staging, memory):
                 search = render_site(plan, inputs, entries, decisions, workers, memory, progress, clock)
+                within_folder_limit(staging, request.output, inputs.config)
                 commit(staging, request.output, scan=verify)
             clock.lap("commit")
         # What this build read and wrote, for the next one.
@@ -243,6 +246,14 @@ class _Discarding:
             self.staging.discard()
             if self.memory is not None:
                 self.memory.forget_output()
+
+
+def within_folder_limit(staging: Staging, out_dir: Path, config: SiteConfig) -> None:
+    """Stop before the commit if a folder of the new site would hold more entries than `folder_limit`. Only
+    a folder that gained a file can have passed it: a build that adds none (most edits) counts nothing."""
+    previous = staging.previous
+    if previous is None or any(path not in previous for path in staging.written):
+        check_folder_limit(out_dir, staging.outputs.keys(), config)
 
 
 def commit(staging: Staging, out_dir: Path, scan: bool) -> None:

@@ -17,6 +17,7 @@ import sys
 import threading
 from functools import partial
 from html import escape
+from http import HTTPStatus
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import unquote
@@ -32,6 +33,7 @@ from .errors import BuildErrors, DigestError
 from .incremental.memory import PreviewMemory
 from .incremental.output import built_here
 from .incremental.state import save_state, state_folder
+from .site.host_rules import route, rules_in
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
@@ -70,11 +72,14 @@ class Preview:
         if not self.errors and not built_here(self.out_dir):
             self.rebuild()            # the output folder was removed while serving: built again first
         path = self.resolve(environ.get("PATH_INFO", "/"))
-        if path is None:
-            target = self.redirects().get(environ.get("PATH_INFO", "/"))
-            if target:      # short and former decision addresses, as Netlify serves them
-                start_response("301 Moved Permanently", [("Location", target), ("Content-Length", "0")])
+        if path is None:        # no file there: the site's `_redirects`, as Netlify applies them
+            routed = route(rules_in(self.out_dir), environ.get("PATH_INFO", "/"), environ.get("QUERY_STRING", ""))
+            if routed is not None and routed.redirect:
+                status = HTTPStatus(routed.status)
+                start_response(f"{status.value} {status.phrase}", [("Location", routed.target), ("Content-Length", "0")])
                 return [b""]
+            path = self.resolve(routed.target) if routed is not None and routed.status == 200 else None
+        if path is None:
             return self.respond(start_response, "404 Not Found", *self.not_found())
         if path.is_dir():
             location = environ.get("PATH_INFO", "/").rstrip("/") + "/"
@@ -100,14 +105,6 @@ class Preview:
             return candidate if candidate.exists() else None
         except OSError:                  # a name too long for the file system, say: no such page
             return None
-
-    def redirects(self) -> dict[str, str]:
-        """The build's Netlify `_redirects` file: `from to status` a line."""
-        rules = self.out_dir / "_redirects"
-        if not rules.is_file():
-            return {}
-        pairs = (line.split() for line in rules.read_text(encoding="utf-8").splitlines())
-        return {parts[0]: parts[1] for parts in pairs if len(parts) >= 2 and not parts[0].startswith("#")}
 
     def not_found(self) -> tuple[bytes, str]:
         page = self.out_dir / "404.html"

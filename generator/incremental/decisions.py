@@ -20,7 +20,6 @@ from ..search.files import IndexMemo, index_files
 from ..search.postings import SearchState, common_prefix, drop_from, extend_state, replace_reading
 from ..search.reading import MAX_PARTS, Reading, text_part_path
 from ..site.entries import Entry
-from ..site.pages import page_path
 from .plan import Plan
 from .state import SearchRecord, Unit
 from .workers import Done, Job
@@ -51,7 +50,8 @@ def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source],
     source_of = {s.front.slug: s for s in sources.values()}
     digests = [source_of[slug].digest for slug in slugs]
     page_template = plan.templates.get("decision.html", "")
-    made_from = [f"{plan.settings}|{page_template}|{d}" for d in digests]     # files named by slug, not id
+    # Files named by slug, not id; where the page is stored depends on the layout.
+    made_from = [f"{plan.settings}|{page_template}|{d}|{entry.page}" for d, entry in zip(digests, ordered)]
     search_made_from = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_made_from)
     dp = DecisionPlan(ordered, digests, made_from, search or SearchRecord(SearchState(), []), search_made_from,
@@ -85,7 +85,7 @@ def _add_jobs(plan: Plan, dp: DecisionPlan, source_of: dict[str, Source], earlie
                 continue
         recorded = None
         if previous and page:
-            paths = [page_path(entry.url), *(text_part_path(slug, k) for k in range(MAX_PARTS))]
+            paths = [entry.page, *(text_part_path(slug, k) for k in range(MAX_PARTS))]
             recorded = {path: previous[path] for path in paths if path in previous}
         dp.jobs.append(Job(entry, source_of[slug].body, page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, recorded=recorded))

@@ -27,6 +27,7 @@ def make_environment(templates_dir: Path, assets: Assets) -> Environment:
     )
     env.filters["longdate"] = format_date
     env.filters["money"] = format_money
+    env.filters["thousands"] = lambda number: f"{number:,}"
     env.filters["isodate"] = lambda day: day.isoformat() if day else ""
     env.globals["asset"] = assets.url
     env.globals["list_items"] = ListItems(env)
