@@ -9,11 +9,9 @@ import http.client
 import json
 import shutil
 import subprocess
-import threading
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 
@@ -21,7 +19,6 @@ from benchmarks.corpus import make_decisions
 from generator.build import BuildRequest, build
 from generator.content.format import dump, parse
 from generator.content.settings import load_config
-from generator.serve import Preview
 from generator.site.entries import make_entries
 from generator.site.host_rules import route, rules_in
 from generator.site.indexes import make_taxonomies
@@ -31,6 +28,7 @@ from generator.site.redirects import redirects
 from .browser import NETLIFY
 from .conftest import CONTENT, ROOT, TEMPLATES
 from .pin_urls import GOLDEN
+from .test_serve import serving
 
 JS = ROOT / "tests" / "js"
 ENGINE = JS / "netlify-answers.mjs"
@@ -68,22 +66,11 @@ def netlify_engine():
 
 # ---------------------------------------------------------------- the preview, on a real port
 
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 def preview_answers(content: Path, site: Path, urls: list[str]) -> dict[str, dict]:
-    """The preview's answers, in the engine's shape: its app serving the built site on a free port."""
-    preview = Preview(content, site, TEMPLATES)
-    server = make_server("127.0.0.1", 0, preview.app, handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        return {url: _follow(server.server_port, url) for url in urls}
-    finally:
-        server.shutdown()
-        server.server_close()
+    """`digest serve` on the built site (its first build finds nothing to do), asked on a free port; the
+    answers in the engine's shape."""
+    with serving(content, TEMPLATES, site.parent) as (port, _):
+        return {url: _follow(port, url) for url in urls}
 
 
 def _follow(port: int, url: str) -> dict:
@@ -180,16 +167,6 @@ def test_every_address_answers_on_netlify_and_in_the_preview(tmp_path: Path, net
     assert lines[:2] == ["/decisions/24-001-565 /decisions/24-001-566/ 301",
                          "/councils/cyngor-sir-ynys-m-n/* /councils/cyngor-sir-ynys-mon/:splat 301"]
     assert max(len(engine[url]["hops"]) for url in urls) <= 3
-
-
-def test_the_preview_keeps_the_query_string_and_answers_an_alias_before_a_rewrite(tmp_path: Path) -> None:
-    content = digest_content(tmp_path, "sharded")
-    build(BuildRequest(content, tmp_path / "site", TEMPLATES))
-    answers = preview_answers(content, tmp_path / "site", ["/24001566?hl=delay", f"/decisions/{ALIAS}/"])
-    assert answers["/24001566?hl=delay"]["hops"] == [[301, "/decisions/24001566?hl=delay"],
-                                                      [301, "/decisions/24-001-566?hl=delay"],
-                                                      [301, "/decisions/24-001-566/"]]
-    assert answers[f"/decisions/{ALIAS}/"]["hops"] == [[301, "/decisions/24-001-566/"]]
 
 
 # ---------------------------------------------------------------- at any size

@@ -7,8 +7,8 @@ same addresses, Netlify's own engine included):
   splat), whose rest `to` takes as `:splat`; `/a/*` also matches `/a`;
 - rules are tried in order and the first that matches wins, but a file that exists at the address is
   served before any rule (no rule is forced with `!`);
-- 301 and 302 send the browser to `to`, keeping the query string when `to` has none; 200 serves the file
-  at `to` under the address asked for.
+- 301 and 302 send the browser to `to` (Netlify carries a query string over; the preview answers paths
+  alone); 200 serves the file at `to` under the address asked for.
 """
 from __future__ import annotations
 
@@ -55,17 +55,13 @@ def parse_rules(text: str) -> list[Rule]:
     return rules
 
 
-def route(rules: list[Rule], path: str, query: str = "") -> Routed | None:
-    """Where the first rule matching `path` sends it, or None. (Whether a file at `path` exists, which
-    would be served instead, is the caller's to look at first.)"""
+def route(rules: list[Rule], path: str) -> Routed | None:
+    """Where the first rule matching `path` (decoded) sends it, or None. (Whether a file at `path` exists,
+    which would be served instead, is the caller's to look at first.)"""
     for rule in rules:
         splat = matched(rule.source, path)
-        if splat is None:
-            continue
-        target = rule.target.replace(":splat", splat)
-        if query and 300 <= rule.status < 400 and "?" not in target:
-            target += "?" + query
-        return Routed(target, rule.status)
+        if splat is not None:
+            return Routed(rule.target.replace(":splat", splat), rule.status)
     return None
 
 

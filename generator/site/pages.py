@@ -20,7 +20,7 @@ from .indexes import Group, Taxonomy, Term, search_url
 from .lists import ListPage, paginate
 from .markdown import Body
 
-HOME_COUNCILS = 10          # the councils with most decisions, on the home page
+HOME_TERMS = 12             # the home page lists up to this many of an index's terms (councils run to hundreds)
 SECTION_NEWEST = 5          # a category page shows each subcategory's newest decisions
 
 
@@ -28,6 +28,26 @@ SECTION_NEWEST = 5          # a category page shows each subcategory's newest de
 class Page:
     path: str       # relative to the output folder: "decisions/24-001-566/index.html"
     text: str
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """An index as the home page lists it: every term with decisions, or the busiest HOME_TERMS of them."""
+    taxonomy: Taxonomy
+    terms: tuple[Term, ...]
+    more: int                 # terms with decisions not listed
+
+    @property
+    def total(self) -> int:
+        return len(self.terms) + self.more
+
+
+def shortlist(taxonomy: Taxonomy) -> Shortlist:
+    terms = [term for term in taxonomy.terms if term.count]
+    if len(terms) <= HOME_TERMS:
+        return Shortlist(taxonomy, tuple(terms), 0)
+    busiest = sorted(terms, key=lambda term: -term.count)[:HOME_TERMS]     # stable: A to Z among equals
+    return Shortlist(taxonomy, tuple(busiest), len(terms) - HOME_TERMS)
 
 
 @dataclass(frozen=True)
@@ -89,17 +109,14 @@ def plan_list(env: Environment, config: SiteConfig, template: str, base: str, en
 
 
 def plan_home(env: Environment, config: SiteConfig, entries: list[Entry], taxonomies: list[Taxonomy]) -> Planned:
-    """The newest decisions, the charts, the councils with most decisions and the other indexes."""
+    """The newest decisions, the charts, and each index shortlisted (the councils with most decisions)."""
     newest = entries[:config.home_newest]
     charts = home_charts(entries, taxonomies)
-    councils, *others = taxonomies
-    busiest = sorted((t for t in councils.terms if t.count), key=lambda t: (-t.count, t.name.casefold()))
-    shown = (repr(charts), *(f"{t.name}={t.count}" for t in busiest[:HOME_COUNCILS]),
-             *(f"{t.name}={t.count}" for taxonomy in others for t in taxonomy.terms),
-             f"{len(entries)} decisions, {len(councils.terms)} councils")
+    browse = [shortlist(taxonomy) for taxonomy in taxonomies]
+    shown = (repr(charts), f"{len(entries)} decisions, {len(taxonomies[0].terms)} councils",
+             *(f"{t.name}={t.count}" for each in browse for t in each.terms), *(str(each.more) for each in browse))
     return planned(env, config, "home.html", "/", (*shown, *(e.facts_digest for e in newest)),
-                   entries=entries, newest=newest, councils=councils, busiest=busiest[:HOME_COUNCILS],
-                   others=others, charts=charts)
+                   entries=entries, newest=newest, taxonomies=taxonomies, browse=browse, charts=charts)
 
 
 def plan_decision_lists(env: Environment, config: SiteConfig, entries: list[Entry]) -> Iterator[Planned]:
