@@ -165,6 +165,8 @@ def test_the_councils_filter_narrows_the_list_and_without_javascript_every_counc
         plain.goto(site_url + "/councils/")
         assert not plain.locator("#term-filter").is_visible()
         assert plain.locator("#term-filter-list li:visible").count() == 5
+    finally:
+        context.close()
 
 
 def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, quality_site: Path) -> None:
