@@ -107,7 +107,7 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
             decisions = plan_decisions(plan, entries, loaded.sources, before.sources, before.search)
             with discarded_on_failure(staging, memory):
                 search = render_site(plan, inputs, entries, decisions, workers, memory, progress, clock)
-                within_folder_limit(staging, request.output, inputs.config)
+                within_folder_limit(staging, request.output, inputs.config, record.settings != inputs.everything)
                 commit(staging, request.output, scan=verify)
             clock.lap("commit")
         # What this build read and wrote, for the next one.
@@ -248,11 +248,12 @@ class _Discarding:
                 self.memory.forget_output()
 
 
-def within_folder_limit(staging: Staging, out_dir: Path, config: SiteConfig) -> None:
-    """Stop before the commit if a folder of the new site would hold more entries than `folder_limit`. Only
-    a folder that gained a file can have passed it: a build that adds none (most edits) counts nothing."""
+def within_folder_limit(staging: Staging, out_dir: Path, config: SiteConfig, settings_changed: bool) -> None:
+    """Stop before the commit if a folder of the new site would hold more entries than `folder_limit`. With
+    the same settings, only a folder that gained a file can have passed it: a build that adds none (most
+    edits) counts nothing."""
     previous = staging.previous
-    if previous is None or any(path not in previous for path in staging.written):
+    if settings_changed or previous is None or any(path not in previous for path in staging.written):
         check_folder_limit(out_dir, staging.outputs.keys(), config)
 
 
