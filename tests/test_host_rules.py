@@ -28,6 +28,7 @@ from generator.site.redirects import redirects
 from .browser import NETLIFY
 from .conftest import CONTENT, ROOT, TEMPLATES
 from .pin_urls import GOLDEN
+from .sitecheck import broken_links
 from .test_serve import serving
 
 JS = ROOT / "tests" / "js"
@@ -167,6 +168,7 @@ def test_every_address_answers_on_netlify_and_in_the_preview(tmp_path: Path, net
     assert lines[:2] == ["/decisions/24-001-565 /decisions/24-001-566/ 301",
                          "/councils/cyngor-sir-ynys-m-n/* /councils/cyngor-sir-ynys-mon/:splat 301"]
     assert max(len(engine[url]["hops"]) for url in urls) <= 3
+    assert broken_links(site) == []                 # every link of every page, through the rewrites
 
 
 # ---------------------------------------------------------------- at any size
