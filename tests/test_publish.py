@@ -72,8 +72,8 @@ def test_short_forms_and_former_slugs_redirect_permanently(content_copy: Path, t
 
 
 def test_the_rules_are_a_few_per_reference_year_and_group_not_per_decision(built_site: Path) -> None:
-    """Five decisions in four year-and-group shards of two years: a short-form rule for each, none per
-    decision, and no rule whose exact address is a page (a page would hide it)."""
+    """Five decisions in four year-and-group shards of two years: a short-form rule for each shard and
+    year, none per decision."""
     rules = rules_in(built_site)
     assert [rule.line() for rule in rules] == [
         "/decisions/24001* /decisions/24-001-:splat 301", "/decisions/24012* /decisions/24-012-:splat 301",
