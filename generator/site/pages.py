@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from jinja2 import Environment
 
 from ..content.settings import SiteConfig
-from .charts import council_band_chart, home_charts, year_counts
+from .charts import council_band_chart, home_charts
 from .entries import Entry
-from .indexes import Group, Taxonomy, Term, search_url
+from .indexes import Taxonomy, Term, search_url
 from .lists import ListPage, paginate
 from .markdown import Body
 
@@ -121,17 +121,16 @@ def plan_home(env: Environment, config: SiteConfig, entries: list[Entry], taxono
 
 def plan_decision_lists(env: Environment, config: SiteConfig, entries: list[Entry]) -> Iterator[Planned]:
     """`/decisions/`, every decision newest first, and `/decisions/<year>/` for each year."""
-    years = [(int(label), count, f"/decisions/{label}/") for label, count, _ in year_counts(entries)
-             if label.isdigit() and count]
-    years.reverse()                                                    # newest first
-    shown = tuple(f"{year}={count}" for year, count, _ in years)
-    yield from plan_list(env, config, "decisions.html", "/decisions/", entries, shown, years=years, year=None,
-                         search_url=None)
     by_year: dict[int, list[Entry]] = {}
     for entry in entries:
         if entry.decision.decision_date:
             by_year.setdefault(entry.decision.decision_date.year, []).append(entry)
-    for year, _, url in years:
+    # Every page links to every year (not their counts, which a new decision would change on every page).
+    years = [(year, f"/decisions/{year}/") for year in sorted(by_year, reverse=True)]
+    shown = tuple(str(year) for year, _ in years)
+    yield from plan_list(env, config, "decisions.html", "/decisions/", entries, shown, years=years, year=None,
+                         search_url=None)
+    for year, url in years:
         yield from plan_list(env, config, "decisions.html", url, by_year[year], (str(year), *shown), years=years,
                              year=year, search_url=search_url(year=str(year)))
 
@@ -163,10 +162,5 @@ def plan_category(env: Environment, config: SiteConfig, taxonomy: Taxonomy, term
     yield planned(env, config, "term.html", term.url, tuple(shown), taxonomy=taxonomy, term=term, page=None,
                   chart=None, newest=SECTION_NEWEST)
     for group in term.groups:
-        yield from plan_subcategory(env, config, taxonomy, term, group)
-
-
-def plan_subcategory(env: Environment, config: SiteConfig, taxonomy: Taxonomy, term: Term,
-                     group: Group) -> Iterator[Planned]:
-    yield from plan_list(env, config, "subcategory.html", group.url, group.entries, (term.name, group.name),
-                         taxonomy=taxonomy, term=term, group=group)
+        yield from plan_list(env, config, "subcategory.html", group.url, group.entries, (term.name, group.name),
+                             taxonomy=taxonomy, term=term, group=group)
