@@ -405,6 +405,7 @@ def report_ratio(heading: str, runs: list[tuple[float, float]], figure: str, rat
 async def reload_delays(port: int, edits: list[Edit]) -> list[float]:
     """Connect as a browser does (livereload hello, info); for each edit, wait for the server to go quiet,
     drop what it has sent, save the edit and time until the `reload` message; then check the served page."""
+    from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     arrivals: asyncio.Queue = asyncio.Queue()
@@ -421,7 +422,9 @@ async def reload_delays(port: int, edits: list[Edit]) -> list[float]:
             raise SystemExit("error: digest serve closed the livereload connection")
         return at, message
 
-    connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload", on_message_callback=received)
+    # As a page of the preview connects: the preview answers only its own pages' Origin.
+    opening = HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers={"Origin": f"http://127.0.0.1:{port}"})
+    connection = await websocket_connect(opening, on_message_callback=received)
     connection.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD]}))
     while (await next_message(30))[1].get("command") != "hello":
         pass
