@@ -19,6 +19,7 @@ from typing import Literal
 from jinja2 import Environment
 
 from .content.folder import Loaded, load_decisions
+from .content.settings import SiteConfig
 from .digest import digest
 from .errors import BuildErrors, DigestError
 from .incremental.decisions import DecisionPlan, plan_decisions, take_decisions
@@ -31,6 +32,7 @@ from .incremental.state import (BuildState, OutputRecord, SearchRecord, load_rec
                                 save_state, state_folder)
 from .incremental.workers import Setup, Workers, rendering, workers_for
 from .site.entries import Entry, make_entries, newest_first, with_changes
+from .site.layout import check_folder_limit, choose_layout
 from .site.pages import Planned
 from .site.templates import ListItems, make_environment
 from .site.units import site_units
@@ -109,6 +111,7 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
                                        slugs_of(changed))
             with discarded_on_failure(staging, memory):
                 search = render_site(plan, inputs, entries, decisions, workers, memory, progress, clock)
+                within_folder_limit(staging, request.output, inputs.config, record.settings != inputs.everything)
                 commit(staging, request.output, scan=verify)
             clock.lap("commit")
         # What this build read and wrote, for the next one.
@@ -186,30 +189,35 @@ def entries_of(loaded: Loaded, inputs: Inputs, memory: PreviewMemory | None, bef
     kept = memory.entries if memory is not None else None
     if kept is None or kept.settings != inputs.settings:
         kept = None
-    elif changed is not None:
-        return _patched_entries(kept, loaded, inputs, before, changed)
+    elif changed is not None and _patched_entries(kept, loaded, inputs, before, changed):
+        return kept.entries
     keys = {s.front.slug: s.front_digest for s in loaded.sources.values()}
     entries = make_entries(loaded.facts, inputs.config, keys, kept.by_slug if kept is not None else None)
     if memory is not None:
         memory.entries = EntriesMemo(inputs.settings, entries, [newest_first(e.decision) for e in entries],
-                                     {e.decision.slug: e for e in entries}, digest(*(e.facts_digest for e in entries)))
+                                     {e.decision.slug: e for e in entries}, digest(*(e.facts_digest for e in entries)),
+                                     choose_layout(inputs.config, loaded.facts))
     return entries
 
 
 def _patched_entries(kept: EntriesMemo, loaded: Loaded, inputs: Inputs, before: BuildState,
-                     changed: set[str]) -> list[Entry]:
-    """The entries after a few edits: only those whose facts changed are made again, and put in place."""
+                     changed: set[str]) -> bool:
+    """The entries after a few edits: only those whose facts changed are made again, and put in place.
+    False if that cannot be done: the edits moved the decisions to another layout."""
     names = sorted(name[10:] for name in changed if name.startswith("decisions/") and name.endswith(".md"))
     now = {name: loaded.sources[name] for name in names if name in loaded.sources}
     moved = [source for name, source in now.items()
              if name not in before.sources or before.sources[name].front_digest != source.front_digest]
     gone = {name[:-3] for name in names if name not in now}
-    if moved or gone:
-        kept.entries, kept.order = with_changes(kept.entries, kept.order, [s.front for s in moved], gone,
-                                                inputs.config, {s.front.slug: s.front_digest for s in moved},
-                                                kept.by_slug)
-        kept.listed = digest(kept.listed, *sorted(gone), *(f"{s.front.slug}={s.front_digest}" for s in moved))
-    return kept.entries
+    if not moved and not gone:
+        return True
+    layout = choose_layout(inputs.config, loaded.facts)
+    if layout != kept.layout:
+        return False
+    kept.entries, kept.order = with_changes(kept.entries, kept.order, [s.front for s in moved], gone, inputs.config,
+                                            {s.front.slug: s.front_digest for s in moved}, kept.by_slug, layout)
+    kept.listed = digest(kept.listed, *sorted(gone), *(f"{s.front.slug}={s.front_digest}" for s in moved))
+    return True
 
 
 # ---------------------------------------------------------------- rendering
@@ -292,6 +300,15 @@ class _Discarding:
             self.staging.discard()
             if self.memory is not None:
                 self.memory.forget_output()
+
+
+def within_folder_limit(staging: Staging, out_dir: Path, config: SiteConfig, settings_changed: bool) -> None:
+    """Stop before the commit if a folder of the new site would hold more entries than `folder_limit`. With
+    the same settings, only a folder that gained a file can have passed it: a build that adds none (most
+    edits) counts nothing."""
+    previous = staging.previous
+    if settings_changed or previous is None or any(path not in previous for path in staging.written):
+        check_folder_limit(out_dir, staging.outputs.keys(), config)
 
 
 def commit(staging: Staging, out_dir: Path, scan: bool) -> None:

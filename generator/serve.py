@@ -43,6 +43,7 @@ from .errors import BuildErrors, DigestError
 from .incremental.memory import PreviewMemory
 from .incremental.output import built_here
 from .incremental.state import save_state, state_folder
+from .site.host_rules import route, rules_in
 
 
 @dataclass(frozen=True)
@@ -97,10 +98,14 @@ class Preview:
         if not self.errors and not built_here(self.out_dir):
             self.rebuild()            # the output folder was removed while serving: built again first
         path = self.resolve(url_path)
+        if path is None:        # no file there: the site's `_redirects`, as Netlify applies them
+            routed = route(rules_in(self.out_dir), unquote(url_path))
+            if routed is not None and routed.redirect:
+                return moved(routed.target)
+            path = self.resolve(routed.target) if routed is not None and routed.status == 200 else None
+            if path is not None and path.is_dir():         # rewritten to a folder: its page, at this address
+                return moved(url_path.rstrip("/") + "/")
         if path is None:
-            target = self.redirects().get(url_path)
-            if target:      # short and former decision addresses, as Netlify serves them
-                return moved(target)
             return self.respond(404, *self.not_found())
         if path.is_dir():              # the folder's page is at its address with a slash
             folder = path.relative_to(self.out_dir.resolve()).parts
@@ -128,14 +133,6 @@ class Preview:
             return candidate if candidate.exists() else None
         except OSError:                  # a name too long for the file system, say: no such page
             return None
-
-    def redirects(self) -> dict[str, str]:
-        """The build's Netlify `_redirects` file: `from to status` a line."""
-        rules = self.out_dir / "_redirects"
-        if not rules.is_file():
-            return {}
-        pairs = (line.split() for line in rules.read_text(encoding="utf-8").splitlines())
-        return {parts[0]: parts[1] for parts in pairs if len(parts) >= 2 and not parts[0].startswith("#")}
 
     def not_found(self) -> tuple[bytes, str]:
         page = self.out_dir / "404.html"

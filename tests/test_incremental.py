@@ -165,10 +165,16 @@ class Digest:
         assert_same_tree(self.out, self.clean_build(base_url), context)
 
 
+LIST_PAGE_SIZE = 4          # so that lists have several pages and an edit moves decisions between them
+
+
 def make_digest(root: Path, synthetic: int, seed: int = 2025, in_memory: bool = False, watched: bool = False) -> Digest:
-    """`synthetic` generated decisions plus the five real seed decisions, and a copy of the templates."""
+    """`synthetic` generated decisions plus the five real seed decisions, and a copy of the templates; lists
+    of more than LIST_PAGE_SIZE decisions are paginated."""
     content = root / "content"
     write_corpus(content, synthetic, seed)
+    with (content / "site.yaml").open("a", encoding="utf-8") as settings:
+        settings.write(f"list_page_size: {LIST_PAGE_SIZE}\ndecision_layout: plain\n")
     for path in sorted((CONTENT / "decisions").glob("*.md")):
         shutil.copy(path, content / "decisions" / path.name)
     templates = root / "templates"
@@ -207,7 +213,8 @@ DECISION_EDITS = ("body_word", "summary", "council", "category", "date", "remedy
 # Edits to templates and settings, batched so that none hides another's missed pages: decision.html and a
 # partial change different pages; a remedy band bound moves decisions between band pages; a static asset's
 # new hashed name and a new site title change every page. The Jinja comment changes no page at all.
-GLOBAL_BATCHES = (("template_page", "template_partial"), ("site_band",), ("static_asset", "site_title"))
+GLOBAL_BATCHES = (("template_page", "template_partial"), ("site_band",), ("static_asset", "site_title"),
+                  ("site_layout",))
 NO_OUTPUT_CHANGE = ("touch", "template_comment")
 NEW_WORDS = ("quagmire", "delay", "zephyr", "apologise", "kerfuffle", "assessment", "Warwickshire", "café")
 SHARED_PARTIALS = ("entry-list.html", "entry.html", "search-box.html", "browse-links.html")   # each used by 2+ templates
@@ -361,6 +368,15 @@ class Editor:
         path.write_text(re.sub(pattern, rf"\g<1>{new}}}", text), encoding="utf-8")
         return f"site.yaml: band 'Up to £250' max {old} -> {new}"
 
+    def site_layout(self) -> str:
+        """Decision pages move between plain folders and shards (served through _redirects rewrites)."""
+        path = self.digest.content / "site.yaml"
+        text = path.read_text(encoding="utf-8")
+        old = re.search(r"(?m)^decision_layout: (\w+)$", text).group(1)
+        new = "sharded" if old == "plain" else "plain"
+        path.write_text(text.replace(f"decision_layout: {old}", f"decision_layout: {new}"), encoding="utf-8")
+        return f"site.yaml: decision_layout {old} -> {new}"
+
     def touch(self) -> str:
         """Files saved without a change: a new date (or the same bytes written again), same content."""
         names = []
@@ -395,17 +411,30 @@ def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path
     digest.build()
     before = snapshot(digest.out)
     history: list[str] = []
+    moved = 0
     for number, batch in enumerate(edit_batches(editor.rng), start=1):
         done = [editor.apply(kind) for kind in batch]
         history.append(f"batch {number}: " + "; ".join(done))
         context = f"seed {seed}, after\n  " + "\n  ".join(history[-3:])
+        listed = pages_listing(digest.out)
         report = digest.build()
         before = assert_writes_only_changes(before, digest.out, report, context)
+        moved += sum(1 for url, page in pages_listing(digest.out).items() if listed.get(url, page) != page)
         if batch == list(NO_OUTPUT_CHANGE):
             assert report.written == 0 and report.removed == 0, context
         else:
             assert report.written > 0, f"{context}\nthe edits changed no file"
             digest.assert_matches_clean_build(context)
+    assert moved, "no edit moved a decision from one page of /decisions/ to another"
+
+
+def pages_listing(out: Path) -> dict[str, str]:
+    """Each decision's address -> the page of /decisions/ that lists it."""
+    found = {}
+    for page in [out / "decisions" / "index.html", *sorted((out / "decisions" / "page").glob("*/index.html"))]:
+        for url in re.findall(r'<h3 class="entry-title"><a href="([^"]+)"', page.read_text(encoding="utf-8")):
+            found[url] = page.relative_to(out).as_posix()
+    return found
 
 
 def test_a_watched_preview_patches_its_site_after_decision_edits_equal_to_clean_builds(tmp_path: Path) -> None:
@@ -472,6 +501,32 @@ def test_a_body_edit_rewrites_its_page_and_no_other_decision_page(small_digest: 
     small_digest.assert_matches_clean_build("body edit")
 
 
+def test_a_summary_edit_renders_one_page_of_each_list_showing_the_decision(tmp_path: Path) -> None:
+    """Each page of a list is a unit of its own: an edit to the summary of a decision far down the lists
+    renders its own page, one page of each list that shows it, and no other page."""
+    digest = make_digest(tmp_path, synthetic=30)
+    digest.build()
+    listing = pages_listing(digest.out)
+    url = next(url for url, page in listing.items() if page == "decisions/page/4/index.html")
+    path = digest.content / "decisions" / f"{url.split('/')[2]}.md"
+    decision = parse(path.read_text(encoding="utf-8"), path)
+    path.write_text(dump(replace(decision, summary="Mr Q complained about the kerfuffle. " + decision.summary)),
+                    encoding="utf-8")
+    report = digest.build()
+    pages = {page for page in report.written_paths if page.endswith(".html")}
+    entry = make_entries([decision], load_config(digest.content))[0]
+    lists = ["/decisions/", f"/decisions/{decision.decision_date.year}/", entry.council_url, entry.band_url,
+             entry.outcome_url, entry.subcategory_url or f"{entry.category_url}no-subcategory/"]
+    for base in lists:
+        shown = [page for page in pages if re.fullmatch(re.escape(base.lstrip("/")) + r"(page/\d+/)?index.html", page)]
+        assert len(shown) == 1, (base, sorted(pages))
+        assert "kerfuffle" in (digest.out / shown[0]).read_text(encoding="utf-8")
+    # Its own page, one page of each list, and the category's page when it is among the newest there: only
+    # pages that show it.
+    assert all("kerfuffle" in (digest.out / page).read_text(encoding="utf-8") for page in pages), sorted(pages)
+    digest.assert_matches_clean_build("summary edit")
+
+
 def test_an_older_decision_moves_every_id_but_rewrites_no_other_decisions_files(small_digest: Digest) -> None:
     small_digest.build()
     before = snapshot(small_digest.out)
@@ -483,7 +538,7 @@ def test_an_older_decision_moves_every_id_but_rewrites_no_other_decisions_files(
     after = assert_writes_only_changes(before, small_digest.out, report, "an older decision added")
     rewritten = {path for path, stamp in after.items() if path not in before or before[path].mtime_ns != stamp.mtime_ns}
     assert decision_page("19-000-001") in rewritten and "search/x/19-000-001-0.json" in rewritten
-    others = {path for path in before if path.startswith(("decisions/", "search/x/"))}
+    others = {path for path in before if re.match(r"decisions/\d\d-|search/x/", path)}   # not the lists
     assert others and not rewritten & others, sorted(rewritten & others)[:5]
     small_digest.assert_matches_clean_build("an older decision added")
 
@@ -998,4 +1053,5 @@ def test_the_item_template_of_list_items_is_part_of_the_digest_of_every_template
     item_template.write_text(item_template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
     after = template_digests(templates)
     assert {name for name in before if before[name] != after[name]} == {
-        "partials/entry.html", "partials/entry-list.html", "term.html", "home.html"}
+        "partials/entry.html", "partials/entry-list.html", "partials/list-page.html", "term.html", "home.html",
+        "subcategory.html", "decisions.html"}

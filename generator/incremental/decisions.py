@@ -20,7 +20,6 @@ from ..search.files import IndexMemo, index_files
 from ..search.postings import SearchState, common_prefix, drop_from, extend_state, replace_reading
 from ..search.reading import MAX_PARTS, Reading, text_part_path
 from ..site.entries import Entry
-from ..site.pages import page_path
 from .plan import Plan
 from .state import SearchRecord, Unit
 from .workers import Done, Job
@@ -43,8 +42,9 @@ class DecisionPlan:
     ids: list[int] = field(default_factory=list)         # the id of each job after the dropping ones
 
     def made_from(self, doc: int) -> str:
-        """What the page unit of decision `doc` is made from (its files are named by slug, not id)."""
-        return f"{self.page_template}|{self.digests[doc]}"
+        """What the page unit of decision `doc` is made from (its files are named by slug, not id; where its
+        page is stored depends on the layout)."""
+        return f"{self.page_template}|{self.digests[doc]}|{self.ordered[doc].page}"
 
 
 def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source], before: dict[str, Source],
@@ -97,7 +97,7 @@ def _add_jobs(plan: Plan, dp: DecisionPlan, docs: Iterable[int], sources: dict[s
                 continue
         recorded = None
         if previous and page:
-            paths = [page_path(entry.url), *(text_part_path(slug, k) for k in range(MAX_PARTS))]
+            paths = [entry.page, *(text_part_path(slug, k) for k in range(MAX_PARTS))]
             recorded = {path: previous[path] for path in paths if path in previous}
         dp.jobs.append(Job(entry, sources[f"{slug}.md"].body, page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, recorded=recorded))

@@ -13,6 +13,7 @@ from ..content.folder import STAMPED_FOLDERS, Stamp, stamped, stamps_with_change
 from ..search.files import IndexMemo
 from ..site.downloads import DataMemo
 from ..site.entries import Entry
+from ..site.layout import Layout
 from ..site.pages import Planned
 from .state import BuildState, record_stamp
 
@@ -30,6 +31,7 @@ class EntriesMemo:
     order: list[tuple]                  # each entry's place (`site.entries.newest_first`)
     by_slug: dict[str, Entry]
     listed: str                         # a digest that changes whenever any entry's facts do
+    layout: Layout                      # where their pages are stored
 
 
 @dataclass
