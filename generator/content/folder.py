@@ -3,15 +3,17 @@ against the others, and new records written into it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
 from ..digest import digest
-from ..errors import ContentError, DigestError
+from ..errors import ContentError, ContentWarning, DigestError
 from ..model import Decision, FrontMatter
 from .files import write_atomically
-from .format import MAX_CONTENT_BYTES, parse_parts, decode_content, dump, split_front_matter
+from .format import MAX_CONTENT_BYTES, decode_content, dump, key_line, parse_parts, split_front_matter
 
 
 def save_decision(decision: Decision, content_dir: Path, force: bool = False) -> tuple[Path, str]:
@@ -110,9 +112,19 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
         sources[name] = source
         warnings.extend(source.warnings)
     errors.extend(_clashes([source.front for source in sources.values()]))
+    warnings.extend(future_dates(sources.values(), date.today()))
     if strict:
-        return Loaded(sources, errors + warnings, [])
+        return Loaded(sources, errors + [w.as_error() if isinstance(w, ContentWarning) else w for w in warnings], [])
     return Loaded(sources, errors, warnings)
+
+
+def future_dates(sources: Iterable[Source], today: date) -> list[DigestError]:
+    """A decision dated after today is most likely a typing slip. (Looked at on every load, not kept with
+    the file's reading: tomorrow's date is no slip tomorrow.)"""
+    return [ContentWarning(path, f"decision_date: {day} is after today: check the date",
+                           line=key_line(path, "decision_date"))
+            for source in sources if (day := source.front.decision_date) is not None and day > today
+            and (path := source.front.path) is not None]
 
 
 def read_files(folder: Path, names: list[str], stamps: dict[str, Stamp],
@@ -140,7 +152,11 @@ def content_stamps(content_dir: Path) -> dict[str, Stamp]:
                     try:
                         if item.is_file():
                             info = item.stat()
-                            stamps[prefix + item.name] = (info.st_size, info.st_mtime_ns)
+                        elif item.is_symlink() and not item.is_dir():    # a link to nothing: read, and refused
+                            info = item.stat(follow_symlinks=False)
+                        else:
+                            continue
+                        stamps[prefix + item.name] = (info.st_size, info.st_mtime_ns)
                     except FileNotFoundError:    # gone since the folder was listed (an editor's swap file)
                         continue
         except FileNotFoundError:              # no such folder: reported by whoever needs it
@@ -198,6 +214,11 @@ def read_content_bytes(path: Path) -> bytes:
             raise ContentError(path, f"file is {size / 1_000_000:.1f} MB; a decision file is far smaller "
                                      f"(limit {MAX_CONTENT_BYTES // 1_000_000} MB): is it the right file?")
         return path.read_bytes()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ContentError(path, f"is a link to {os.readlink(path)}, which is not there: "
+                                     "link it to the decision's file, or remove it") from None
+        raise ContentError(path, "cannot be read: it is no longer there") from None
     except OSError as error:
         raise ContentError(path, f"cannot be read: {error.strerror}") from None
 
