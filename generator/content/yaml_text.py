@@ -8,8 +8,10 @@ only when an error or warning needs it (`Places`), and never by following an ali
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -139,7 +141,7 @@ def yaml_error(error: yaml.YAMLError, path: Path, first_line: int, subject: str)
 
 def _unreadable(error: _Unreadable, text: str, path: Path, first_line: int) -> ContentError:
     node = error.node
-    key = next((name for name, _, value in _entries(yaml.compose(text, Loader=FAST))
+    key = next((_shown(name) for name, _, value in _entries(yaml.compose(text, Loader=FAST))
                 if value.start_mark.index == node.start_mark.index), "value")
     line = node.start_mark.line + first_line
     if node.tag.endswith(":timestamp"):
@@ -151,10 +153,16 @@ def _unreadable(error: _Unreadable, text: str, path: Path, first_line: int) -> C
     return ContentError(path, f"{key}: {node.value[:40]!r} cannot be read ({error})", line=line)
 
 
+def _shown(name: str) -> str:
+    """A key's path as messages write it: 'remedy.payments.0.amount' -> 'remedy.payments[1].amount'."""
+    return re.sub(r"\.(\d+)(?=\.|$)", lambda number: f"[{int(number.group(1)) + 1}]", name)
+
+
 def _entries(root: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
-    """(dotted key, key node, value node) of every mapping entry under `root`, those of mappings in a list
-    under the list's key ("remedy.payments.amount"). Each node is visited once: an alias, were there one,
-    is never followed."""
+    """(dotted path, the node where it is written, its value node) of every mapping entry and list item
+    under `root`: 'remedy.total', and by position 'remedy.payments.0', 'remedy.payments.0.amount' (a list
+    item is written where its value is). Each node is visited once: an alias, were there one, is never
+    followed."""
     seen: set[int] = set()
     stack: list[tuple[str, yaml.Node | None]] = [("", root)]
     while stack:
@@ -163,12 +171,14 @@ def _entries(root: yaml.Node | None) -> Iterator[tuple[str, yaml.Node, yaml.Node
             continue
         seen.add(id(here))
         if isinstance(here, yaml.MappingNode):
-            for key_node, value_node in here.value:
-                name = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-                yield name, key_node, value_node
-                stack.append((name, value_node))
+            pairs = [(f"{prefix}.{key.value}" if prefix else str(key.value), key, value) for key, value in here.value]
         elif isinstance(here, yaml.SequenceNode):
-            stack.extend((prefix, item) for item in here.value)
+            pairs = [(f"{prefix}.{position}", item, item) for position, item in enumerate(here.value)]
+        else:
+            continue
+        for name, written, value in pairs:
+            yield name, written, value
+            stack.append((name, value))
 
 
 class Places:
@@ -189,13 +199,11 @@ class Places:
         return self._root
 
     def line(self, key: str) -> int | None:
-        """The line of the key `key` ("remedy.total": the key total in the mapping remedy; of a key in a
-        list's mappings, its first)."""
+        """The line of `key`: "remedy.total", the key total in the mapping remedy; "remedy.payments.0" the
+        first item of that list, "remedy.payments.0.amount" its key amount."""
         if self._lines is None:
-            self._lines = {}
-            for name, key_node, _ in _entries(self.root()):
-                line = key_node.start_mark.line + self.first_line
-                self._lines[name] = min(line, self._lines.get(name, line))
+            self._lines = {name: written.start_mark.line + self.first_line
+                           for name, written, _ in _entries(self.root())}
         return self._lines.get(key)
 
     def written(self, key: str) -> str | None:

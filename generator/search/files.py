@@ -10,9 +10,10 @@ decisions with ids 0..N-1 counted from the oldest (so a new decision is added at
   search/docs.json         one packed column per field, id by id: reference (yy * 1,000,000 + number;
                            a letter after it is in "suffix"), date (days since 1970 + 1, as the gap from
                            the previous id; 0 = no date), council, category, subcategory, outcome, band
-                           (1-based positions in the manifest's lists; 0 = none), length code (for
-                           ranking), number of text parts: enough to list and count results before any
-                           text is loaded
+                           (1-based positions in the manifest's lists; 0 = none), inferred (the facts
+                           inferred rather than printed, as bits: 1 category, 2 subcategory, 4 outcome,
+                           8 date; 0 = all printed), length code (for ranking), number of text parts:
+                           enough to list and count results before any text is loaded
   search/totals.json       the remedy total in pounds of each id, packed; for sorting by largest remedy
   search/v/<ab>.json       the words starting with <ab>: {word: [term, decisions holding the term]}, for
                            prefixes as you type and for one-typo matches
@@ -63,6 +64,10 @@ FACETS = ("council", "category", "subcategory", "outcome", "band")
 
 
 EPOCH = date(1970, 1, 1).toordinal()
+
+
+# docs.json's "inferred" column: one bit a fact a search result may show as inferred.
+INFERRED_BITS = {"category": 1, "subcategory": 2, "outcome": 4, "decision_date": 8}
 
 
 def shard_of(text: str, shards: int) -> int:
@@ -191,7 +196,7 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
         return seen.found
     facets = facet_values(config, ordered)
     number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
-    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
+    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS, "inferred")}
     suffixes: dict[str, str] = {}
     for doc, entry in enumerate(ordered):
         decision = entry.decision
@@ -205,6 +210,7 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
                             ("subcategory", decision.subcategory), ("outcome", decision.outcome),
                             ("band", entry.band.name)):
             columns[name].append(number_of[name].get(value, 0) if value else 0)
+        columns["inferred"].append(sum(bit for name, bit in INFERRED_BITS.items() if name in decision.inferred))
     days = columns.pop("day")
     columns = {"date": list(map(sub, days, chain((0,), days))), **columns}       # undated first: never < 0
     totals = pack(int(entry.decision.remedy.total) for entry in ordered)
@@ -218,7 +224,7 @@ def _docs_fields(entry: Entry) -> tuple:
     """Every field of an entry that `_from_entries` reads."""
     d = entry.decision
     return (d.reference, d.decision_date, d.council, d.category, d.subcategory, d.outcome, entry.band.name,
-            d.remedy.total)
+            d.remedy.total, d.inferred)
 
 
 def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,

@@ -74,12 +74,6 @@
     if (pos < value.length) frag.appendChild(document.createTextNode(value.slice(pos)));
     node.parentNode.replaceChild(frag, node);
   });
-  if (count) {
-    var sheet = document.createElement("link");          // .search-hit stands out on a targeted paragraph too
-    sheet.rel = "stylesheet";
-    sheet.href = "/static/search.css";
-    document.head.appendChild(sheet);
-  }
   document.documentElement.setAttribute("data-search-marks", String(count));
   var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
   if (target && target.scrollIntoView) target.scrollIntoView();
