@@ -208,8 +208,11 @@ def finish(record: Journal, out_dir: Path) -> bool:
     if record.kind == "swap":
         for name in record.own:                    # the user's own files, never lost: an error if they cannot
             if os.path.lexists(staging / name) and not os.path.lexists(out_dir / name):
+                out_dir.mkdir(exist_ok=True)
                 os.replace(staging / name, out_dir / name)
         return not (out_dir / MARKER).exists()
+    if not out_dir.is_dir():                       # removed since: what was half done is unknown
+        return False
     left = [path for path in record.written if os.path.lexists(staging / path)]
     moved = set(record.written).difference(left)
     if not all(intact(out_dir / path, Output(*record.written[path], "")) for path in moved):
