@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import partial
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import quote, unquote
 
 from jinja2 import Environment, TemplateError
@@ -67,9 +67,11 @@ class Preview:
         self.errors: list[str] = []
         self.memory = PreviewMemory()
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: Iterable[str] = ()) -> None:
         """Build; on failure keep serving the last good site and show the errors on every page. The first
-        build reads the saved state and checks the output folder against it; later ones trust their own."""
+        build reads the saved state and checks the output folder against it; later ones trust their own.
+        `changed`: the paths the watcher saw change since the last build, so that only they are looked at."""
+        self.memory.changes.note(changed, self.content_dir)
         request = BuildRequest(self.content_dir, self.out_dir, self.templates_dir, mode="preview", jobs=self.jobs,
                                strict=self.strict)
         try:
@@ -201,6 +203,7 @@ class Watcher:
     def __init__(self, preview: Preview, folders: list[Path]):
         self.preview, self.folders = preview, folders
         self.pending = False                     # changes seen that no build has taken in yet
+        self.changed: set[str] = set()           # ... the paths they were seen at
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self._tasks = {"content": None}          # the protocol: something is watched
@@ -220,18 +223,21 @@ class Watcher:
         return True                                  # no polling
 
     def _listen(self, loop: IOLoop) -> None:
-        for _ in watch(*self.folders, watch_filter=lambda _, path: not is_scratch(path),
-                       debounce=self.LONGEST_MS, step=self.STEP_MS, stop_event=self.stop, raise_interrupt=False):
+        for changes in watch(*self.folders, watch_filter=lambda _, path: not is_scratch(path),
+                             debounce=self.LONGEST_MS, step=self.STEP_MS, stop_event=self.stop,
+                             raise_interrupt=False):
             with self.lock:
                 self.pending = True
+                self.changed.update(path for _, path in changes)
             loop.add_callback(self.rebuild)
 
     def rebuild(self) -> None:
         with self.lock:
-            changed, self.pending = self.pending, False
-        if not changed:                              # taken in by the build before
+            pending, self.pending = self.pending, False
+            changed, self.changed = self.changed, set()
+        if not pending:                              # taken in by the build before
             return
-        self.preview.rebuild()
+        self.preview.rebuild(changed)
         LiveReloadHandler.reload_waiters(path="*")
         gc.freeze()
         self.tidy_later()
@@ -464,6 +470,9 @@ def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
     preview = Preview(content_dir, out_dir, templates_dir or default_templates(), strict, jobs)
     preview.rebuild()
     preview.warm_up()
+    # From here a watcher notes every change; what changed while it started, none saw: the first rebuild
+    # looks at every file.
+    preview.memory.changes.watching()
     tidy_memory()
     watcher = Watcher(preview, [content_dir, preview.templates_dir])
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0

@@ -23,6 +23,7 @@ from generator.content.folder import load_decisions
 from generator.content.format import KEYS, parse, parse_with_warnings
 from generator.content.settings import SiteConfig, bands_from_limits, load_config
 from generator.errors import BuildErrors, ContentError
+from generator.incremental.memory import PreviewMemory
 from generator.incremental.state import state_folder
 from generator.search.files import EPOCH, render_search_index
 from generator.search.packing import pack, pack_all, pack_each, unpack, value_chars
@@ -279,6 +280,29 @@ def test_a_decision_file_that_is_a_link_to_nothing_is_an_error(content_copy: Pat
         build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     result = digest("check", "--content", content_copy, "--out", tmp_path / "site")
     assert result.returncode == 1 and f"error: {link}: is a link to" in result.stdout
+
+
+def test_a_preview_that_knows_what_changed_still_warns_of_a_future_date_and_refuses_a_link_to_nothing(
+        content_copy: Path, tmp_path: Path) -> None:
+    memory, request = PreviewMemory(), BuildRequest(content_copy, tmp_path / "site", TEMPLATES, mode="preview")
+    memory.changes.watching()
+    build(request, memory)                  # looks at every file: from now on the watcher's events are complete
+    path = content_copy / "decisions" / "24-001-566.md"
+    later = date.today() + timedelta(days=1)
+    path.write_text(GOOD.replace("decision_date: 2025-01-14", f"decision_date: {later}"), encoding="utf-8")
+    memory.changes.note([str(path)], content_copy)
+    assert memory.changes.known() == {"decisions/24-001-566.md"}
+    assert [str(w) for w in build(request, memory).warnings] == [
+        f"{path}:7: decision_date: {later} is after today: check the date"]
+    link = content_copy / "decisions" / "24-999-999.md"
+    link.symlink_to(tmp_path / "moved-away.md")
+    memory.changes.note([str(link)], content_copy)
+    assert memory.changes.known() == {"decisions/24-999-999.md"}
+    with pytest.raises(BuildErrors) as failed:
+        build(request, memory)
+    assert [str(e) for e in failed.value.errors] == [
+        f"{link}: is a link to {tmp_path / 'moved-away.md'}, which is not there: link it to the decision's file, "
+        "or remove it"]
 
 
 def test_a_failed_build_leaves_no_build_cache_behind(content_copy: Path, tmp_path: Path) -> None:

@@ -114,6 +114,8 @@ class Digest:
     content: Path
     templates: Path
     memory: PreviewMemory | None = None   # build as the preview server does, keeping the state in memory
+    watched: bool = False                 # ... and tell it the files changed, as its watcher does
+    seen: dict[Path, tuple[int, int]] | None = None     # the files' stamps at the last build
 
     @property
     def out(self) -> Path:
@@ -130,7 +132,21 @@ class Digest:
     def build(self, **options):
         options.setdefault("jobs", 2)
         options.setdefault("memory", self.memory)
+        if self.watched and self.memory is not None:
+            self.tell_changes(self.memory)
         return run_build(self.content, self.out, self.templates, **options)
+
+    def tell_changes(self, memory: PreviewMemory) -> None:
+        """What the preview's watcher would report: every file created, changed or removed since the last
+        build (by its stamp), and from the first build on, that every change is reported."""
+        now = {path: (path.stat().st_size, path.stat().st_mtime_ns)
+               for folder in (self.content, self.templates) for path in folder.rglob("*") if path.is_file()}
+        if self.seen is None:
+            memory.changes.watching()
+        else:
+            changed = {path for path in now.keys() | self.seen.keys() if now.get(path) != self.seen.get(path)}
+            memory.changes.note(map(str, changed), self.content)
+        self.seen = now
 
     def clean_build(self, base_url: str | None = None) -> Path:
         """A clean build of the current content and templates (made once for each state of them)."""
@@ -149,7 +165,7 @@ class Digest:
         assert_same_tree(self.out, self.clean_build(base_url), context)
 
 
-def make_digest(root: Path, synthetic: int, seed: int = 2025, in_memory: bool = False) -> Digest:
+def make_digest(root: Path, synthetic: int, seed: int = 2025, in_memory: bool = False, watched: bool = False) -> Digest:
     """`synthetic` generated decisions plus the five real seed decisions, and a copy of the templates."""
     content = root / "content"
     write_corpus(content, synthetic, seed)
@@ -157,7 +173,7 @@ def make_digest(root: Path, synthetic: int, seed: int = 2025, in_memory: bool = 
         shutil.copy(path, content / "decisions" / path.name)
     templates = root / "templates"
     shutil.copytree(TEMPLATES, templates)
-    return Digest(root, content, templates, PreviewMemory() if in_memory else None)
+    return Digest(root, content, templates, PreviewMemory() if in_memory or watched else None, watched)
 
 
 @pytest.fixture
@@ -370,9 +386,11 @@ def edit_batches(rng: random.Random) -> list[list[str]]:
     return batches
 
 
-@pytest.mark.parametrize(("seed", "in_memory"), [(seed, False) for seed in SEEDS] + [(7, True)])
-def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path, seed: int, in_memory: bool) -> None:
-    digest = make_digest(tmp_path, synthetic=20, seed=seed, in_memory=in_memory)
+@pytest.mark.parametrize(("seed", "kept"), [(seed, "on disk") for seed in SEEDS] + [(7, "in memory"), (7, "watched")])
+def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path, seed: int, kept: str) -> None:
+    """`kept`: the state between builds, saved on disk, or in a preview's memory (that is told the files
+    changed, as its watcher does, or not)."""
+    digest = make_digest(tmp_path, synthetic=20, seed=seed, in_memory=kept != "on disk", watched=kept == "watched")
     editor = Editor(digest, seed)
     digest.build()
     before = snapshot(digest.out)
@@ -388,6 +406,44 @@ def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path
         else:
             assert report.written > 0, f"{context}\nthe edits changed no file"
             digest.assert_matches_clean_build(context)
+
+
+def test_a_watched_preview_patches_its_site_after_decision_edits_equal_to_clean_builds(tmp_path: Path) -> None:
+    """A preview told the files that changed (as its watcher tells it) patches the last build: it looks at
+    those files only, and after every kind of edit to decisions, in batches of one to three, the site is
+    the same as a clean build's."""
+    digest = make_digest(tmp_path, synthetic=20, seed=53, watched=True)
+    editor = Editor(digest, 53)
+    digest.build()
+    kinds = editor.rng.sample(DECISION_EDITS, len(DECISION_EDITS))
+    history: list[str] = []
+    while kinds:
+        batch = kinds[:editor.rng.randint(1, 3)]
+        kinds = kinds[len(batch):]
+        history.append("; ".join(editor.apply(kind) for kind in batch))
+        report = digest.build()
+        assert report.written > 0, history[-1]
+        digest.assert_matches_clean_build("watched preview, after\n  " + "\n  ".join(history[-3:]))
+
+
+def test_a_watched_preview_reads_only_the_file_that_changed(tmp_path: Path, monkeypatch) -> None:
+    """After a paragraph edit, a watched preview stats and parses that one file and renders that one page."""
+    import generator.content.folder as folder_module
+    digest = make_digest(tmp_path, synthetic=20, seed=5, watched=True)
+    digest.build()
+    digest.build()                                      # the first with every change known
+    parsed, scans = [], []
+    real_read, real_scan = folder_module._read_source, folder_module.content_stamps
+    monkeypatch.setattr(folder_module, "_read_source",
+                        lambda path, *rest: parsed.append(path.name) or real_read(path, *rest))
+    monkeypatch.setattr(folder_module, "content_stamps", lambda folder: scans.append(folder) or real_scan(folder))
+    edited = digest.content / "decisions" / "24-001-566.md"
+    edit_body_word(edited, random.Random(9), "zephyr")
+    report = digest.build()
+    assert parsed == ["24-001-566.md"] and scans == []
+    assert report.rendered == 2                         # its page, and the search index
+    assert b"zephyr" in (digest.out / decision_page("24-001-566")).read_bytes()
+    digest.assert_matches_clean_build("after one paragraph edit in a watched preview")
 
 
 # ---------------------------------------------------------------- what is written

@@ -114,9 +114,9 @@ def kill_during_commit(archive: Archive, rng: random.Random) -> None:
 
 
 def titles(out: Path) -> set[str]:
-    """Which titles the decision pages carry: one, or both in a mixed site."""
+    """Which titles the pages carry: one, or both in a mixed site."""
     found = set()
-    for page in (out / "decisions").glob("*/index.html"):
+    for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         found.add(NEW_TITLE if NEW_TITLE in text else OLD_TITLE)
     return found
@@ -150,7 +150,7 @@ def test_a_build_killed_at_random_points_of_its_commit_leaves_a_marked_folder_th
         assert tree_differences(archive.out, archive.clean) == [], f"kill {point}: not the clean build's site"
     print(f"{KILL_POINTS} kills in a commit of {archive.commit_seconds:.2f} s: {marked_kills} left the folder marked "
           f"unfinished, {mixed} of them a mix of both titles")
-    assert mixed >= min(KILL_POINTS, 20) // 2, f"only {mixed} of {KILL_POINTS} kills left a mixed site"
+    assert mixed >= max(1, KILL_POINTS // 4), f"only {mixed} of {KILL_POINTS} kills left a mixed site"
 
 
 # ---------------------------------------------------------------- every point of a small site's commit

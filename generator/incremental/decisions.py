@@ -10,7 +10,7 @@ they stay as they are when ids move.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..content.folder import Source
@@ -32,7 +32,7 @@ class DecisionPlan:
     tail (ids `keep`.. are dropped), then, by id, each decision whose page or reading is needed."""
     ordered: list[Entry]                 # by id, oldest first
     digests: list[str]                   # id -> digest of the decision's file
-    made_from: list[str]                 # id -> what its page unit is made from
+    page_template: str                   # what every page is made from but the decision's own file
     search: SearchRecord                 # what the index is updated from
     search_made_from: str
     search_fresh: bool                   # the index stays as it is
@@ -42,20 +42,24 @@ class DecisionPlan:
     jobs: list[Job] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)         # the id of each job after the dropping ones
 
+    def made_from(self, doc: int) -> str:
+        """What the page unit of decision `doc` is made from (its files are named by slug, not id)."""
+        return f"{self.page_template}|{self.digests[doc]}"
+
 
 def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source], before: dict[str, Source],
-                   search: SearchRecord | None) -> DecisionPlan:
-    """`entries` newest first; `sources` as read now and `before` as last read; `search` the last index."""
+                   search: SearchRecord | None, edited: set[str] | None = None) -> DecisionPlan:
+    """`entries` newest first; `sources` as read now (by file name, `<slug>.md`) and `before` as last read;
+    `search` the last index. `edited`: in a patch, the slugs whose files changed, came or went (the rest
+    are as the last build left them)."""
     ordered = list(reversed(entries))               # ids count from the oldest
     slugs = [entry.decision.slug for entry in ordered]
-    source_of = {s.front.slug: s for s in sources.values()}
-    digests = [source_of[slug].digest for slug in slugs]
-    page_template = plan.templates.get("decision.html", "")
-    made_from = [f"{plan.settings}|{page_template}|{d}" for d in digests]     # files named by slug, not id
-    search_made_from = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
+    digests = [sources[f"{slug}.md"].digest for slug in slugs]
+    page_template = f"{plan.settings}|{plan.templates.get('decision.html', '')}"
+    search_made_from = digest(plan.settings, "\n".join(slugs), "\n".join(digests))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_made_from)
-    dp = DecisionPlan(ordered, digests, made_from, search or SearchRecord(SearchState(), []), search_made_from,
-                      fresh, keep=len(slugs) if fresh else 0)
+    dp = DecisionPlan(ordered, digests, page_template, search or SearchRecord(SearchState(), []),
+                      search_made_from, fresh, keep=len(slugs) if fresh else 0)
     earlier: dict[int, Source] = {}
     if search is not None and not fresh:
         keep, count = common_prefix(search.index.slugs, slugs), len(search.index.slugs)
@@ -67,27 +71,35 @@ def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source],
             dp.dropping = len(dp.jobs)
     if not fresh and dp.keep == 0:
         dp.search = SearchRecord(SearchState(), [])
-    _add_jobs(plan, dp, source_of, earlier)
+    if edited is None:
+        docs: Iterable[int] = range(len(slugs))
+    else:                            # the rest are as they were, pages and readings
+        at = dict(zip(slugs, range(len(slugs))))
+        for slug in edited - at.keys():
+            plan.drop_decision(slug)
+        docs = sorted({at[slug] for slug in edited if slug in at} | dp.changed | set(range(dp.keep, len(slugs))))
+    _add_jobs(plan, dp, docs, sources, earlier)
     return dp
 
 
-def _add_jobs(plan: Plan, dp: DecisionPlan, source_of: dict[str, Source], earlier: dict[int, Source]) -> None:
-    """A job for each decision whose page is stale or whose reading the index needs."""
+def _add_jobs(plan: Plan, dp: DecisionPlan, docs: Iterable[int], sources: dict[str, Source],
+              earlier: dict[int, Source]) -> None:
+    """A job for each decision of `docs` whose page is stale or whose reading the index needs."""
     previous = plan.staging.previous
-    for doc, entry in enumerate(dp.ordered):
+    for doc in docs:
+        entry = dp.ordered[doc]
         slug = entry.decision.slug
-        name = f"decision:{slug}"
         read = doc in dp.changed or doc >= dp.keep
-        page = doc in dp.changed or not plan.fresh(name, dp.made_from[doc])
+        page = doc in dp.changed or not plan.fresh_decision(slug, dp.made_from(doc))
         if not page:
-            plan.keep(name)          # its page and text parts stay, even when its id moves
+            plan.keep_decision(slug)      # its page and text parts stay, even when its id moves
             if not read:
                 continue
         recorded = None
         if previous and page:
             paths = [page_path(entry.url), *(text_part_path(slug, k) for k in range(MAX_PARTS))]
             recorded = {path: previous[path] for path in paths if path in previous}
-        dp.jobs.append(Job(entry, source_of[slug].body, page=page, read=read,
+        dp.jobs.append(Job(entry, sources[f"{slug}.md"].body, page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, recorded=recorded))
         dp.ids.append(doc)
 
@@ -104,9 +116,8 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
             if done.files:                       # else only read: its page was kept
                 for staged in done.files:
                     plan.staging.record(staged.path, staged.output, staged.written)
-                plan.units[f"decision:{dp.ordered[doc].decision.slug}"] = Unit(
-                    dp.made_from[doc], tuple(staged.path for staged in done.files))
-                plan.rendered += 1
+                plan.add_decision(dp.ordered[doc].decision.slug,
+                                  Unit(dp.made_from(doc), tuple(staged.path for staged in done.files)))
             tick()
             if doc in dp.changed:
                 replace_reading(index, doc, _earlier(done), _reading(done))

@@ -92,10 +92,13 @@ class Staging:
     previous: dict[str, Output] | None      # what the output held, as last recorded; None: compare bytes
     swap: bool                              # commit by exchanging whole folders
     journal_dir: Path | None = None         # where the commit's journal goes (the state folder); None: none
+    # Start from the previous outputs: a file stays unless it is dropped (a preview's build after an edit,
+    # which knows what changed: it does not list every file it keeps).
+    patch: bool = False
     outputs: dict[str, Output] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
+    dropped: set[str] = field(default_factory=set)    # files no longer made (patch)
     made: set[str] = field(default_factory=set)       # staging folders made so far
 
     def __post_init__(self) -> None:
@@ -103,6 +106,14 @@ class Staging:
         self.folder = staging_folder(self.out_dir)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
+        if self.patch:
+            if self.previous is None or self.swap:
+                raise ValueError("only an output folder as recorded can be patched in place")
+            self.outputs = dict(self.previous)
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.outputs) - len(self.written)
 
     def add(self, path: str, data: bytes) -> None:
         """A file of the new site."""
@@ -115,15 +126,19 @@ class Staging:
         self.outputs[path] = output
         if written:
             self.written.append(path)
-        else:
-            self.unchanged += 1
 
     def keep(self, *paths: str) -> None:
         """Files of the old site that stay as they are (as recorded)."""
         if self.previous is None:
             raise ValueError("nothing can be kept from an output folder with no record")
-        self.outputs.update(zip(paths, map(self.previous.__getitem__, paths)))
-        self.unchanged += len(paths)
+        if not self.patch:                 # else they are there already
+            self.outputs.update(zip(paths, map(self.previous.__getitem__, paths)))
+
+    def drop(self, *paths: str) -> None:
+        """Files of the old site no longer made (patch)."""
+        for path in paths:
+            self.outputs.pop(path, None)
+        self.dropped.update(paths)
 
     def commit(self, scan: bool = True) -> None:
         """Put the new site in place. `scan`: look in the output for files no build made (else trust the
@@ -166,7 +181,7 @@ class Staging:
         self._end()                                # the old site, marker and all, is in the staging folder
 
     def _commit_in_place(self, scan: bool) -> None:
-        there = relative_files(self.out_dir) if scan else set(self.previous or ())
+        there = relative_files(self.out_dir) if scan else self.dropped if self.patch else set(self.previous or ())
         self.removed = sorted(there - self.outputs.keys())
         self._begin(Journal("in place", str(self.folder), {path: self.outputs[path][:2] for path in self.written},
                             tuple(self.removed)))
