@@ -26,6 +26,7 @@ from .incremental.decisions import DecisionPlan, plan_decisions, take_decisions
 from .incremental.guards import Waiting, check_output_folder, disk_error, failures_reported, one_build_at_a_time
 from .incremental.inputs import Inputs, default_templates, nothing_changed, read_inputs
 from .incremental.memory import EntriesMemo, PreviewMemory, TemplatesMemo, UnitsMemo
+from .incremental.journal import MARKER
 from .incremental.output import Staging, built_here, staging_folder
 from .incremental.plan import Plan
 from .incremental.state import (BuildState, OutputRecord, SearchRecord, load_record, load_state, owner_of,
@@ -105,7 +106,8 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
             entries = entries_of(loaded, inputs, memory, before, changed)
             clock.lap("read")
             # Every stale unit rendered into a staging folder, then put in place at once.
-            staging = Staging(request.output, None if cold else record.outputs, swap=cold, patch=changed is not None)
+            staging = Staging(request.output, None if cold else record.outputs, swap=cold, journal_dir=folder,
+                              patch=changed is not None)
             plan = Plan(request.output, record, staging, verify and not cold, inputs.settings, inputs.templates)
             decisions = plan_decisions(plan, entries, loaded.sources, before.sources, before.search,
                                        slugs_of(changed))
@@ -313,11 +315,12 @@ def within_folder_limit(staging: Staging, out_dir: Path, config: SiteConfig, set
 
 def commit(staging: Staging, out_dir: Path, scan: bool) -> None:
     """Put the new site in place; a file that cannot be moved in is one line (the site may then be partly
-    updated: the next build puts it right)."""
+    updated, and is marked unfinished: the next build puts it right)."""
     try:
         staging.commit(scan=scan)
     except OSError as error:
-        raise disk_error(error, out_dir, "the site may be partly updated: fix that and build again") from None
+        raise disk_error(error, out_dir, f"the site may be partly updated (marked by {MARKER}, so do not publish "
+                                         "it): fix that and build again") from None
 
 
 def ticker(progress: Progress | None, total: int) -> Callable[[], None]:

@@ -10,6 +10,7 @@ from .build import BuildRequest, build
 from .content.folder import load_decisions, save_decision
 from .content.settings import load_config
 from .errors import BuildErrors, DigestError
+from .incremental.journal import MARKER, unfinished
 from .incremental.workers import default_jobs
 from .model import Decision
 from .progress import ProgressBar
@@ -73,6 +74,8 @@ def parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("check", help="validate content and list decisions that need review")
     command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    command.add_argument("--out", type=Path, default=Path("site"),
+                         help="output folder whose last build must have ended (default: site)")
     command.add_argument("--strict", action="store_true", help="treat warnings (unknown keys) as errors")
     command.set_defaults(run=run_check)
     return top
@@ -151,6 +154,10 @@ def run_build(args: argparse.Namespace) -> int:
         request = BuildRequest(args.content, args.out, args.templates, mode="cold" if args.clean else "incremental",
                                jobs=args.jobs, base_url=args.base_url, strict=args.strict)
         report = build(request, progress=bar, waiting=None if args.quiet else partial(print, file=sys.stderr))
+    except (BuildErrors, DigestError):
+        if unfinished(args.out):
+            print(f"error: {unfinished_folder(args.out)}", file=sys.stderr)
+        raise
     finally:
         if bar:
             bar.close()
@@ -177,6 +184,11 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def unfinished_folder(out: Path) -> DigestError:
+    return DigestError(out / MARKER, "the folder is unfinished: a build was stopped while it put files in place; "
+                                     "do not publish it: `digest build` completes it")
+
+
 def run_check(args: argparse.Namespace) -> int:
     loaded = load_decisions(args.content, strict=args.strict)
     errors = list(loaded.errors)
@@ -185,6 +197,8 @@ def run_check(args: argparse.Namespace) -> int:
             load_config(args.content)                   # site.yaml, as the build reads it
         except DigestError as settings_error:
             errors.insert(0, settings_error)
+    if unfinished(args.out):
+        errors.insert(0, unfinished_folder(args.out))
     for warning in loaded.warnings:
         print(f"warning: {warning}")
     for error in errors:

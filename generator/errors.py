@@ -36,6 +36,22 @@ class ContentError(DigestError):
     """A content file (front matter or body) or site.yaml that is not valid."""
 
 
+class ContentWarning(ContentError):
+    """Content the build can go on without (an unknown key, say): an error with --strict, and then said so."""
+
+    def __init__(self, path: Path | str | None, message: str, line: int | None = None, column: int | None = None,
+                 strict_message: str | None = None):
+        super().__init__(path, message, line, column)
+        self.strict_message = strict_message
+
+    def __reduce__(self):
+        return self.__class__, (self.path, self.message, self.line, self.column, self.strict_message)
+
+    def as_error(self) -> ContentError:
+        """What --strict reports."""
+        return ContentError(self.path, self.strict_message or self.message, self.line, self.column)
+
+
 class BuildErrors(Exception):
     """Every content error found in one build, reported together."""
 

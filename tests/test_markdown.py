@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import time
+
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
@@ -118,12 +120,35 @@ def test_a_panic_in_the_compiled_renderer_leaves_the_body_to_the_reference(monke
     assert render_body("1. one\n2. two\n").paragraphs == ((1, "one"), (2, "two"))
 
 
-def test_paragraph_anchors_follow_the_written_numbers_and_the_first_of_a_repeat() -> None:
+def test_paragraph_anchors_follow_the_written_numbers_and_a_repeat_takes_the_next_unwritten_one() -> None:
     body = render_body("1. one\n3. three\n3. again\n\n7. seven\n   - nested point\n")
     soup = BeautifulSoup(body.html, "html.parser")
-    assert [li.get("id") for li in soup.select("ol > li")] == ["para-1", "para-3", None, "para-7"]
-    assert body.paragraphs == ((1, "one"), (3, "three"), (7, "seven nested point"))
+    assert [li.get("id") for li in soup.select("ol > li")] == ["para-1", "para-3", "para-4", "para-7"]
+    assert body.paragraphs == ((1, "one"), (3, "three"), (4, "again"), (7, "seven nested point"))
     assert soup.select_one("#para-7 a.para-num")["href"] == "#para-7"
+
+
+def test_lists_that_start_again_at_1_in_each_section_keep_an_anchor_for_every_paragraph() -> None:
+    body = render_body("## The complaint\n\n1. a\n2. b\n\n## What happened\n\n1. c\n2. d\n\n"
+                       "## Decision\n\n1. e\n1. f\n")
+    soup = BeautifulSoup(body.html, "html.parser")
+    assert [li.get("id") for li in soup.select("ol > li")] == [f"para-{n}" for n in range(1, 7)]
+    assert [a.get_text() for a in soup.select("a.para-num")] == [f"{n}." for n in range(1, 7)]
+    assert body.paragraphs == tuple(enumerate("abcdef", start=1))
+    # A number written once keeps its anchor, whatever repeats before it.
+    mixed = render_body("1. a\n2. b\n\n## Next\n\n1. c\n\n## Last\n\n3. d\n4. e\n")
+    assert [number for number, _ in mixed.paragraphs] == [1, 2, 5, 3, 4]
+
+
+@pytest.mark.parametrize("markdown", ["## a\n\n" * 20_000, "[r]: https://example.org/\n" * 20_000])
+def test_twenty_thousand_repeated_headings_or_link_definitions_render_in_linear_time(markdown: str) -> None:
+    """Each repeated heading tried -2, -3, ... afresh (61 s for these); markdown-it.rs takes time growing with
+    the square of the link definitions (20 s), and markdown-it-py renders such a body instead."""
+    started = time.process_time()
+    body = render_body(markdown)
+    assert time.process_time() - started < 8            # about 0.5 and 1.2 s; the faults took 20 s and more
+    if markdown.startswith("##"):
+        assert [s.anchor for s in body.sections[:3]] == ["a", "a-2", "a-3"] and body.sections[-1].anchor == "a-20000"
 
 
 def test_paragraph_text_leaves_out_code_and_reads_nested_blocks() -> None:
@@ -140,7 +165,7 @@ def test_headings_get_unique_slugs_that_never_take_a_paragraph_or_page_id() -> N
 
 
 @pytest.mark.parametrize("link", ["ftp://example.org/x", "javascript:alert(1)", "data:image/png;base64,AAAA",
-                                  "vbscript:x", "tel:0300"])
+                                  "vbscript:x", "tel:0300", "//example.org/x", " //example.org", "//example.org"])
 def test_links_other_than_web_mail_and_in_site_stay_text(link: str) -> None:
     markdown = f"1. [here]({link}) and ![i]({link})\n"
     assert _compiled(markdown) is None or link.startswith(("javascript:", "vbscript:"))   # refused by both

@@ -31,7 +31,7 @@ from generator.site.templates import make_environment
 
 from .browser import NETLIFY, StaticServer, wait_for
 from .conftest import CONTENT, TEMPLATES
-from .pin_urls import GOLDEN, published_urls
+from .pin_urls import GOLDEN
 from .sitecheck import file_for, follow, html_pages, soup, url_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
 from ..digest import digest
-from ..errors import ContentError, DigestError
+from ..errors import ContentError, ContentWarning, DigestError
 from ..model import Decision, FrontMatter
 from .files import write_atomically
-from .format import MAX_CONTENT_BYTES, parse_parts, decode_content, dump, split_front_matter
+from .format import MAX_CONTENT_BYTES, decode_content, dump, key_line, parse_parts, split_front_matter
 
 
 def save_decision(decision: Decision, content_dir: Path, force: bool = False) -> tuple[Path, str]:
@@ -120,7 +122,10 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
 
 def _loaded(sources: dict[str, Source], errors: list[DigestError], warnings: list[DigestError],
             strict: bool) -> Loaded:
-    return Loaded(sources, errors + warnings, []) if strict else Loaded(sources, errors, warnings)
+    warnings = [*warnings, *future_dates(sources.values(), date.today())]
+    if strict:
+        return Loaded(sources, errors + [w.as_error() if isinstance(w, ContentWarning) else w for w in warnings], [])
+    return Loaded(sources, errors, warnings)
 
 
 def _with_changes(folder: Path, known: dict[str, Source], stamps: dict[str, Stamp], changed: set[str],
@@ -150,6 +155,15 @@ def _misnamed(folder: Path, stamps: dict[str, Stamp]) -> list[DigestError]:
     return [ContentError(folder / name[10:], "not read: a decision file's name ends in .md, in lower case")
             for name in stamps if name[-3:].lower() == ".md" and name[-3:] != ".md" and name.startswith("decisions/")
             and not name.startswith("decisions/.")]
+
+
+def future_dates(sources: Iterable[Source], today: date) -> list[DigestError]:
+    """A decision dated after today is most likely a typing slip. (Looked at on every load, not kept with
+    the file's reading: tomorrow's date is no slip tomorrow.)"""
+    return [ContentWarning(path, f"decision_date: {day} is after today: check the date",
+                           line=key_line(path, "decision_date"))
+            for source in sources if (day := source.front.decision_date) is not None and day > today
+            and (path := source.front.path) is not None]
 
 
 def read_files(folder: Path, names: list[str], stamps: dict[str, Stamp],
@@ -186,7 +200,11 @@ def content_stamps(content_dir: Path) -> dict[str, Stamp]:
                     try:
                         if item.is_file():
                             info = item.stat()
-                            stamps[prefix + item.name] = (info.st_size, info.st_mtime_ns)
+                        elif item.is_symlink() and not item.is_dir():    # a link to nothing: read, and refused
+                            info = item.stat(follow_symlinks=False)
+                        else:
+                            continue
+                        stamps[prefix + item.name] = (info.st_size, info.st_mtime_ns)
                     except FileNotFoundError:    # gone since the folder was listed (an editor's swap file)
                         continue
         except FileNotFoundError:              # no such folder: reported by whoever needs it
@@ -201,15 +219,24 @@ def stamps_with_changes(content_dir: Path, stamps: dict[str, Stamp], changed: se
     updated = dict(stamps)
     for name in changed:
         try:
-            info = (content_dir / name).stat()
-        except OSError:                          # gone
-            updated.pop(name, None)
-            continue
-        if stat.S_ISREG(info.st_mode):
+            info: os.stat_result | None = (content_dir / name).stat()
+        except FileNotFoundError:                # gone, or a link to nothing (read, and refused, as above)
+            info = _link_to_nothing(content_dir / name)
+        except OSError:
+            info = None
+        if info is not None and (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
             updated[name] = (info.st_size, info.st_mtime_ns)
         else:
             updated.pop(name, None)
     return updated
+
+
+def _link_to_nothing(path: Path) -> os.stat_result | None:
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return info if stat.S_ISLNK(info.st_mode) else None
 
 
 def _as_last_read(before: Source, stamp: Stamp) -> bool:
@@ -286,6 +313,11 @@ def read_content_bytes(path: Path) -> bytes:
             raise ContentError(path, f"file is {size / 1_000_000:.1f} MB; a decision file is far smaller "
                                      f"(limit {MAX_CONTENT_BYTES // 1_000_000} MB): is it the right file?")
         return path.read_bytes()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ContentError(path, f"is a link to {os.readlink(path)}, which is not there: "
+                                     "link it to the decision's file, or remove it") from None
+        raise ContentError(path, "cannot be read: it is no longer there") from None
     except OSError as error:
         raise ContentError(path, f"cannot be read: {error.strerror}") from None
 

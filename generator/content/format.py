@@ -12,9 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import ContentError, DigestError
+from ..errors import ContentError, ContentWarning, DigestError
 from ..model import (OUTCOMES, PAYMENT_STATES, REVIEWABLE, Decision, FrontMatter, Payment, Remedy, Waiver,
                      normalise_reference, reference_slug)
+from .yaml_text import Places, read_mapping
 
 FENCE = "---"
 
@@ -28,18 +29,10 @@ PAYMENT_KEYS = ("amount", "purpose", "period", "state")
 WAIVER_KEYS = ("amount", "purpose")
 ALIAS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")         # one path segment: a former slug
 REQUIRED = ("reference", "council")
+FIRST_LINE = 2                  # of the front matter: the line after the opening fence
+FIRST_DECISIONS = date(1974, 1, 1)       # the Ombudsman was set up by the Local Government Act 1974
+LARGEST_TOTAL = 10 ** 12        # pounds; above any remedy, and exact in the search page's numbers
 MAX_CONTENT_BYTES = 5_000_000
-
-# libyaml's parser when PyYAML has it (about ten times faster); the same safe subset of YAML either way.
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-# What to do about the YAML errors hand edits cause most.
-YAML_HINTS = {
-    "mapping values are not allowed here": 'a value containing ": " must be in double quotes',
-    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
-    "could not find expected ':'": "each line needs `key: value`; a long value must be in double quotes",
-}
-
 
 # ---------------------------------------------------------------- writing
 
@@ -141,16 +134,17 @@ def parse_with_warnings(text: str, path: Path) -> tuple[Decision, list[DigestErr
 
 
 def parse_parts(front: str, body: str, path: Path) -> tuple[Decision, list[DigestError]]:
-    meta = _load(front, path)
+    meta = read_mapping(front, path, FIRST_LINE, "front matter")
     field = _FieldReader(path, front)
-    warnings: list[DigestError] = [ContentError(path, f"unknown key {key!r} ignored; known keys: {', '.join(KEYS)}", line=field.line(key))
-                for key in meta if key not in KEYS]
+    warnings: list[DigestError] = [
+        ContentWarning(path, f"unknown key {key!r} ignored; known keys: {', '.join(KEYS)}", line=field.line(key),
+                       strict_message=f"unknown key {key!r} (refused with --strict): correct its name or take it out; "
+                                      f"known keys: {', '.join(KEYS)}")
+        for key in meta if key not in KEYS]
     for key in REQUIRED:
         if meta.get(key) in (None, ""):
             raise ContentError(path, f"missing {key!r} in the front matter", line=1)
-    reference = normalise_reference(str(meta["reference"]))
-    if reference is None:
-        raise ContentError(path, f"reference {meta['reference']!r} is not like '24 001 566'", line=field.line("reference"))
+    reference = field.reference(meta)
     decision = Decision(
         reference=reference,
         council=field.text("council", meta),
@@ -171,10 +165,20 @@ def parse_parts(front: str, body: str, path: Path) -> tuple[Decision, list[Diges
     return decision, warnings
 
 
+def key_line(path: Path, key: str) -> int | None:
+    """The line of a front-matter key in a file that was read without error (for a warning found later)."""
+    try:
+        return Places(split_front_matter(path.read_text(encoding="utf-8"), path)[0], path, FIRST_LINE).line(key)
+    except (OSError, ValueError, ContentError):          # changed since: the warning goes without its line
+        return None
+
+
 def split_front_matter(text: str, path: Path) -> tuple[str, str]:
     """Split `---\\nYAML\\n---\\nbody` into (YAML, body). Lines are looked at only up to the closing fence:
     the body, most of the file, is taken whole."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if "\r" in text:                      # line ends of old Macs: a line end to YAML and markdown alike
+        text = text.replace("\r", "\n")
     opening = text.find("\n")
     if (text if opening < 0 else text[:opening]).strip() != FENCE:
         raise ContentError(path, "the file must start with a '---' line opening the YAML front matter", line=1)
@@ -189,72 +193,16 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str]:
     raise ContentError(path, "the front matter has no closing '---' line", line=text.count("\n") + 1)
 
 
-def _compose(front: str, path: Path) -> yaml.Node | None:
-    try:
-        return yaml.compose(front, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        raise _yaml_error(error, path) from None
-    except RecursionError:
-        raise ContentError(path, "front matter is nested too deeply to be a decision's") from None
-
-
-def _load(front: str, path: Path) -> dict:
-    try:
-        meta = yaml.load(front, Loader=LOADER)
-    except yaml.YAMLError:
-        # Read it again with the pure-Python parser: same verdict, clearer message and position.
-        try:
-            yaml.load(front, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as error:
-            raise _yaml_error(error, path) from None
-        raise
-    except (ValueError, OverflowError) as error:     # e.g. decision_date: 2025-02-30
-        raise ContentError(path, f"front matter has a value that cannot be read ({error}); "
-                                 "dates must be real days written 2025-01-14") from None
-    if not isinstance(meta, dict):
-        raise ContentError(path, "the front matter must be a mapping of key: value", line=2)
-    return meta
-
-
-def _yaml_error(error: yaml.YAMLError, path: Path) -> ContentError:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    if problem in YAML_HINTS:
-        problem += f" ({YAML_HINTS[problem]})"
-    # +2: the front matter starts on the line after the opening fence.
-    return ContentError(path, f"front matter is not valid YAML: {problem}",
-                        line=mark.line + 2 if mark else None, column=mark.column + 1 if mark else None)
-
-
-def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
-    """File line of every key, by dotted path ('remedy.total'), and of every list item and its keys, by
-    position ('remedy.payments.1', 'remedy.payments.1.state'), for error messages."""
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = f"{prefix}{key_node.value}"
-            lines[key] = key_node.start_mark.line + 2
-            lines.update(_key_lines(value_node, key + "."))
-    elif isinstance(node, yaml.SequenceNode):
-        for position, item in enumerate(node.value):
-            key = f"{prefix}{position}"
-            lines[key] = item.start_mark.line + 2
-            lines.update(_key_lines(item, key + "."))
-    return lines
-
-
 class _FieldReader:
     """Type checks for front-matter values, each failing with the key's line and the fix."""
 
     def __init__(self, path: Path, front: str):
-        self.path, self.front = path, front
-        self.lines: dict[str, int] | None = None
+        self.path = path
+        self.places = Places(front, path, FIRST_LINE)
 
     def line(self, key: str) -> int | None:
         """The key's line in the file, worked out only when an error or warning needs it."""
-        if self.lines is None:
-            self.lines = _key_lines(_compose(self.front, self.path))
-        return self.lines.get(key)
+        return self.places.line(key)
 
     def fail(self, key: str, message: str, at: str | None = None) -> ContentError:
         """`at`: where in the file, when more exact than the key ('remedy.payments.1.state')."""
@@ -283,11 +231,24 @@ class _FieldReader:
             raise self.fail("outcome", f"must be one of {', '.join(OUTCOMES)} (or null), not {value!r}")
         return value
 
+    def reference(self, meta: dict) -> str:
+        """The reference as written: YAML reads `05001566` unquoted as an octal number, 1311606."""
+        value = meta["reference"]
+        written = value if isinstance(value, str) else self.places.written("reference") or str(value)
+        reference = normalise_reference(written)
+        if reference is None:
+            raise self.fail("reference", f"{written!r} is not like '24 001 566'")
+        return reference
+
     def date(self, key: str, meta: dict) -> date | None:
         value = meta.get(key)
-        if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
-            return value
-        raise self.fail(key, f"must be a date like 2025-01-14 (or null), not {value!r}")
+        if value is None:
+            return None
+        if not isinstance(value, date) or hasattr(value, "hour"):
+            raise self.fail(key, f"must be a date like 2025-01-14 (or null), not {value!r}")
+        if value < FIRST_DECISIONS:
+            raise self.fail(key, f"{value} is before {FIRST_DECISIONS.year}, when the Ombudsman began: check the year")
+        return value
 
     def text_list(self, key: str, value: object) -> tuple[str, ...]:
         if value is None:
@@ -319,6 +280,8 @@ class _FieldReader:
     def whole(self, key: str, value: object) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise self.fail(key, f"must be a whole number of pounds, not {value!r}")
+        if value >= LARGEST_TOTAL:
+            raise self.fail(key, f"must be under £{LARGEST_TOTAL:,} (a remedy is far smaller): check it")
         return value
 
     def flag(self, key: str, value: object) -> bool:

@@ -1,13 +1,19 @@
 """Site settings: `content/site.yaml` mapped onto one typed object, with defaults and unknown keys rejected."""
 from __future__ import annotations
 
+import ipaddress
+import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
-
-import yaml
+from urllib.parse import urlsplit
 
 from ..errors import ContentError
 from ..model import path_slug
+from .yaml_text import Places, read_mapping
+
+# A host name: labels of letters, digits and hyphens (not at either end), separated by dots.
+HOST = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,49 +80,97 @@ LAYOUTS = ("auto", "plain", "sharded")
 def load_config(content_dir: Path) -> SiteConfig:
     """Read `site.yaml` from the content folder; every key is optional."""
     path = content_dir / "site.yaml"
-    raw: dict = {}
-    if path.exists():
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            raise ContentError(path, f"not valid YAML: {getattr(error, 'problem', error)}",
-                               line=mark.line + 1 if mark else None) from None
-        if not isinstance(raw, dict):
-            raise ContentError(path, "must be a mapping of setting: value")
-    return config_from_mapping(raw, path)
+    if path.is_symlink() and not path.exists():
+        raise ContentError(path, f"is a link to {os.readlink(path)}, which is not there: fix the link or remove it")
+    if not path.exists():
+        return config_from_mapping({}, path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError(path, f"cannot be read ({error}): save it as UTF-8 text") from None
+    raw = read_mapping(text, path, 1, "the file", empty={})
+    return config_from_mapping(raw, path, Places(text, path, 1))
 
 
-def config_from_mapping(raw: dict, path: Path) -> SiteConfig:
+def config_from_mapping(raw: dict, path: Path, places: Places | None = None) -> SiteConfig:
+    def fail(key: str, message: str) -> ContentError:
+        return ContentError(path, message, line=places.line(key) if places else None)
+
     known = {f.name: f for f in fields(SiteConfig)}
     unknown = sorted(set(raw) - set(known))
     if unknown:
-        raise ContentError(path, f"unknown setting {unknown[0]!r}; known settings: {', '.join(known)}")
+        raise fail(unknown[0], f"unknown setting {unknown[0]!r}; known settings: {', '.join(known)}")
     values: dict[str, object] = {}
     for key, value in raw.items():
         if key == "remedy_bands":
-            values[key] = _read_bands(value, path)
+            try:
+                values[key] = _read_bands(value, path)
+            except ContentError as error:
+                raise fail(key, error.message) from None
         elif key in WHOLE_NUMBERS:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ContentError(path, f"{key} must be a whole number of at least 1, not {value!r}")
+                raise fail(key, f"{key} must be a whole number of at least 1, not {value!r}")
             values[key] = value
         elif key == "decision_layout":
             if value not in LAYOUTS:
-                raise ContentError(path, f"decision_layout must be one of {', '.join(LAYOUTS)}, not {value!r}")
+                raise fail(key, f"decision_layout must be one of {', '.join(LAYOUTS)}, not {value!r}")
             values[key] = value
+        elif not isinstance(value, str):
+            raise fail(key, f"{key} must be text, not {value!r}")
+        elif key == "base_url":
+            problem = base_url_problem(value)
+            if problem:
+                raise fail(key, f"base_url {problem}")
+            values[key] = value.rstrip("/")
         else:
-            if not isinstance(value, str):
-                raise ContentError(path, f"{key} must be text, not {value!r}")
-            values[key] = checked_base_url(value, path, "base_url") if key == "base_url" else value
+            values[key] = value
     values.setdefault("remedy_bands", bands_from_limits(list(DEFAULT_BANDS)))
     return SiteConfig(**values)  # type: ignore[arg-type]     # each value checked above
 
 
 def checked_base_url(value: str, path: Path | None, name: str) -> str:
     """A published address is absolute (canonical links, feeds and the sitemap need one), without a final /."""
-    if not value.startswith(("https://", "http://")):
-        raise ContentError(path, f"{name} must start with https:// (or http://), not {value!r}")
+    problem = base_url_problem(value)
+    if problem:
+        raise ContentError(path, f"{name} {problem}")
     return value.rstrip("/")
+
+
+def base_url_problem(value: str) -> str | None:
+    """What is wrong with `value` as the address the site is published at, or None: it must be an absolute
+    web address (scheme and host, a path if the site is in a folder), with nothing a page could not put in
+    front of its own paths (a query, a fragment, spaces)."""
+    example = "write it like https://decisions.example.org"
+    if not value.startswith(("https://", "http://")):
+        return f"must start with https:// (or http://), not {value!r}: {example}"
+    if any(char.isspace() or ord(char) < 32 or char in '"<>\\^`{|}' for char in value):
+        return f"must not hold spaces, quotes or <>\\^`{{|}} ({value!r}): {example}"
+    parts = urlsplit(value)
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        return f"must not have a query (?) or fragment (#) ({value!r}): {example}"
+    try:
+        parts.port      # noqa: B018     # read for its check
+    except ValueError:
+        return f"has a port that is not a number from 0 to 65535 ({value!r}): {example}"
+    host = parts.hostname or ""
+    if parts.username is not None or not (_host_name(host) or _ip_address(host)):
+        return f"must name a host, as in https://decisions.example.org, not {value!r}"
+    return None
+
+
+def _host_name(host: str) -> bool:
+    try:
+        return bool(HOST.fullmatch(host.encode("idna").decode("ascii")))     # bücher.example as xn--bcher-kva.example
+    except UnicodeError:
+        return False
+
+
+def _ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_bands(value: object, path: Path) -> tuple[Band, ...]:

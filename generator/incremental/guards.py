@@ -4,6 +4,7 @@ ends in one line, with the output folder as it was."""
 from __future__ import annotations
 
 import os
+import shutil
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -13,8 +14,10 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from ..errors import BuildErrors, ContentError, DigestError
-from .output import built_here, held, staging_folder, users_own
-from .state import make_folder
+from . import journal
+from .journal import MARKER, unfinished
+from .output import built_here, finish, held, staging_folder, users_own
+from .state import drop_record, make_folder, touch_record
 
 Waiting = Callable[[str], object]
 
@@ -41,11 +44,59 @@ def check_output_folder(out_dir: Path, inputs: dict[str, Path]) -> None:
 @contextmanager
 def one_build_at_a_time(state_dir: Path, out_dir: Path, waiting: Waiting | None) -> Iterator[None]:
     """Hold the output folder's build lock (a file in its state folder) for a build: two builds of one
-    folder at once would stage into the same folder, and one could swap in half the other's site."""
+    folder at once would stage into the same folder, and one could swap in half the other's site. Before
+    anything else, a commit that a stopped build left unfinished is finished. A build that fails leaves no
+    state folder (nor `.digest-cache`) that it made."""
+    made = [folder for folder in (state_dir, state_dir.parent) if not folder.exists()]
     make_folder(state_dir)
     told = None if waiting is None else lambda: waiting(f"waiting for another build of {out_dir} to finish")
     with held(state_dir / "build.lock", told):
-        yield
+        try:
+            finish_interrupted_commit(state_dir, out_dir, waiting)
+            yield
+        except BaseException:
+            remove_if_unused(made)
+            raise
+
+
+def remove_if_unused(folders: list[Path]) -> None:
+    """Remove these folders (the state folder, then `.digest-cache`) if they hold nothing but the build lock
+    and the .gitignore: what a build makes before it knows whether it will succeed."""
+    for folder in folders:
+        try:
+            left = set(os.listdir(folder))
+            if left <= {"build.lock", ".gitignore"}:
+                for name in left:
+                    (folder / name).unlink()
+                folder.rmdir()
+        except OSError:
+            return
+
+
+def finish_interrupted_commit(state_dir: Path, out_dir: Path, tell: Waiting | None) -> None:
+    """A build stopped while putting its files in place (its journal, and the output folder's marker, are
+    still there): finish its commit, or, if that cannot be done, forget the last build's record so that
+    this build makes the site again whole (the marker goes when it is in place)."""
+    if not unfinished(out_dir) and not journal.journal_there(state_dir):
+        return
+    record = journal.read(state_dir)
+    try:
+        whole = record is not None and finish(record, out_dir)
+    except OSError as error:
+        raise disk_error(error, out_dir, "a build that was stopped left it unfinished, and its files could not be "
+                                         "put back: fix that and build again") from None
+    if whole:
+        (out_dir / MARKER).unlink(missing_ok=True)
+        (state_dir / journal.JOURNAL).unlink(missing_ok=True)
+        shutil.rmtree(staging_folder(out_dir.resolve()), ignore_errors=True)
+        touch_record(state_dir)
+        what = "completed it"
+    else:
+        drop_record(state_dir)
+        (state_dir / journal.JOURNAL).unlink(missing_ok=True)
+        what = "building it again whole"
+    if tell is not None:
+        tell(f"{out_dir}: a build was stopped while it put files in place, leaving the folder unfinished; {what}")
 
 
 @contextmanager

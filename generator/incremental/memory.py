@@ -48,8 +48,8 @@ class ContentChanges:
         every file must be looked at again."""
         root = content_dir.resolve()
         for path in map(Path, paths):
-            try:
-                name = path.resolve().relative_to(root).as_posix()
+            try:                                 # placed by its folder: a file that is a link is the link
+                name = (path.parent.resolve() / path.name).relative_to(root).as_posix()
             except ValueError:                   # a template: its digest tells
                 continue
             if name in (".", "") or f"{name}/" in STAMPED_FOLDERS or path.is_dir():

@@ -15,7 +15,7 @@ import ctypes
 import errno
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 from ..content.files import interrupts_deferred
 from ..digest import digest
+from . import journal
+from .journal import MARKER, Journal
 
 
 class Output(NamedTuple):
@@ -37,23 +39,46 @@ class Output(NamedTuple):
 def held(lock: Path, waiting: Callable[[], object] | None = None) -> Iterator[None]:
     """An exclusive lock on the file `lock` (made if need be) while the block runs. If another process
     holds it, `waiting` is called and the lock waited for. The system lets go of it when its process
-    ends, however it ends, so no lock is ever left behind. (Where there is no `fcntl`, nothing is locked.)"""
+    ends, however it ends, so no lock is ever left behind. A lock file removed while it was waited for (a
+    failed build tidies away the state folder it made) is taken again as it is now. (Where there is no
+    `fcntl`, nothing is locked.)"""
     try:
         import fcntl
     except ImportError:
         yield
         return
-    with open(lock, "a") as file:
+    told = False
+    while True:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        file = open(lock, "a")
         try:
-            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if waiting is not None:
-                waiting()
-            fcntl.flock(file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(file, fcntl.LOCK_UN)
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None and not told:
+                    waiting()
+                    told = True
+                fcntl.flock(file, fcntl.LOCK_EX)
+        except BaseException:
+            file.close()
+            raise
+        if _same_file(file.fileno(), lock):
+            break
+        file.close()
+    try:
+        yield
+    finally:
+        fcntl.flock(file, fcntl.LOCK_UN)
+        file.close()
+
+
+def _same_file(descriptor: int, path: Path) -> bool:
+    try:
+        there = path.stat()
+    except FileNotFoundError:
+        return False
+    held_open = os.fstat(descriptor)
+    return (held_open.st_dev, held_open.st_ino) == (there.st_dev, there.st_ino)
 
 
 def staging_folder(out_dir: Path) -> Path:
@@ -66,6 +91,7 @@ class Staging:
     out_dir: Path
     previous: dict[str, Output] | None      # what the output held, as last recorded; None: compare bytes
     swap: bool                              # commit by exchanging whole folders
+    journal_dir: Path | None = None         # where the commit's journal goes (the state folder); None: none
     # Start from the previous outputs: a file stays unless it is dropped (a preview's build after an edit,
     # which knows what changed: it does not list every file it keeps).
     patch: bool = False
@@ -116,18 +142,23 @@ class Staging:
 
     def commit(self, scan: bool = True) -> None:
         """Put the new site in place. `scan`: look in the output for files no build made (else trust the
-        record of what the last build wrote)."""
-        try:
-            with interrupts_deferred():
+        record of what the last build wrote). A commit that stops part way (a disk error) leaves its
+        journal, the output folder's marker and the staged files, for the next build to finish."""
+        with interrupts_deferred():
+            try:
                 if self.swap or not self.out_dir.exists():
                     self._commit_by_swap()
                 else:
                     self._commit_in_place(scan)
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            except BaseException:
+                self.discard()
+                raise
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """The staged files go, unless a commit began: the next build finishes it from them."""
+        if self.journal_dir is None or not journal.journal_there(self.journal_dir):
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def _commit_by_swap(self) -> None:
         if os.path.ismount(self.out_dir):          # a mount point cannot be renamed: changed in place instead
@@ -136,26 +167,76 @@ class Staging:
         for path in self.outputs.keys() - set(self.written):
             keep_file(self.out_dir / path, Path(staged_path(self.folder, path, self.made)))
         self.removed = sorted(relative_files(self.out_dir) - self.outputs.keys())
-        own = [name for name in os.listdir(self.out_dir) if users_own(name)] if self.out_dir.is_dir() else []
+        own = [name for name in os.listdir(self.out_dir) if users_own(name) and name != MARKER
+               ] if self.out_dir.is_dir() else []
+        self._begin(Journal("swap", str(self.folder), own=tuple(own)))
         for name in own:                           # moved into the new site, and back if it is not put in place
             os.replace(self.out_dir / name, self.folder / name)
         try:
             swap_folders(self.folder, self.out_dir)
-        except BaseException:
+        except Exception:                          # (a process killed here: the journal has them moved back)
             for name in own:
                 os.replace(self.folder / name, self.out_dir / name)
             raise
+        self._end()                                # the old site, marker and all, is in the staging folder
 
     def _commit_in_place(self, scan: bool) -> None:
-        for path in self.written:
-            target = self.out_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            move_whole(self.folder / path, target)
         there = relative_files(self.out_dir) if scan else self.dropped if self.patch else set(self.previous or ())
         self.removed = sorted(there - self.outputs.keys())
-        for path in self.removed:
-            (self.out_dir / path).unlink(missing_ok=True)
-        remove_empty_folders(self.out_dir, {Path(path).parent for path in self.removed})
+        self._begin(Journal("in place", str(self.folder), {path: self.outputs[path][:2] for path in self.written},
+                            tuple(self.removed)))
+        put_in_place(self.out_dir, self.folder, self.written, self.removed)
+        self._end()
+
+    def _begin(self, record: Journal) -> None:
+        if self.journal_dir is not None:
+            journal.begin(self.journal_dir, self.out_dir, record)
+
+    def _end(self) -> None:
+        if self.journal_dir is not None:
+            journal.end(self.journal_dir, self.out_dir)
+
+
+def put_in_place(out_dir: Path, staging: Path, written: Iterable[str], removed: Iterable[str]) -> None:
+    """Rename the staged files `written` into the output folder, then remove the files `removed` (and the
+    folders that leaves empty)."""
+    for path in written:
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        move_whole(staging / path, target)
+    removed = list(removed)
+    for path in removed:
+        (out_dir / path).unlink(missing_ok=True)
+    remove_empty_folders(out_dir, {Path(path).parent for path in removed})
+
+
+def finish(record: Journal, out_dir: Path) -> bool:
+    """Finish the commit that `record` describes, whose build was stopped: in place, the files not yet
+    moved are moved and those to remove removed; a swap's user's own names are moved back (the exchange
+    itself happened or not, in one step). True when the output folder is then a whole site; False when
+    that cannot be known (staged files gone, a swap stopped after the output was marked, a disk error):
+    the caller builds it again whole."""
+    out_dir = out_dir.resolve()
+    staging = Path(record.staging)
+    if staging != staging_folder(out_dir):
+        return False
+    if record.kind == "swap":
+        for name in record.own:                    # the user's own files, never lost: an error if they cannot
+            if os.path.lexists(staging / name) and not os.path.lexists(out_dir / name):
+                out_dir.mkdir(exist_ok=True)
+                os.replace(staging / name, out_dir / name)
+        return not (out_dir / MARKER).exists()
+    if not out_dir.is_dir():                       # removed since: what was half done is unknown
+        return False
+    left = [path for path in record.written if os.path.lexists(staging / path)]
+    moved = set(record.written).difference(left)
+    if not all(intact(out_dir / path, Output(*record.written[path], "")) for path in moved):
+        return False
+    try:
+        put_in_place(out_dir, staging, left, record.removed)
+    except OSError:
+        return False
+    return True
 
 
 def move_whole(staged: Path, target: Path) -> None:

@@ -9,6 +9,7 @@ One state per output folder, kept beside it in `.digest-cache/<output name>-<8 h
   sources.pickle   each content file's digest, facts and body (`content.folder.Source`)
   search.pickle    the search index as data (`SearchRecord`)
   build.lock       held while a build runs (see `output.held`)
+  commit.journal   while the output folder is being changed: what the commit is about to do (`journal`)
 
 Each file starts with a line naming its format and the code that wrote it, checked before anything is
 unpickled: a state written by other code, for another folder, or damaged, is ignored (the build is then a
@@ -20,6 +21,7 @@ the search index are read once something has. A preview server keeps the state i
 """
 from __future__ import annotations
 
+import os
 import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -126,6 +128,19 @@ def record_stamp(folder: Path) -> Stamp | None:
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
+
+
+def drop_record(folder: Path) -> None:
+    """Forget what the last build made: the next build is a cold one."""
+    (folder / "record.pickle").unlink(missing_ok=True)
+
+
+def touch_record(folder: Path) -> None:
+    """Tell a preview that remembers the output folder (`record_stamp`) that it changed."""
+    try:
+        os.utime(folder / "record.pickle")
+    except FileNotFoundError:
+        pass
 
 
 def make_folder(folder: Path) -> None:

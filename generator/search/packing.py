@@ -49,6 +49,8 @@ PACKED = [*_LOW, *(h + low for h in _HIGH[1:] for low in _LOW),
 def pack_each(numbers: Iterable[int]) -> list[str]:
     """Each number packed on its own (a table lookup for all but very large numbers)."""
     numbers = list(numbers)
+    if numbers and min(numbers) < 0:          # a table index from the end: refused, never wrapped
+        raise ValueError(f"cannot pack a negative number: {min(numbers)}")
     try:
         return list(map(PACKED.__getitem__, numbers))
     except IndexError:
@@ -81,6 +83,8 @@ def json_text(value: object) -> str:
 
 def value_chars(values: np.ndarray) -> tuple[str, str]:
     """Term values (weight level << 6 | part mask) -> the levels and the masks, a character each."""
+    if len(values) and int(values.min()) < 0:
+        raise ValueError(f"cannot pack a negative number: {int(values.min())}")
     return ALPHABET_BYTES[values >> 6].tobytes().decode(), ALPHABET_BYTES[values & 63].tobytes().decode()
 
 
@@ -113,6 +117,8 @@ def unpack_ids(packed: str) -> list[int]:
 
 def pack_all(numbers: np.ndarray) -> tuple[str, np.ndarray]:
     """`pack` for a numpy array of numbers, at once: (the text, where each number starts in it)."""
+    if len(numbers) and int(numbers.min()) < 0:
+        raise ValueError(f"cannot pack a negative number: {int(numbers.min())}")
     top, places = int(numbers.max()), 1
     digits = np.ones(len(numbers), np.int64)
     while top >> (5 * places):

@@ -1,13 +1,14 @@
 """Decision body markdown -> HTML with stable anchors: `id="para-N"` per numbered paragraph, a slug per heading.
 
 Paragraph anchors come from the numbers written in the content file (the Ombudsman's own numbering),
-never from position, so a link to paragraph 12 keeps working when other text changes.
+never from position, so a link to paragraph 12 keeps working when other text changes. (A number written
+again, as when each section's list starts at 1., takes the next number no paragraph is written with.)
 
 CommonMark is rendered by markdown-it.rs (`markdown_it_pyrs`, compiled: a tenth of the time of the pure
 Python markdown-it-py, with the same HTML), without raw HTML (shown as text). markdown-it-py stays the
 reference: it renders a body holding a link we refuse (links may only go to web, mail and in-site
-addresses; its link check is ours, so such a link stays text) or anything the two read differently
-(REFERENCE_ONLY). The anchors are then put into the HTML. Where markdown-it.rs is not installed (it has
+addresses; its link check is ours, so such a link stays text), anything the two read differently
+(REFERENCE_ONLY), or many link reference definitions (MAX_DEFINITIONS). The anchors are then put into the HTML. Where markdown-it.rs is not installed (it has
 no wheels past Python 3.12), markdown-it-py renders every body: the pages are the same, only slower.
 """
 from __future__ import annotations
@@ -41,6 +42,10 @@ COMMONMARK_RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", 
 REFERENCE_ONLY = (">", "`", "~", "&#", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
                   *map(chr, range(0x2000, 0x200b)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
 MAX_NESTING = 12           # lists, items and quotes inside one another; markdown-it-py stops at 20 levels
+# markdown-it.rs takes time growing with the square of the number of link reference definitions
+# ("[label]: url"; 20,000 take it 20 s, markdown-it-py 0.5 s): a body with more than this many "]:" goes to
+# markdown-it-py, which renders it the same (up to here the two take about as long).
+MAX_DEFINITIONS = 500
 LINK = re.compile(r'<(?:a href|img src)="([^"]*)"')
 SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
 START_LINE = re.compile(r'data-sourcepos="(\d+):')
@@ -66,8 +71,11 @@ class Body:
 
 
 def _safe_link(url: str) -> bool:
-    """Only web, mail and in-site links: no javascript:, data:, file: or other schemes."""
+    """Only web, mail and in-site links: no javascript:, data:, file: or other schemes, and no "//host"
+    (an address on another site, by whatever scheme the page was loaded with)."""
     lowered = url.strip().lower()
+    if lowered.startswith("//"):
+        return False
     return lowered.startswith(SAFE_SCHEMES) or lowered.startswith(("/", "#", "?")) or ":" not in lowered.split("/")[0]
 
 
@@ -91,7 +99,8 @@ def render_body(markdown: str) -> Body:
 def _compiled(markdown: str) -> tuple[str, list[int]] | None:
     """The HTML of a body and the number written before each item of its top-level ordered lists, from
     markdown-it.rs; None when that is for the reference to do."""
-    if FAST is None or any(text in markdown for text in REFERENCE_ONLY):    # a search each: quicker than a regex
+    if (FAST is None or any(text in markdown for text in REFERENCE_ONLY)      # a search each: quicker than a regex
+            or markdown.count("]:") > MAX_DEFINITIONS):
         return None
     try:
         placed = FAST.render(markdown)
@@ -152,13 +161,14 @@ def _top_level_numbers(tokens: list[Token]) -> list[int]:
 
 
 def _anchored(html: str, numbers: list[int]) -> Body:
-    """Put an id on every heading and on each numbered paragraph (an item of a top-level ordered list; a
-    number written twice keeps its first anchor only), with their links, reading their plain text too."""
+    """Put an id on every heading and on each numbered paragraph (an item of a top-level ordered list,
+    numbered by `paragraph_numbers`), with their links, reading their plain text too."""
     pieces: list[str] = []
     sections: list[Section] = []
     paragraphs: list[tuple[int, str]] = []
     taken_ids, taken_numbers = set(RESERVED_IDS), set()
-    written = iter(numbers)
+    counters: dict[str, int] = {}
+    written = iter(paragraph_numbers(numbers))
     stack: list[str] = []
     done = 0                   # html[:done] is in pieces
     heading_text = item_text = 0
@@ -170,7 +180,7 @@ def _anchored(html: str, numbers: list[int]) -> Body:
                 heading_text = tag.end()
                 continue
             title = _plain(html[heading_text:tag.start()])
-            anchor = _heading_anchor(title, taken_ids)
+            anchor = _heading_anchor(title, taken_ids, counters)
             sections.append(Section(anchor, title, int(name[1])))
             pieces += [html[done:heading_text - 1], f' id="{escape(anchor)}">', html[heading_text:tag.start()],
                        _heading_link(anchor, title)]
@@ -193,16 +203,36 @@ def _anchored(html: str, numbers: list[int]) -> Body:
     return Body("".join(pieces), tuple(paragraphs), tuple(sections))
 
 
-def _heading_anchor(title: str, taken: set[str]) -> str:
-    """The slug of the title, made unique; "para-" anchors belong to numbered paragraphs."""
+def _heading_anchor(title: str, taken: set[str], counters: dict[str, int]) -> str:
+    """The slug of the title, made unique by the first of -2, -3, ... not taken; "para-" anchors belong to
+    numbered paragraphs. `counters`: for each slug, the suffix to try next (those before it are taken for
+    good), so that many headings with one title take linear time."""
     anchor = base = slugify(title)
     if base.startswith("para-"):
         anchor = base = f"section-{base}"
-    counter = 2
+    counter = counters.get(base, 2)
     while anchor in taken:
         anchor, counter = f"{base}-{counter}", counter + 1
+    counters[base] = counter
     taken.add(anchor)
     return anchor
+
+
+def paragraph_numbers(written: list[int]) -> list[int]:
+    """The anchor number of each numbered paragraph: the number written before it, unless an earlier one
+    has it (a list that starts again at 1., as a copy of the web page numbers each section; every item
+    written "1."): then the next number above those so far that no paragraph of the body is written with.
+    A number written once keeps its anchor whatever comes before it."""
+    used, taken, numbers, top = set(written), set(), [], 0
+    for number in written:
+        if number in taken:
+            number = top + 1
+            while number in used or number in taken:
+                number += 1
+        taken.add(number)
+        numbers.append(number)
+        top = max(top, number)
+    return numbers
 
 
 def _heading_link(anchor: str, title: str) -> str:
