@@ -134,9 +134,10 @@ def serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
 def timed_build(content: Path, out: Path, with_index: bool) -> float:
     """Seconds for a cold build (no cache). Without the index, decisions are not read for it and no index
     file is made; the pool's processes are forked from this one for both builds, so they share the swap."""
-    empty = Reading("", "", "", b"", "", 0, 0)
-    swaps = [] if with_index else [(workers_module, "read_decision", lambda decision, parts: empty),
-                                   (workers_module, "text_parts", lambda decision, parts: ()),
+    empty = Reading("", "", b"", "", 0)
+    swaps = [] if with_index else [(workers_module, "read_decision", lambda decision, paragraphs: empty),
+                                   (workers_module, "text_record", lambda decision, paragraphs: ""),
+                                   (decisions_module, "stage_texts", lambda *args: None),
                                    (decisions_module, "index_files", lambda *args, **kwargs: {})]
     swaps.append((workers_module, "get_context", lambda _: multiprocessing.get_context("fork")))
     saved = [(module, name, getattr(module, name)) for module, name, _ in swaps]

@@ -120,8 +120,10 @@ def test_search_index_holds_every_decision_with_its_text(built_site: Path) -> No
     search = built_site / "search"
     manifest = json.loads((search / "index.json").read_text(encoding="utf-8"))
     assert json.dumps(manifest).count("Essex County Council") == 1         # facet values, named once
-    parts = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((search / "x").glob("*.json"))]
-    assert sorted({part["r"] for part in parts}) == sorted(slug.replace("-", " ") for slug in SLUGS)
+    texts = {slug: record for p in sorted((search / "x").glob("*/*.json"))
+             for slug, record in json.loads(p.read_text(encoding="utf-8")).items()}
+    assert sorted(texts) == sorted(SLUGS) and all(texts[s]["r"] == s.replace("-", " ") for s in SLUGS)
+    parts = list(texts.values())
     essex = {number: text for part in parts if part["r"] == "24 001 566" for number, text in part["p"]}
     assert sorted(essex) == list(range(1, 34))
     assert essex[29].startswith("Within four weeks of my final decision")

@@ -48,6 +48,7 @@ class SiteConfig:
     home_newest: int = 10                                 # how many newest decisions the home page lists
     feed_size: int = 50                                   # how many newest decisions the Atom feed carries
     remedy_bands: tuple[Band, ...] = ()                   # filled from DEFAULT_BANDS when not configured
+    search_equivalents: tuple[tuple[str, ...], ...] = ()  # groups of words search takes as one, beside its own
 
     def band_for(self, total: int) -> Band:
         for band in self.remedy_bands:
@@ -89,6 +90,8 @@ def config_from_mapping(raw: dict, path: Path) -> SiteConfig:
     for key, value in raw.items():
         if key == "remedy_bands":
             values[key] = _read_bands(value, path)
+        elif key == "search_equivalents":
+            values[key] = _read_equivalents(value, path)
         elif key in ("home_newest", "feed_size"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ContentError(path, f"{key} must be a whole number of at least 1, not {value!r}")
@@ -106,6 +109,25 @@ def checked_base_url(value: str, path: Path | None, name: str) -> str:
     if not value.startswith(("https://", "http://")):
         raise ContentError(path, f"{name} must start with https:// (or http://), not {value!r}")
     return value.rstrip("/")
+
+
+def _read_equivalents(value: object, path: Path) -> tuple[tuple[str, ...], ...]:
+    """`search_equivalents: [[EHCP, EHC plan, education health and care plan], ...]`: each a list of two or
+    more words or phrases that a search for any of them also searches for."""
+    hint = "search_equivalents must be a list of lists, each of two or more words or phrases"
+    if not isinstance(value, list):
+        raise ContentError(path, f"{hint}, not {value!r}")
+    groups = []
+    for position, group in enumerate(value):
+        if (not isinstance(group, list) or len(group) < 2
+                or not all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in group)):
+            raise ContentError(path, f"{hint} (item {position + 1}: {group!r})")
+        items = tuple(str(item).strip() for item in group)
+        empty = next((item for item in items if not any(c.isalnum() for c in item)), None)
+        if empty is not None:
+            raise ContentError(path, f"{hint} (item {position + 1}: {empty!r} has no letters or digits)")
+        groups.append(items)
+    return tuple(groups)
 
 
 def _read_bands(value: object, path: Path) -> tuple[Band, ...]:

@@ -4,8 +4,9 @@ brought up to date from their readings as the worker processes send them back.
 Ids count from the oldest decision, so a new decision (the usual import) is added at the end. An edited
 decision is swapped in place (its earlier version read again to take its postings out); when a date change
 or a deletion reorders the ids from some point on, those after it are dropped and read again, unless that
-is most of them: then the whole index is read again. Pages and text parts are named by slug, not id, so
-they stay as they are when ids move.
+is most of them: then the whole index is read again. Pages and the search text files are named by slug, not
+id, so they stay as they are when ids move. A search text file (one decision's text, or two neighbours':
+`search.files.text_groups`) is a unit of its own, made again only when one of its decisions changed.
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from dataclasses import dataclass, field
 from ..content.folder import Source
 from ..content.settings import SiteConfig
 from ..digest import digest
-from ..search.files import IndexMemo, index_files
+from ..search.files import IndexMemo, index_files, text_file, text_groups, text_path
 from ..search.postings import SearchState, common_prefix, drop_from, extend_state, replace_reading
-from ..search.reading import MAX_PARTS, Reading, text_part_path
+from ..search.reading import Reading, text_record
 from ..site.entries import Entry
+from ..site.markdown import render_body
 from ..site.pages import page_path
 from .plan import Plan
 from .state import SearchRecord, Unit
@@ -36,6 +38,7 @@ class DecisionPlan:
     search: SearchRecord                 # what the index is updated from
     search_made_from: str
     search_fresh: bool                   # the index stays as it is
+    sources: dict[str, Source] = field(default_factory=dict)     # slug -> its content file, as read now
     keep: int = 0
     changed: set[int] = field(default_factory=set)       # ids below `keep` whose decision changed
     dropping: int = 0                    # jobs that read a decision leaving the tail
@@ -55,7 +58,7 @@ def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source],
     search_made_from = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_made_from)
     dp = DecisionPlan(ordered, digests, made_from, search or SearchRecord(SearchState(), []), search_made_from,
-                      fresh, keep=len(slugs) if fresh else 0)
+                      fresh, sources=source_of, keep=len(slugs) if fresh else 0)
     earlier: dict[int, Source] = {}
     if search is not None and not fresh:
         keep, count = common_prefix(search.index.slugs, slugs), len(search.index.slugs)
@@ -84,9 +87,8 @@ def _add_jobs(plan: Plan, dp: DecisionPlan, source_of: dict[str, Source], earlie
             if not read:
                 continue
         recorded = None
-        if previous and page:
-            paths = [page_path(entry.url), *(text_part_path(slug, k) for k in range(MAX_PARTS))]
-            recorded = {path: previous[path] for path in paths if path in previous}
+        if previous and page and page_path(entry.url) in previous:
+            recorded = {page_path(entry.url): previous[page_path(entry.url)]}
         dp.jobs.append(Job(entry, source_of[slug].body, page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, recorded=recorded))
         dp.ids.append(doc)
@@ -96,11 +98,14 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
                    config: SiteConfig, memo: IndexMemo | None) -> SearchRecord:
     """Stage each decision's files as they come, and bring the search index up to date."""
     index = dp.search.index
+    texts: dict[str, str] = {}
     if not dp.search_fresh:
         drop_from(index, dp.keep, (_earlier(next(results)) for _ in range(dp.dropping)))
 
     def added() -> Iterator[Reading]:
         for doc, done in zip(dp.ids, results):
+            if done.text is not None:
+                texts[dp.ordered[doc].decision.slug] = done.text
             if done.files:                       # else only read: its page was kept
                 for staged in done.files:
                     plan.staging.record(staged.path, staged.output, staged.written)
@@ -115,14 +120,33 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
 
     if dp.search_fresh:
         deque(added(), maxlen=0)
+        stage_texts(plan, dp, texts)
         plan.keep("search")
         if memo is not None and not memo.files:    # a preview's first build: ready the next edit's
             index_files(config, dp.ordered, index, memo)
         return dp.search
     extend_state(index, [entry.decision.slug for entry in dp.ordered], added())
+    stage_texts(plan, dp, texts)
     files = index_files(config, dp.ordered, index, memo)
     plan.add("search", dp.search_made_from, files, same=memo.same if memo is not None else None)
     return SearchRecord(index, dp.digests)
+
+
+def stage_texts(plan: Plan, dp: DecisionPlan, texts: dict[str, str]) -> None:
+    """Each search text file made again if one of its decisions changed (or it has new neighbours), else
+    kept. Texts come from this build's jobs; a neighbour left alone is read here (an edit has one at most)."""
+    digest_of = {entry.decision.slug: d for entry, d in zip(dp.ordered, dp.digests)}
+    for group in text_groups(list(digest_of)):
+        name = f"search-text:{group[0]}"
+        made_from = digest(plan.settings, *(f"{slug}={digest_of[slug]}" for slug in group))
+        if plan.fresh(name, made_from):
+            plan.keep(name)
+            continue
+        for slug in group:
+            if slug not in texts:
+                decision = dp.sources[slug].full()
+                texts[slug] = text_record(decision, render_body(decision.body).paragraphs)
+        plan.add(name, made_from, {text_path(group): text_file(group, texts)})
 
 
 def _reading(done: Done) -> Reading:
