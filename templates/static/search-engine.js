@@ -16,6 +16,7 @@
   var TYPO_TERMS = 4;           // words one typo away
   var K1 = 1.2, B = 0.75;       // BM25
   var PHRASE_BONUS = 1.5;
+  var NEAR_BONUS = 0.5;         // two finished words of the query found next to each other, unquoted
   var COMPLETION_WEIGHT = 0.9;
   var TYPO_WEIGHT = 0.7;
 
@@ -224,6 +225,19 @@
       return Promise.all(alternatives).then(function (got) { return { kind: "any", item: item, alternatives: got }; });
     }
 
+    // Two finished words next to each other in the query, unquoted: the decisions holding them next to each
+    // other rank higher ("care home" before a home and care apart), matched or not by anything else.
+    function nearPairs(index, parsed) {
+      var near = [];
+      for (var i = 0; i + 1 < parsed.length; i++) {
+        var a = parsed[i], b = parsed[i + 1];
+        if (a.kind === "word" && b.kind === "word" && !a.prefix && !b.prefix && !a.quoted && !b.quoted) {
+          near.push(pairDocs(index, a.word + " " + b.word).then(function (docs) { return { kind: "near", docs: docs }; }));
+        }
+      }
+      return near;
+    }
+
     // A query (S.parseQuery) -> its items, each with what it matches: { kind, item, terms | pairs |
     // alternatives | docs }. Common words ("the", "to") count only when nothing else is asked for; a word
     // being typed counts from two letters, from three when there is anything else.
@@ -235,7 +249,10 @@
         return item.kind !== "word" || (!S.STOP_WORDS.has(item.word) && (!item.prefix || item.word.length >= 3));
       });
       if (content.length) items = content;
-      return Promise.all(items.map(function (item) { return resolveItem(index, item); }));
+      var near = content.length > 1 ? nearPairs(index, parsed) : [];
+      return Promise.all(items.map(function (item) { return resolveItem(index, item); }).concat(near)).then(function (got) {
+        return got.filter(function (it) { return it.kind !== "near" || (it.docs && it.docs.length); });
+      });
     }
 
     function loadTotals(index) {
@@ -353,7 +370,8 @@
   function match(index, items) {
     var n = index.n;
     var refs = items.filter(function (it) { return it.kind === "reference"; });
-    var others = items.filter(function (it) { return it.kind !== "reference"; });
+    var near = items.filter(function (it) { return it.kind === "near"; });
+    var others = items.filter(function (it) { return it.kind !== "reference" && it.kind !== "near"; });
     var referenced = [];
     refs.forEach(function (it) { it.docs.forEach(function (d) { if (referenced.indexOf(d) === -1) referenced.push(d); }); });
     if (!others.length) {
@@ -372,6 +390,10 @@
     });
     var matched = new Uint8Array(n);
     for (var d = 0; d < n; d++) if (hits[d] === others.length) matched[d] = 1;
+    near.forEach(function (it) {
+      var bonus = NEAR_BONUS * Math.log(1 + (n - it.docs.length + 0.5) / (it.docs.length + 0.5));
+      for (var k = 0; k < it.docs.length; k++) score[it.docs[k]] += bonus;
+    });
     refs.forEach(function (it) {
       if (it.item.last) it.docs.forEach(function (doc) { matched[doc] = 1; });
     });
@@ -489,7 +511,7 @@
   // { n, text, found } or null.
   function bestParagraph(record, items) {
     var best = null;
-    var shown = items.filter(function (it) { return it.kind !== "reference"; });
+    var shown = items.filter(function (it) { return it.kind !== "reference" && it.kind !== "near"; });
     if (!record || !shown.length) return null;
     record.p.forEach(function (p) {
       var found = marks(p[1], shown);

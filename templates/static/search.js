@@ -416,7 +416,7 @@
     function addText(li, doc, record, items) {
       if (!record || li.getAttribute("data-text") === "done") return;
       li.setAttribute("data-text", "done");
-      var words = items.filter(function (it) { return it.kind !== "reference"; });
+      var words = items.filter(function (it) { return it.kind !== "reference" && it.kind !== "near"; });
       var best = E.bestParagraph(record, words);
       if (!words.length || !best) {
         var sentence = words.length ? record.s : firstSentence(record.s);
