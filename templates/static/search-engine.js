@@ -225,16 +225,21 @@
       return Promise.all(alternatives).then(function (got) { return { kind: "any", item: item, alternatives: got }; });
     }
 
-    // Two finished words next to each other in the query, unquoted: the decisions holding them next to each
-    // other rank higher ("care home" before a home and care apart), matched or not by anything else.
+    // Two words next to each other in the query, unquoted: the decisions holding them next to each other
+    // rank higher ("care home" before a home and care apart), matched or not by anything else. The word
+    // being typed counts once it is a word of the index.
     function nearPairs(index, parsed) {
       var near = [];
-      for (var i = 0; i + 1 < parsed.length; i++) {
-        var a = parsed[i], b = parsed[i + 1];
-        if (a.kind === "word" && b.kind === "word" && !a.prefix && !b.prefix && !a.quoted && !b.quoted) {
-          near.push(pairDocs(index, a.word + " " + b.word).then(function (docs) { return { kind: "near", docs: docs }; }));
-        }
-      }
+      parsed.forEach(function (a, i) {
+        var b = parsed[i + 1];
+        if (!b || a.kind !== "word" || b.kind !== "word" || a.prefix || a.quoted || b.quoted) return;
+        var pair = a.word + " " + b.word;
+        var known = b.prefix ? vocabulary(index, b.word).then(function (vocab) { return has(vocab, b.word); })
+          : Promise.resolve(true);
+        near.push(known.then(function (yes) { return yes ? pairDocs(index, pair) : null; }).then(function (docs) {
+          return { kind: "near", docs: docs };
+        }));
+      });
       return near;
     }
 
