@@ -225,20 +225,16 @@
       return Promise.all(alternatives).then(function (got) { return { kind: "any", item: item, alternatives: got }; });
     }
 
-    // Two words next to each other in the query, unquoted: the decisions holding them next to each other
-    // rank higher ("care home" before a home and care apart), matched or not by anything else. The word
-    // being typed counts once it is a word of the index.
+    // Two finished words next to each other in the query, unquoted and neither a common word: the
+    // decisions holding them side by side rank higher ("care home" before home care), matched or not by
+    // anything else.
     function nearPairs(index, parsed) {
       var near = [];
       parsed.forEach(function (a, i) {
         var b = parsed[i + 1];
-        if (!b || a.kind !== "word" || b.kind !== "word" || a.prefix || a.quoted || b.quoted) return;
-        var pair = a.word + " " + b.word;
-        var known = b.prefix ? vocabulary(index, b.word).then(function (vocab) { return has(vocab, b.word); })
-          : Promise.resolve(true);
-        near.push(known.then(function (yes) { return yes ? pairDocs(index, pair) : null; }).then(function (docs) {
-          return { kind: "near", docs: docs };
-        }));
+        if (!b || a.kind !== "word" || b.kind !== "word" || a.prefix || b.prefix || a.quoted || b.quoted ||
+            S.STOP_WORDS.has(a.word) || S.STOP_WORDS.has(b.word)) return;
+        near.push(pairDocs(index, a.word + " " + b.word).then(function (docs) { return { kind: "near", docs: docs }; }));
       });
       return near;
     }

@@ -204,12 +204,14 @@
       } catch (e) { /* rate limited */ }
     }
 
+    // Scrolling: the position is noted in the history entry, and results coming into view get their text.
     var scrollTimer = null;
     window.addEventListener("scroll", function () {
       if (scrollTimer) return;
       scrollTimer = setTimeout(function () {
         scrollTimer = null;
         try { window.history.replaceState({ scrollY: window.scrollY }, ""); } catch (e) { /* rate limited */ }
+        if (index && restoreScroll === null && !textTimer) loadTexts(runNumber, false);
       }, 150);
     }, { passive: true });
 
@@ -414,8 +416,8 @@
     // The summary (browsing) or the best paragraph with the words marked (searching); the title then
     // leads to that paragraph, its words marked.
     function addText(li, doc, record, items) {
-      if (!record || li.getAttribute("data-text") === "done") return;
       li.setAttribute("data-text", "done");
+      if (!record) return;
       var words = items.filter(function (it) { return it.kind !== "reference" && it.kind !== "near"; });
       var best = E.bestParagraph(record, words);
       if (!words.length || !best) {
@@ -444,16 +446,23 @@
       li.appendChild(snip);
     }
 
-    // Text for the results on show that have none yet; now, or once typing pauses.
+    // Text for the results on show, in or near the window, that have none yet; now, or once typing pauses.
+    // Those further down load as they are scrolled to.
     var textTimer = null;
+    function nearView(li) {
+      var box = li.getBoundingClientRect();
+      return box.top < window.innerHeight + 300 && box.bottom > -300;
+    }
+
     function loadTexts(number, wait) {
       if (textTimer) { clearTimeout(textTimer); textTimer = null; }
       var waiting = Array.prototype.filter.call(list.children, function (li) {
-        return li.getAttribute("data-text") !== "done";
+        return !li.hasAttribute("data-text") && (restoreScroll !== null || nearView(li));
       });
       function done() {
+        if (list.querySelector("li[data-text=loading]")) return;
         list.setAttribute("data-text", "done");
-        if (restoreScroll !== null) { window.scrollTo(0, restoreScroll); restoreScroll = null; }
+        if (restoreScroll !== null) { window.scrollTo(0, restoreScroll); restoreScroll = null; loadTexts(number, false); }
         document.dispatchEvent(new CustomEvent("digest-search-texts", { detail: { query: input.value, run: number } }));
       }
       if (!waiting.length) { done(); return; }
@@ -461,6 +470,7 @@
       var items = state.items;
       function go() {
         textTimer = null;
+        waiting.forEach(function (li) { li.setAttribute("data-text", "loading"); });
         Promise.all(waiting.map(function (li) {
           var doc = parseInt(li.getAttribute("data-doc"), 10);
           return engine.text(index, doc).then(function (record) { addText(li, doc, record, items); });
