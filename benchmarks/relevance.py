@@ -2,6 +2,10 @@
 fixture statements, run by the search page's own engine in Node, scored with MRR and nDCG@10.
 
     .venv/bin/python benchmarks/relevance.py            # a line per query, then the means
+    .venv/bin/python benchmarks/relevance.py --write-content DIR   # the judged collection's content folder
+    .venv/bin/python benchmarks/relevance.py --site DIR # the same queries sent to the search page of a site
+                                                        # built from that folder (by any version of the
+                                                        # code), in Chromium
 
 MRR: the mean over queries of 1 / the rank of the first relevant decision (0 when none is in the results).
 nDCG@10: the discounted cumulative gain of the first ten results (gain 2^grade - 1, discount log2(rank + 1)),
@@ -9,8 +13,10 @@ over that of the ideal order of the judged decisions. tests/test_relevance.py ke
 """
 from __future__ import annotations
 
+import argparse
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +33,7 @@ if str(ROOT) not in sys.path:
 from generator.build import BuildRequest, build  # noqa: E402
 from generator.content.format import dump  # noqa: E402
 from generator.importer.statement import read_raw_file  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, StaticServer, wait_for  # noqa: E402
 
 JUDGMENTS = ROOT / "tests" / "relevance" / "judgments.yaml"
 FIXTURES = ROOT / "tests" / "fixtures" / "raw"
@@ -98,9 +105,50 @@ def measure(work: Path) -> list[Scored]:
     return [score(j, results[j.query]) for j in found]
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="digest-relevance-") as work:
-        scored = measure(Path(work))
+SETTLED = ("document.getElementById('search-results').getAttribute('aria-busy') === 'false' && "
+           "document.getElementById('search-results').getAttribute('data-text') === 'done'")
+
+
+def ranked_on_the_page(site: Path, queries: list[str]) -> dict[str, list[str]]:
+    """Each query sent to a built site's search page in Chromium (`/search/?q=...`), every result shown."""
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+    server, found = StaticServer(site), {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            page = browser.new_page()
+            for query in queries:
+                page.goto(f"{server.url}/search/?{urlencode({'q': query})}")
+                page.wait_for_selector("html[data-search-ready=true]")
+                wait_for(page, SETTLED)
+                while page.locator("#search-more").is_visible():
+                    page.locator("#search-more").click()
+                    page.wait_for_timeout(100)
+                titles = page.locator("#search-results > li .search-result-title a").all_text_contents()
+                found[query] = [re.search(r"\(([^)]*)\)$", title).group(1) for title in titles]
+            browser.close()
+    finally:
+        server.close()
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="MRR and nDCG@10 of the judged queries.")
+    parser.add_argument("--site", type=Path, help="a site built from write_content's folder: search its page")
+    parser.add_argument("--write-content", type=Path, help="write the judged collection's content folder here")
+    args = parser.parse_args(argv)
+    if args.write_content:
+        write_content(args.write_content)
+        return 0
+    if args.site:
+        judged = judgments()
+        found = ranked_on_the_page(args.site, [j.query for j in judged])
+        scored = [score(j, found[j.query]) for j in judged]
+    else:
+        with tempfile.TemporaryDirectory(prefix="digest-relevance-") as work:
+            scored = measure(Path(work))
     print(f"{'query':<36} {'results':>7} {'RR':>5} {'nDCG@10':>8}  first results")
     for s in scored:
         print(f"{s.judged.query:<36} {len(s.ranked):>7} {s.reciprocal_rank:>5.2f} {s.ndcg:>8.3f}  {', '.join(s.ranked[:4])}")

@@ -55,6 +55,15 @@ def box(page):
     return page.get_by_role("searchbox", name="Search the decisions")
 
 
+def type_into_search(page, url: str, text: str) -> list[str]:
+    """Opens the search page, types `text` key by key as a person would; the references listed then."""
+    search(page, url)
+    box(page).click()
+    box(page).press_sequentially(text, delay=20)
+    settled_on(page, text)
+    return references(page)
+
+
 # ---------------------------------------------------------------- finished words are whole words
 
 def test_a_word_from_the_address_is_a_whole_word(guarded_page, site):
@@ -66,12 +75,7 @@ def test_a_word_from_the_address_is_a_whole_word(guarded_page, site):
 
 def test_the_search_button_and_enter_finish_the_word_being_typed(guarded_page, site):
     page = guarded_page(site)
-    search(page, site)
-    box(page).click()
-    box(page).press_sequentially("hom", delay=20)
-    settled_on(page, "hom")
-    typing = references(page)
-    assert len(typing) > 5                          # home, homes, homelessness ... as it is typed
+    assert len(type_into_search(page, site, "hom")) > 5    # home, homes, homelessness ... as it is typed
     page.get_by_role("button", name="Search").click()
     settled_on(page, "hom")
     expect(page.locator("#search-status")).to_have_text("No decisions match")     # no word "hom"
@@ -96,11 +100,7 @@ def terms_of(tmp_path_factory) -> dict[str, set[str]]:
 
 def test_the_word_being_typed_ranks_its_completions_below_whole_words(guarded_page, site, terms_of):
     page = guarded_page(site)
-    search(page, site)
-    box(page).click()
-    box(page).press_sequentially("house", delay=20)
-    settled_on(page, "house")
-    typed = references(page)
+    typed = type_into_search(page, site, "house")
     whole = [ref for ref in typed if "hous" in terms_of[ref]]
     assert len(typed) > len(whole) >= 5 and typed[:len(whole)] == whole    # "household" alone comes after
     box(page).press("Enter")                                              # finished: whole words only
@@ -110,11 +110,7 @@ def test_the_word_being_typed_ranks_its_completions_below_whole_words(guarded_pa
 
 def test_words_side_by_side_rank_first_once_finished(guarded_page, site):
     page = guarded_page(site)
-    search(page, site)
-    box(page).click()
-    box(page).press_sequentially("care home ", delay=20)
-    settled_on(page, "care home ")
-    assert set(references(page)[:2]) == {"24 013 640", "24 006 090"}
+    assert set(type_into_search(page, site, "care home ")[:2]) == {"24 013 640", "24 006 090"}
     assert not {"23 016 204", "24 005 118"} & set(references(page))       # not homelessness
 
 
