@@ -172,15 +172,8 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve   # livereload is only needed here
 
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: serving on {args.host}: other computers on the network can read the preview",
-              file=sys.stderr)
-    try:
-        serve(args.content, args.out, args.templates, port=args.port, host=args.host, strict=args.strict,
-              jobs=args.jobs)
-    except OSError as error:
-        raise DigestError(None, f"cannot listen on {args.host}:{args.port}: {error.strerror}; "
-                                f"try another port with --port") from None
+    serve(args.content, args.out, args.templates, port=args.port, host=args.host, strict=args.strict,
+          jobs=args.jobs)
     return 0
 
 
@@ -210,7 +203,9 @@ def describe(decision: Decision, name: str) -> str:
     """What the field holds now, so an editor knows what to confirm or fix."""
     if name == "remedy":
         note = f" ({decision.remedy.note})" if decision.remedy.note else ""
-        return f"total £{decision.remedy.total:,}{note}"
+        waived = sum(waiver.amount for waiver in decision.remedy.waived)
+        also = f", £{waived:,.2f} refunded or written off".replace(".00 ", " ") if waived else ""
+        return f"total £{decision.remedy.total:,}{also}{note}"
     if name == "body":
         if not decision.body:
             return "not printed (empty)"

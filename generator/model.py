@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from datetime import date
@@ -16,17 +17,37 @@ REVIEWABLE = (
 )
 
 
+# What a facts panel shows that the importer may have guessed: such a field listed in `needs_review` with a
+# value is marked "inferred" wherever it shows.  (A remedy, summary or body under review was read from the
+# text, not guessed: its note says what to check.)
+FACTS = ("reference", "council", "category", "subcategory", "outcome", "decision_date", "decided_by")
+
+# How a payment stands: agreed by the organisation (the default), recommended by the Ombudsman, already
+# paid and accepted as the remedy, or offered by the organisation and endorsed by the Ombudsman.
+PAYMENT_STATES = ("agreed", "recommended", "paid", "offered")
+
+
 @dataclass(frozen=True)
 class Payment:
     amount: int | float          # exact amount as printed (pence kept: 1250.5)
     purpose: str                 # what the payment recognises, as worded in the decision
     period: str | None = None    # "per month", "per term" ... when the sum recurs
+    state: str = "agreed"        # one of PAYMENT_STATES
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A refund of the organisation's own charge, or a charge waived or written off: money the person no
+    longer owes or gets back, not a payment for injustice, so outside `Remedy.total`."""
+    amount: int | float
+    purpose: str                 # what was charged, as worded: "the charges for cancelled visits"
 
 
 @dataclass(frozen=True)
 class Remedy:
-    total: int = 0                                   # whole pounds agreed; 0 when none
+    total: int = 0                                   # whole pounds of every payment; 0 when none
     payments: tuple[Payment, ...] = ()
+    waived: tuple[Waiver, ...] = ()
     apology: bool = False
     service_improvements: bool = False
     actions: tuple[str, ...] = ()
@@ -62,6 +83,12 @@ class FrontMatter:
     def title(self) -> str:
         return f"{self.council} ({self.reference})"
 
+    @cached_property
+    def inferred(self) -> frozenset[str]:
+        """The facts that were not printed in the statement but inferred from its text (see FACTS)."""
+        return frozenset(name for name in self.needs_review
+                         if name in FACTS and getattr(self, name) not in (None, ""))
+
     def with_body(self, body: str) -> Decision:
         return Decision(**{f.name: getattr(self, f.name) for f in fields(FrontMatter)}, body=body)
 
@@ -75,12 +102,24 @@ class Decision(FrontMatter):
         return FrontMatter(**{f.name: getattr(self, f.name) for f in fields(FrontMatter)})
 
 
-_REFERENCE = re.compile(r"^\s*(\d{2})[\s-]?(\d{3})[\s-]?(\d{3})([a-z]?)\s*$", re.IGNORECASE)
+_REFERENCE = re.compile(r"^\s*([0-9]{2})[\s-]?([0-9]{3})[\s-]?([0-9]{3})([a-z]?)\s*$", re.IGNORECASE)
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of any script ('２４', '٢٤') as ASCII digits, and full-width letters and dashes as their plain
+    forms (NFKC), so a reference typed with them is the same reference."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(char)) if not char.isascii() and unicodedata.decimal(char, None) is not None
+                   else char for char in text)
 
 
 def normalise_reference(text: str) -> str | None:
-    """'24001566', '24-001-566' or '24 001 566' -> '24 001 566'; joint-case suffixes kept ('17 002 402b')."""
-    match = _REFERENCE.match(text)
+    """'24001566', '24-001-566' or '24 001 566' -> '24 001 566'; joint-case suffixes kept ('17 002 402b').
+    Digits of other scripts and full-width forms ('２４ ００１ ５６６') are read as ASCII digits, so one
+    decision has one reference (and one file name and address) however it was typed."""
+    match = _REFERENCE.match(ascii_digits(text))
     if not match:
         return None
     first, second, third, suffix = match.groups()

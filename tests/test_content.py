@@ -14,7 +14,8 @@ from generator.content.folder import load_decisions, save_decision
 
 from generator.content.format import KEYS, dump, parse
 from generator.errors import ContentError
-from generator.model import OUTCOMES, REVIEWABLE, Decision, Payment, Remedy
+from tests.conftest import CONTENT
+from generator.model import OUTCOMES, PAYMENT_STATES, REVIEWABLE, Decision, Payment, Remedy, Waiver
 
 # Printable text: control characters (NEL, form feed ...) are removed by the importer before they get here.
 CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029")
@@ -22,9 +23,12 @@ TEXT = st.text(CHARS, min_size=1, max_size=40).map(str.strip).filter(bool)
 OPTIONAL = st.none() | TEXT
 
 
+AMOUNTS = st.integers(0, 100_000) | st.decimals(0, 100_000, places=2).map(float)
+
+
 def payments() -> st.SearchStrategy[Payment]:
-    amount = st.integers(0, 100_000) | st.decimals(0, 100_000, places=2).map(float)
-    return st.builds(Payment, amount=amount, purpose=st.text(CHARS, max_size=40), period=st.none() | st.just("per month"))
+    return st.builds(Payment, amount=AMOUNTS, purpose=st.text(CHARS, max_size=40), period=st.none() | st.just("per month"),
+                     state=st.sampled_from(PAYMENT_STATES))
 
 
 DECISIONS = st.builds(
@@ -39,6 +43,8 @@ DECISIONS = st.builds(
     outcome=st.none() | st.sampled_from(OUTCOMES),
     decision_date=st.none() | st.dates(date(2000, 1, 1), date(2030, 12, 31)),
     remedy=st.builds(Remedy, total=st.integers(0, 100_000), payments=st.lists(payments(), max_size=3).map(tuple),
+                     waived=st.lists(st.builds(Waiver, amount=AMOUNTS, purpose=st.text(CHARS, max_size=40)),
+                                     max_size=2).map(tuple),
                      apology=st.booleans(), service_improvements=st.booleans(),
                      actions=st.lists(st.text(CHARS, max_size=60), max_size=3).map(tuple),
                      deadline=st.none() | st.text(CHARS, max_size=40), note=st.none() | st.text(CHARS, max_size=40)),
@@ -74,6 +80,43 @@ def test_written_file_matches_the_documented_format() -> None:
     assert "decision_date: 2025-01-14\n" in text
     assert "needs_review: [category]\n" in text
     assert text.endswith("---\n\n## The complaint\n\n1. Mrs X complained.\n")
+
+
+def test_files_without_the_new_keys_are_written_back_byte_for_byte() -> None:
+    """A payment as agreed has no `state` line and a remedy with nothing waived no `waived` line, so the
+    files written before both keys existed read and write back unchanged."""
+    without = 0
+    for path in sorted((CONTENT / "decisions").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        without += "state:" not in text and "waived:" not in text
+        assert dump(parse(text, path)) == text, path.name
+    assert without >= 4
+
+
+def test_payment_states_and_waived_sums_are_written_and_read_back() -> None:
+    remedy = Remedy(total=450, payments=(Payment(300, "her distress", state="recommended"), Payment(150, "his time")),
+                    waived=(Waiver(346.2, "the charges for cancelled visits"),))
+    decision = Decision(reference="24 001 566", council="Essex County Council", summary="Mrs X complained.",
+                        body="", remedy=remedy)
+    text = dump(decision)
+    assert ("  payments:\n  - amount: 300\n    purpose: her distress\n    state: recommended\n"
+            "  - amount: 150\n    purpose: his time\n"
+            "  waived:\n  - amount: 346.2\n    purpose: the charges for cancelled visits\n  apology: false\n") in text
+    assert parse(text, Path("24-001-566.md")) == decision
+
+
+def test_a_reference_in_full_width_digits_is_the_same_reference(tmp_path: Path) -> None:
+    """'２４ ００１ ５６６' typed in a content file is 24 001 566: its own file name, and a second file with the
+    same reference is the duplicate it is."""
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "24-001-566.md").write_text(GOOD.replace('"24 001 566"', '"２４ ００１ ５６６"'), encoding="utf-8")
+    loaded = load_decisions(tmp_path)
+    assert not loaded.errors and [d.reference for d in loaded.decisions] == ["24 001 566"]
+    (folder / "24-001-566a.md").write_text(GOOD.replace('"24 001 566"', '"２４－００１－５６６"'), encoding="utf-8")
+    messages = [str(error) for error in load_decisions(tmp_path).errors]
+    assert any("24-001-566a.md" in m and "does not match reference" in m for m in messages), messages
+    assert any("24-001-566a.md" in m and "also in" in m for m in messages), messages
 
 
 GOOD = """\

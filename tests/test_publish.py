@@ -5,21 +5,31 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from generator.build import BuildRequest, build
-from generator.site.charts import BAR_WIDTH, count_chart, year_counts
+from generator.content.folder import load_decisions
 from generator.content.format import KEYS
+from generator.content.settings import load_config
+from generator.site.assets import fingerprint
+from generator.site.charts import BAR_WIDTH, LABEL_MAX, count_chart, text_width, year_counts
+from generator.site.entries import make_entries
+from generator.site.indexes import make_taxonomies
 from generator.site.links import redirect_rules
+from generator.site.pages import plan_pages
+from generator.site.templates import make_environment
 
 from .browser import NETLIFY, StaticServer, wait_for
-from .conftest import TEMPLATES
+from .conftest import CONTENT, TEMPLATES
 from .pin_urls import GOLDEN, published_urls
 from .sitecheck import file_for, html_pages, soup, url_of
 
@@ -101,12 +111,13 @@ def test_a_deploy_preview_links_to_itself(content_copy: Path, tmp_path: Path) ->
 
 
 def test_the_ombudsman_link_is_shown_when_known(content_copy: Path, tmp_path: Path) -> None:
-    path = content_copy / "decisions" / "24-001-566.md"
-    url = "https://www.lgo.org.uk/decisions/childrens-care-services/looked-after-children/24-001-566"
+    path = content_copy / "decisions" / "24-012-183.md"
+    url = "https://www.lgo.org.uk/decisions/children-s-care-services/other/24-012-183"
     path.write_text(path.read_text(encoding="utf-8").replace("lgsco_url: null", f"lgsco_url: {url}"), encoding="utf-8")
     build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
-    link = soup(tmp_path / "site", "/decisions/24-001-566/").find("a", href=url)
-    assert link is not None and "Ombudsman" in link.get_text()
+    links = soup(tmp_path / "site", "/decisions/24-012-183/").find_all("a", href=url)
+    assert [link.get_text(" ", strip=True) for link in links] == ["Read the original on the Ombudsman’s site"]
+    assert soup(tmp_path / "site", "/decisions/24-013-077/").find(string=re.compile("Read the original")) is None
 
 
 # ------------------------------------------------------------ feeds
@@ -155,14 +166,62 @@ def test_data_downloads_carry_every_front_matter_field(built_site: Path) -> None
     assert essex["url"] == BASE + "/decisions/24-001-566/"
     assert essex["decision_date"] == "2025-01-14" and essex["remedy"]["total"] == 200
     assert essex["remedy"]["payments"][0]["amount"] == 200 and essex["remedy"]["band"] == "Up to £250"
-    rows = list(csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text(encoding="utf-8"))))
+    assert (built_site / "decisions.csv").read_bytes().startswith(b"\xef\xbb\xbfreference,url,")  # Excel's UTF-8
+    rows = list(csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 5
     row = next(r for r in rows if r["reference"] == "24 001 566")
     assert row["remedy_total"] == "200" and row["remedy_apology"] == "yes" and row["outcome"] == "Upheld"
+    assert row["remedy_band"] == "Up to £250"
     assert {key for key in KEYS if key != "remedy"} <= set(row)
     about = soup(built_site, "/about/")
     assert about.find("a", href="/decisions.csv") and about.find("a", href="/decisions.json")
     assert "Local Government and Social Care Ombudsman" in about.select_one("#source").find_next("p").get_text()
+
+
+NOTE = "(not printed in the statement; inferred from its text)"
+
+
+def test_facts_inferred_rather_than_printed_are_marked_wherever_they_show(built_site: Path) -> None:
+    """24 012 183 prints no metadata: its category and outcome were inferred; 24 001 566 prints them all."""
+    facts = soup(built_site, "/decisions/24-012-183/").select_one("#facts")
+    marked = {tag["data-inferred"]: tag.get_text() for tag in facts.select("[data-inferred]")}
+    assert marked == {"category": "Children's care services", "outcome": "Upheld"}
+    for name in marked:
+        value = facts.select_one(f'[data-inferred="{name}"]')
+        assert value.find_next_sibling("span", class_="inferred-note").get_text() == NOTE
+    printed = soup(built_site, "/decisions/24-001-566/")
+    assert printed.select("[data-inferred]") == [] and printed.select(".inferred-note") == []
+    listed = soup(built_site, "/councils/cornwall-council/").select_one(".entry-meta [data-inferred]")
+    assert listed["data-inferred"] == "outcome" and listed.get_text(" ", strip=True) == f"Upheld {NOTE}"
+
+
+def test_the_downloads_label_inferred_facts_and_the_new_remedy_keys(built_site: Path) -> None:
+    records = {r["reference"]: r for r in json.loads((built_site / "decisions.json").read_text())["decisions"]}
+    assert records["24 012 183"]["inferred"] == ["category", "outcome"]
+    assert records["24 001 566"]["inferred"] == []
+    assert records["24 012 183"]["remedy"]["payments"][0]["state"] == "offered"
+    assert records["24 001 566"]["remedy"]["payments"][0]["state"] == "agreed"
+    assert all(r["remedy"]["waived"] == [] for r in records.values())
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text()))}
+    assert rows["24 012 183"]["inferred"] == "category outcome" and rows["24 001 566"]["inferred"] == ""
+    assert rows["24 012 183"]["remedy_payments"] == "£300 for the distress he was caused (offered)"
+    assert rows["24 001 566"]["remedy_waived"] == ""
+
+
+def test_a_waived_sum_and_a_payment_state_show_in_the_facts(content_copy: Path, tmp_path: Path) -> None:
+    path = content_copy / "decisions" / "24-001-566.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("  apology: true", "  waived:\n  - amount: 346.2\n"
+                    "    purpose: the charges for cancelled visits\n  apology: true").replace(
+                    "    purpose: the uncertainty", "    state: recommended\n    purpose: the uncertainty"),
+                    encoding="utf-8")
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
+    parts = [li.get_text(" ", strip=True) for li in soup(tmp_path / "site", "/decisions/24-001-566/")
+             .select(".remedy-parts li")]
+    assert parts[0].endswith("(recommended by the Ombudsman)")
+    assert parts[1] == "£346.20 refunded or written off: the charges for cancelled visits (not counted in the total)"
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text()))}
+    assert rows["24 001 566"]["remedy_waived"] == "£346.2 for the charges for cancelled visits"
+    assert rows["24 001 566"]["remedy_total"] == "200"
 
 
 def test_the_json_download_has_one_decision_a_line(built_site: Path) -> None:
@@ -178,7 +237,7 @@ def test_spreadsheet_formulas_in_text_are_neutralised(content_copy: Path, tmp_pa
     path.write_text(path.read_text(encoding="utf-8").replace(
         'summary: "Mrs X', 'summary: "=HYPERLINK(\\"http://x\\")Mrs X', 1), encoding="utf-8")
     build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text(encoding="utf-8-sig"))))
     summary = next(r for r in rows if r["reference"] == "24 001 566")["summary"]
     assert summary.startswith("'=HYPERLINK")
 
@@ -272,6 +331,25 @@ def test_copy_citation_for_a_paragraph(guarded_page, site_url: str) -> None:
         f"Essex County Council (24 001 566), Agreed action — {BASE}/decisions/24-001-566/#agreed-action"
 
 
+@pytest.mark.parametrize("url, width, height", [
+    ("/decisions/24-001-566/#para-8", 1280, 900), ("/decisions/24-001-566/?hl=complaint#para-8", 375, 740),
+    ("/decisions/24-001-566/#what-i-found", 1280, 900),
+])
+def test_a_targeted_paragraph_lands_with_room_above_it(guarded_page, site_url: str, url: str, width: int,
+                                                       height: int) -> None:
+    """Followed from a link (or a search), paragraph 8 is not flush with the window's top: its highlight is
+    whole, with room above it, and the page has scrolled to it."""
+    page = guarded_page(site_url, width=width, height=height)
+    page.goto(site_url + url)
+    if "hl=" in url:
+        page.wait_for_selector("html[data-search-marks]", state="attached")
+    target = url.rpartition("#")[2]
+    top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", target)
+    outline = page.evaluate("id => parseFloat(getComputedStyle(document.getElementById(id)).outlineWidth)", target)
+    assert page.evaluate("window.scrollY") > 0
+    assert 16 <= top - outline and top <= 48, (top, outline)
+
+
 def test_an_output_folder_that_is_a_mount_point_is_built_in_place(content_copy: Path, tmp_path: Path) -> None:
     """A mount point cannot be renamed or swapped, and files cannot be renamed into it from outside: its
     files are copied in beside their places and renamed there."""
@@ -293,3 +371,52 @@ def test_an_output_folder_that_is_a_mount_point_is_built_in_place(content_copy: 
                          for p in (tmp_path / "clean").rglob("*") if p.is_file()}
     finally:
         subprocess.run(["umount", str(out)], check=True)
+
+
+# ------------------------------------------------------------ numbers
+
+def pages_in_memory(councils: list[str]) -> dict[str, str]:
+    """Every page but the decisions' own, rendered in memory (quick) for one decision of each council named
+    (the seed 24 001 566, under other references): path -> HTML."""
+    config = load_config(CONTENT)
+    seed = next(d for d in load_decisions(CONTENT).facts if d.reference == "24 001 566")
+    decisions = [replace(seed, reference=f"24 {n // 1000:03d} {n % 1000:03d}", council=council)
+                 for n, council in enumerate(councils)]
+    entries = make_entries(decisions, config)
+    env = make_environment(TEMPLATES, fingerprint(TEMPLATES / "static"))
+    return {page.path: page.text for planned in plan_pages(env, config, entries, make_taxonomies(entries, config), "")
+            for page in planned.make() if page.path.endswith(".html")}
+
+
+def test_every_count_is_written_one_way() -> None:
+    """1,200 decisions of one council: each page that counts them writes 1,200, never 1200 (the charts,
+    search and money already wrote theirs with a comma)."""
+    pages = {path: re.sub(r"<(?!meta )[^>]*>", " ", html)           # the text, and the meta descriptions
+             for path, html in pages_in_memory(["Essex County Council"] * 1200).items()}
+    for path in ("index.html", "about/index.html", "councils/index.html", "councils/essex-county-council/index.html",
+                 "outcomes/index.html", "outcomes/upheld/index.html", "remedies/up-to-250/index.html"):
+        assert "1,200" in pages[path], path
+    assert [path for path, text in pages.items() if re.search(r"\b1200\b", text)] == []
+
+
+def test_the_home_page_lists_the_busiest_councils_and_links_to_them_all() -> None:
+    """Hundreds of councils would make the home page a list of them: it shows the 12 with the most
+    decisions, busiest first, and links to the A to Z; a short index is listed whole, as it was."""
+    councils = [f"Council {n:02d}" for n in range(20) for _ in range(n + 1)]        # Council 19 has 20
+    home = BeautifulSoup(pages_in_memory(councils)["index.html"], "html.parser")
+    section = home.find("h3", string="Councils").parent
+    assert [a.get_text() for a in section.select("li a")] == [f"Council {n:02d}" for n in range(19, 7, -1)]
+    assert section.select_one(".shortlist-note a")["href"] == "/councils/"
+    assert "all 20, A\xa0to\xa0Z" in section.select_one(".shortlist-note").get_text()
+    outcomes = home.find("h3", string="Outcomes").parent
+    assert [a.get_text() for a in outcomes.select("li a")] == ["Upheld"] and not outcomes.select(".shortlist-note")
+
+
+def test_a_label_too_long_for_any_chart_is_cut_and_the_table_keeps_it_whole() -> None:
+    long = "Payments agreed after the final decision, in instalments over several years"
+    chart = count_chart("c", "Long", [(long, 3, None), ("Short", 1, None)])
+    assert chart.label_width == LABEL_MAX and chart.rows[0].label == long
+    cut = chart.bars[0].label
+    assert cut.endswith("…") and long.startswith(cut[:-1]) and text_width(cut) <= LABEL_MAX
+    assert chart.bars[1].label == "Short"
+    assert count_chart("c", "Years", [("2024", 1, None)]).label_width < 60       # no wider than it needs

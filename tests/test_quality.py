@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .browser import StaticServer, wait_for
-from .sitecheck import html_pages
+from .sitecheck import html_pages, url_of
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -127,3 +127,75 @@ def test_no_horizontal_scroll_on_a_phone(guarded_page, site_url: str, url: str, 
         page.wait_for_selector("html[data-search-ready='true']")
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, built_site: Path) -> None:
+    """Every page, a search and a highlighted decision in Chromium: no request fails or gets a 404. Headless
+    Chromium fetches no icon, so the test fetches what a browser with a window would: the icons a page links,
+    or /favicon.ico when it links none."""
+    context = chromium.new_context()
+    page = context.new_page()
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    page.on("requestfailed", lambda request: missing.append(f"failed {request.url}: {request.failure}")
+            if request.failure != "net::ERR_ABORTED" else None)      # not cut short by going to the next page
+    searches = ["/search/?q=complaint", '/search/?q="statutory+complaints"&outcome=Upheld&sort=remedy',
+                "/decisions/24-001-566/?hl=complaint#para-3"]
+    try:
+        for url in [url_of(built_site, path) for path in html_pages(built_site)] + searches:
+            page.goto(site_url + url, wait_until="networkidle" if "?" in url else "load")
+            icons = page.eval_on_selector_all("link[rel~='icon'], link[rel='apple-touch-icon']",
+                                              "links => links.map(link => link.href)")
+            for icon in icons or [site_url + "/favicon.ico"]:
+                response = context.request.get(icon)
+                if not (response.ok and response.headers["content-type"].startswith("image/")):
+                    missing.append(f"{response.status} {icon} (the icon of {url})")
+    finally:
+        context.close()
+    assert missing == []
+
+
+@pytest.mark.parametrize("width", [1280, 1600, 375])
+def test_the_home_page_is_balanced(chromium, site_url: str, width: int) -> None:
+    """Wide: the charts start beside the introduction (not beside "Newest decisions", leaving a hole beside
+    it), and neither column runs on far past the other. A phone: one column, introduction, newest, charts."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site_url + "/")
+        box = {name: page.locator(selector).first.bounding_box() for name, selector in {
+            "intro": ".intro", "newest": "#newest-heading", "charts": ".charts", "aside": "aside.browse",
+            "main": "section[aria-labelledby='newest-heading']"}.items()}
+        if width >= 1280:
+            assert box["charts"]["x"] > box["intro"]["x"] + box["intro"]["width"]       # beside it
+            assert box["charts"]["y"] < box["intro"]["y"] + box["intro"]["height"] / 2   # from its top
+            ends = [box[name]["y"] + box[name]["height"] for name in ("main", "aside")]
+            assert abs(ends[0] - ends[1]) < 0.5 * max(ends), ends
+        else:
+            assert box["charts"]["x"] == box["intro"]["x"]
+            assert box["intro"]["y"] < box["newest"]["y"] < box["charts"]["y"]
+    finally:
+        context.close()
+
+
+def test_chart_labels_are_whole_where_there_is_room(chromium, site_url: str) -> None:
+    """Every bar's label is drawn whole ("Closed after initial enquiries", not "…enquiri…") and inside
+    its chart, whatever font the system draws it in."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        for url in ("/", "/councils/essex-county-council/"):
+            page.goto(site_url + url)
+            labels = page.eval_on_selector_all("figure.chart", """charts => charts.flatMap(chart => {
+                const svg = chart.querySelector('svg'), box = svg.getBoundingClientRect();
+                const names = [...chart.querySelectorAll('tbody th')].map(th => th.textContent);
+                return [...svg.querySelectorAll('text.bar-label')].map((text, i) => {
+                    const drawn = text.getBoundingClientRect();
+                    return {text: text.textContent, name: names[i], inside: drawn.left >= box.left - 0.5};
+                });
+            })""")
+            assert labels and all(label["text"] == label["name"] and label["inside"] for label in labels), labels
+            assert url != "/" or "Closed after initial enquiries" in [label["text"] for label in labels]
+    finally:
+        context.close()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from generator.errors import RawFormatError
-from generator.model import REVIEWABLE, Decision, Payment
+from generator.model import REVIEWABLE, Decision, Payment, Waiver
 from generator.importer.statement import read_raw, read_raw_file
 from generator.importer.text import MAX_BYTES
 
@@ -573,8 +573,10 @@ def test_sums_that_are_not_fixed_or_not_paid_are_left_to_an_editor():
     decision = remedy_of("- pay Mrs X up to £500 towards a new assessment;",
                          "- waive the £80 summons costs; and", "- pay Mrs X £100 for her time and trouble.")
     assert decision.remedy.payments == (Payment(100, "her time and trouble"),)
-    assert decision.remedy.note == ("The agreed action also mentions £500 and £80, not counted as payments; check "
-                                    "whether they are part of the remedy.")
+    assert decision.remedy.waived == (Waiver(80, "the summons costs"),)        # a charge waived: outside the total
+    assert decision.remedy.total == 100
+    assert decision.remedy.note == ("The agreed action also mentions £500, not counted as a payment; check "
+                                    "whether it is part of the remedy.")
     assert "remedy" in decision.needs_review
 
 
@@ -607,7 +609,25 @@ def test_an_earlier_offer_the_ombudsman_rejects_is_neither_counted_nor_noted():
     ("- pay Mrs X £200. This is to recognise the time she spent.", "the time she spent"),
 ])
 def test_what_a_payment_is_for(point: str, purpose: str):
-    assert remedy_of(point).remedy.payments[0].purpose == purpose
+    remedy = remedy_of(point).remedy
+    assert (remedy.payments or remedy.waived)[0].purpose == purpose
+
+
+@pytest.mark.parametrize("point, kind", [
+    ("- refund Mrs X £185, the cost of the assessment, on receipt of the invoice.", "payment"),
+    ("- refund Mrs X £75.60, the cost of her son’s bus pass.", "payment"),
+    ("- reimburse Mrs X £1,250, the cost of the taxis she paid for.", "payment"),
+    ("- refund the £75 compliance fee Mrs X paid.", "waived"),
+    ("- refund Mrs X £1,250.50, the charges she paid for care she did not receive.", "waived"),
+    ("- refund Mrs X £300.", "waived"),
+    ("- waive the £1,200 care charges for May and June 2024.", "waived"),
+    ("- write off £346.20 of charges for cancelled visits.", "waived"),
+    ("- reduce Mrs X’s council tax bill by £420.", "waived"),
+])
+def test_a_refund_of_a_charge_is_waived_and_of_a_cost_is_a_payment(point: str, kind: str):
+    remedy = remedy_of(point).remedy
+    assert (len(remedy.payments), len(remedy.waived)) == ((1, 0) if kind == "payment" else (0, 1)), remedy
+    assert remedy.total == (round(remedy.payments[0].amount) if kind == "payment" else 0)
 
 
 def test_third_person_recommendations_are_payments_apologies_and_improvements():
@@ -673,3 +693,117 @@ def test_a_page_saved_without_a_canonical_link_keeps_the_address_the_browser_not
         "<!DOCTYPE html>", "<!DOCTYPE html>\n<!-- saved from url=(0086)https://www.lgo.org.uk/decisions/"
                            "children-s-care-services/looked-after-children/24-001-566 -->")
     assert read_raw(page, "page.html").lgsco_url.endswith("/looked-after-children/24-001-566")
+
+
+# --------------------------------------------------------------------------- the summary alone (a statement cut short)
+
+def summary_remedy(summary: str):
+    """The remedy of a statement that stops after its summary, as the first lines of a page give it."""
+    return read_raw(f"Essex County Council (24 001 566)\nSummary: {summary}\n", "t.txt").remedy
+
+
+def sums(remedy) -> list[tuple]:
+    return [(payment.amount, payment.state) for payment in remedy.payments]
+
+
+@pytest.mark.parametrize("summary, payments, apology", [
+    ("We found fault. The Council should apologise, make a symbolic payment of £300 to Mrs X and review its "
+     "procedures.", [(300, "recommended")], True),
+    ("We found fault causing injustice. The Council has agreed to apologise to Mrs X and pays her a total of £1,200.",
+     [(1200, "agreed")], True),
+    ("The Care Provider agreed to apologise and pay Mr Y £250 for his distress.", [(250, "agreed")], True),
+    ("We found fault. The Council agreed to apologise to Ms Z.", [], True),
+    ("We found fault. The Council has agreed to pay Mrs X £500 for her distress and £3,000 for the care she lost.",
+     [(500, "agreed"), (3000, "agreed")], False),
+    ("We found fault. The Council has agreed to pay Mrs X £500 and £3,000.", [(500, "agreed"), (3000, "agreed")], False),
+    ("The Council has already paid Mrs X £250, which I consider a suitable remedy for her distress.",
+     [(250, "paid")], False),
+    ("We recommended the Council pay Mr B £400 and apologise.", [(400, "recommended")], True),
+    ("I recommend the Council apologises to Mr B and pays him £400.", [(400, "recommended")], True),
+    ("We found fault and the Council must pay Mr B £400.", [(400, "recommended")], False),
+    ("The Council has agreed to my recommendation to pay Mrs X £350 and apologise.", [(350, "agreed")], True),
+    ("I welcome the Council’s agreement to apologise and pay Mrs X £350.", [(350, "agreed")], True),
+    ("To remedy the injustice, the Council will apologise and pay Mrs X £350.", [(350, "agreed")], True),
+    ("We recommended the Council pay Mr B £400. The Council has accepted our recommendations.",
+     [(400, "agreed")], False),
+    ("The Council has agreed to pay £200 to each of Mr and Mrs X.", [(400, "agreed")], False),
+    ("The Council has agreed to pay Mrs X £600, in addition to the £150 it offered at stage two.",
+     [(600, "agreed"), (150, "offered")], False),
+    ("The Council has agreed to pay Mrs X a total of £1,100 (£800 for the lost care and £300 for her distress).",
+     [(800, "agreed"), (300, "agreed")], False),
+    ("I welcome the Council’s offer of £300 to recognise her distress.", [(300, "offered")], False),
+])
+def test_the_summary_says_what_was_agreed_or_recommended(summary: str, payments: list, apology: bool):
+    remedy = summary_remedy(summary)
+    assert sums(remedy) == payments
+    assert remedy.total == sum(amount for amount, _ in payments)
+    assert remedy.apology is apology
+
+
+@pytest.mark.parametrize("summary", [
+    "Mr X complained the Council would not pay him £5,000 compensation. We did not find fault.",
+    "Mrs X says the Council should pay her £2,000 for the damage to her car. We will not investigate.",
+    "Mr X wants the Council to agree to pay him £800. We have not found fault.",
+    "Mr X said the Council had agreed to pay him £500, but it did not. We found no evidence of that agreement.",
+    "Ms Y asked the Council to refund £300 and apologise. We did not find fault.",
+    "The Council should have apologised and paid Mrs X the £250 it owed her. It has since done so.",
+    "Mrs X complained the Council had not paid her the £400 it agreed to pay. We did not find fault.",
+    "The Council has already paid Mrs X £250, but I do not consider that a suitable remedy.",
+    "The Council has now paid Mr Z the arrears of £5,894 it owed him.",
+    "The Council did not agree to pay Mrs X £500.",
+])
+def test_sums_the_complainant_asked_for_or_disputed_are_never_counted(summary: str):
+    remedy = summary_remedy(summary)
+    assert remedy.payments == () and remedy.total == 0 and not remedy.apology, remedy
+
+
+def test_a_charge_waived_in_the_summary_is_recorded_as_waived():
+    remedy = summary_remedy("We found fault. The Council has agreed to waive £1,200 of care charges, apologise and "
+                            "pay Mrs X £150.")
+    assert remedy.waived == (Waiver(1200, "care charges"),)
+    assert sums(remedy) == [(150, "agreed")] and remedy.total == 150 and remedy.apology
+
+
+@pytest.mark.parametrize("summary", [
+    "The Council has agreed to apologise and remind its staff of the need to reply to emails.",
+    "The Council should review its procedures for assessing carers.",
+    "The Council has agreed to provide training to its social workers and produce an action plan.",
+    "The Care Provider agreed to apologise and issue guidance to its care staff.",
+])
+def test_service_improvements_in_the_summary(summary: str):
+    assert summary_remedy(summary).service_improvements
+
+
+def test_the_categories_that_wording_settles_are_the_ombudsmans_own():
+    from generator.importer.categories import CATEGORIES, SIGNALS, ombudsman_slug
+    for _, category, subcategory in SIGNALS:
+        assert category in CATEGORIES and (subcategory is None or subcategory in CATEGORIES[category])
+    assert ombudsman_slug("Children's care services") == "children-s-care-services"
+
+
+def test_a_reference_in_full_width_digits_imports_as_the_same_decision(tmp_path: Path):
+    """'(２４ ００１ ５６６)' is 24 001 566: the same file name and address, and beside the ASCII one it is the
+    same decision twice, refused, not a second decision."""
+    import subprocess
+    import sys
+    text = seed_text("004_c63c2500b19da48a.txt")
+    wide = tmp_path / "raw" / "wide.txt"
+    wide.parent.mkdir()
+    wide.write_text(text.replace("(24 001 566)", "(２４ ００１ ５６６)", 1), encoding="utf-8")
+    assert read_raw_file(wide).reference == "24 001 566"
+    run = [sys.executable, "-m", "generator", "import", "--content", str(tmp_path / "content")]
+    alone = subprocess.run([*run, str(wide)], capture_output=True, text=True, timeout=60)
+    assert alone.returncode == 0 and "24-001-566  written:" in alone.stdout, alone.stderr
+    assert [p.name for p in (tmp_path / "content" / "decisions").iterdir()] == ["24-001-566.md"]
+    (tmp_path / "raw" / "ascii.txt").write_text(text, encoding="utf-8")
+    both = subprocess.run([*run, str(tmp_path / "raw")], capture_output=True, text=True, timeout=60)
+    assert both.returncode == 1 and "24-001-566: the same reference is in" in both.stderr
+
+
+def test_a_text_cut_short_inside_its_agreed_action_takes_the_summarys_sums():
+    text = minimal(["- Mrs X complained.", "Agreed action", "- Within one month of the final decision, the Council "
+                    "has agreed to:", "- apologise to Mrs X;", "- pa"])
+    remedy = read_raw(text.replace("We upheld this complaint.", "We found fault. The Council has agreed to apologise "
+                                   "and pay Mrs X £250 for her distress."), "t.txt").remedy
+    assert [(p.amount, p.state) for p in remedy.payments] == [(250, "agreed")] and remedy.total == 250
+    assert remedy.note.startswith("The text ends before the final decision")

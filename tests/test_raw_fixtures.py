@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
 from generator.content.format import dump, parse
-from generator.model import Decision, Payment, Remedy
+from generator.model import Decision, Payment, Remedy, Waiver
 from generator.importer.statement import read_raw, read_raw_file
 from generator.importer.saved_page import looks_like_html, page_lines
 from generator.importer.text import decode
@@ -62,6 +62,7 @@ def expected_remedy(want: dict) -> Remedy:
     return Remedy(
         total=remedy["total"],
         payments=tuple(Payment(**payment) for payment in remedy["payments"]),
+        waived=tuple(Waiver(**waiver) for waiver in remedy.get("waived", [])),
         apology=remedy["apology"],
         service_improvements=remedy["service_improvements"],
         actions=tuple(remedy["actions"]),
@@ -89,7 +90,7 @@ def differences(want: dict, got: Decision) -> list[str]:
     if got.needs_review != tuple(want["needs_review"]):
         found.append(f"needs_review: expected {want['needs_review']!r}, got {list(got.needs_review)!r}")
     remedy = expected_remedy(want)
-    for name in ("total", "payments", "apology", "service_improvements", "actions", "deadline", "note"):
+    for name in ("total", "payments", "waived", "apology", "service_improvements", "actions", "deadline", "note"):
         if getattr(got.remedy, name) != getattr(remedy, name):
             found.append(f"remedy.{name}: expected {getattr(remedy, name)!r}, got {getattr(got.remedy, name)!r}")
     body = want["body"]
@@ -107,7 +108,7 @@ def differences(want: dict, got: Decision) -> list[str]:
 # --------------------------------------------------------------------------- the cases
 
 def test_there_are_enough_cases_for_every_layout():
-    assert len(CASES) >= 25
+    assert len(CASES) >= 60
     assert sum("seed" in want for want in CASES.values()) == 5
     assert all(raw_path(want).is_file() for want in CASES.values())
     suffixes = {raw_path(want).suffix for want in CASES.values()}

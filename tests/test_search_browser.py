@@ -221,6 +221,18 @@ def test_browse_lists_every_decision_newest_first(guarded_page, site_url, seeds)
     assert page.locator("#search-results .search-result-snippet").count() == 0
 
 
+def test_a_result_marks_an_outcome_inferred_rather_than_printed(guarded_page, site_url, seeds):
+    page = open_search(guarded_page(site_url), site_url)
+    outcomes = page.locator("#search-results > li .search-result-outcome")
+    marked = [outcomes.nth(i).get_attribute("data-inferred") for i in range(outcomes.count())]
+    assert marked == ["outcome" if "outcome" in d.entry.decision.inferred else None for d in seeds]
+    assert "outcome" in marked and None in marked
+    first = marked.index("outcome")
+    expect(outcomes.nth(first).locator(".inferred-note")).to_have_text(
+        "(not printed in the statement; inferred from its text)")
+    assert outcomes.nth(marked.index(None)).locator(".inferred-note").count() == 0
+
+
 def test_a_word_finds_the_decisions_holding_it(guarded_page, site_url, seeds):
     word = next(w for d in seeds for w in sorted(d.words) if len(w) > 6 and w.isalpha()
                 and sum(stem(w) in x.terms for x in seeds) == 1)

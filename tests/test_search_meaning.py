@@ -70,10 +70,10 @@ def test_a_word_from_the_address_is_a_whole_word(guarded_page, site):
     page = guarded_page(site)
     for query in ("bins", "missed bins", "bins "):
         search(page, site, query)
-        assert references(page) == ["24 012 377"], query
+        assert sorted(references(page)) == ["24 008 559", "24 012 377"], query
 
 
-def test_the_search_button_and_enter_finish_the_word_being_typed(guarded_page, site):
+def test_the_search_button_and_enter_finish_the_word_being_typed(guarded_page, site, terms_of):
     page = guarded_page(site)
     assert len(type_into_search(page, site, "hom")) > 5    # home, homes, homelessness ... as it is typed
     page.get_by_role("button", name="Search").click()
@@ -82,7 +82,7 @@ def test_the_search_button_and_enter_finish_the_word_being_typed(guarded_page, s
     box(page).fill("homelessness")
     box(page).press("Enter")
     settled_on(page, "homelessness")
-    assert sorted(references(page)) == ["23 016 204", "24 005 118"]
+    assert sorted(references(page)) == sorted(ref for ref, terms in terms_of.items() if term("homelessness") in terms)
 
 
 @pytest.fixture(scope="module")
@@ -100,27 +100,28 @@ def terms_of(tmp_path_factory) -> dict[str, set[str]]:
 
 def test_the_word_being_typed_ranks_its_completions_below_whole_words(guarded_page, site, terms_of):
     page = guarded_page(site)
-    typed = type_into_search(page, site, "house")
-    whole = [ref for ref in typed if "hous" in terms_of[ref]]
-    assert len(typed) > len(whole) >= 5 and typed[:len(whole)] == whole    # "household" alone comes after
+    typed = type_into_search(page, site, "leave")
+    whole = [ref for ref in typed if term("leave") in terms_of[ref]]
+    assert len(typed) > len(whole) >= 3 and typed[:len(whole)] == whole    # "care leaver" alone comes after
     box(page).press("Enter")                                              # finished: whole words only
-    settled_on(page, "house")
+    settled_on(page, "leave")
     assert references(page) == whole
 
 
 def test_words_side_by_side_rank_first_once_finished(guarded_page, site):
     page = guarded_page(site)
-    assert set(type_into_search(page, site, "care home ")[:2]) == {"24 013 640", "24 006 090"}
+    assert set(type_into_search(page, site, "care home ")[:4]) == {"24 013 640", "24 006 090", "24 020 118", "24 022 017"}
     assert not {"23 016 204", "24 005 118"} & set(references(page))       # not homelessness
 
 
-def test_a_word_family_is_one_search(guarded_page, site):
+def test_a_word_family_is_one_search(guarded_page, site, terms_of):
     page = guarded_page(site)
     counts = set()
     for query in ("apology", "apologies", "apologise", "apologised", "apologising", "apologize"):
         search(page, site, query)
         counts.add(status(page))
-    assert counts == {"25 decisions match"}
+    holding = sum(term("apologise") in terms for terms in terms_of.values())
+    assert counts == {f"{holding} decisions match"} and holding > 40
 
 
 # ---------------------------------------------------------------- references
@@ -165,7 +166,7 @@ def test_domain_equivalents_are_searched_and_said(guarded_page, site):
     search(page, site, "EHCP")
     expect(page.locator(".search-note-also")).to_have_text(
         "Also searched for \u201Cehc plan\u201D, \u201Ceducation health and care plan\u201D.")
-    assert set(references(page)[:2]) == {"23 019 445", "24 004 356"}
+    assert set(references(page)[:4]) == {"23 019 445", "24 004 356", "23 005 771", "24 009 877"}
     search(page, site, "stage two")
     stage_two = status(page)
     search(page, site, "stage 2")
@@ -183,7 +184,7 @@ def test_search_equivalents_in_site_yaml_are_used(guarded_page, tmp_path):
         page = guarded_page(server.url)
         search(page, server.url, "rubbish")
         expect(page.locator(".search-note-also")).to_have_text("Also searched for \u201Crefuse and recycling\u201D.")
-        assert references(page) == ["24 012 377"]
+        assert sorted(references(page)) == ["24 008 559", "24 012 377"]
     finally:
         server.close()
 
@@ -204,12 +205,12 @@ def contrast(a: str, b: str) -> float:
 def test_the_title_leads_to_the_best_paragraph_whose_marks_stand_out(guarded_page, site):
     page = guarded_page(site)                       # a failed request for a stylesheet fails the test
     search(page, site, "speech and language therapy")
-    title = page.locator("#search-results > li").first.locator(".search-result-title a")
+    result = page.locator("#search-results > li").filter(has=page.locator(".search-result-para")).first
+    title = result.locator(".search-result-title a")
     href = title.get_attribute("href")
     number = int(re.search(r"#para-(\d+)$", href).group(1))
     assert "hl=" in href
-    expect(page.locator("#search-results > li").first.locator(".search-result-para")).to_have_text(
-        f"Best match: para {number}")
+    expect(result.locator(".search-result-para")).to_have_text(f"Best match: para {number}")
     title.click()
     page.wait_for_url(re.compile(rf"#para-{number}$"))
     wait_for(page, "document.documentElement.hasAttribute('data-search-marks')")
@@ -281,7 +282,7 @@ def test_the_council_facet_has_a_box_to_type_in_and_lists_by_count(guarded_page,
     expect(options.first).to_contain_text("Kent County Council")
     options.first.locator("input").check()
     wait_for(page, "new URLSearchParams(location.search).get('council') === 'Kent County Council' && " + SETTLED)
-    assert references(page) == ["23 019 445"]
+    assert sorted(references(page)) == ["23 017 640", "23 019 445"]
 
 
 # ---------------------------------------------------------------- without JavaScript

@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import ContentError, DigestError
-from ..model import OUTCOMES, REVIEWABLE, Decision, FrontMatter, Payment, Remedy, normalise_reference, reference_slug
+from ..model import (OUTCOMES, PAYMENT_STATES, REVIEWABLE, Decision, FrontMatter, Payment, Remedy, Waiver,
+                     normalise_reference, reference_slug)
 
 FENCE = "---"
 
@@ -22,8 +23,9 @@ KEYS = (
     "reference", "council", "category", "subcategory", "outcome", "decision_date", "summary",
     "remedy", "decided_by", "source", "lgsco_url", "aliases", "needs_review",
 )
-REMEDY_KEYS = ("total", "payments", "apology", "service_improvements", "actions", "deadline", "note")
-PAYMENT_KEYS = ("amount", "purpose", "period")
+REMEDY_KEYS = ("total", "payments", "waived", "apology", "service_improvements", "actions", "deadline", "note")
+PAYMENT_KEYS = ("amount", "purpose", "period", "state")
+WAIVER_KEYS = ("amount", "purpose")
 ALIAS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")         # one path segment: a former slug
 REQUIRED = ("reference", "council")
 MAX_CONTENT_BYTES = 5_000_000
@@ -77,6 +79,7 @@ def front_matter(decision: FrontMatter) -> dict:
         "remedy": {
             "total": remedy.total,
             "payments": [_payment_mapping(p) for p in remedy.payments],
+            "waived": [{"amount": w.amount, "purpose": w.purpose} for w in remedy.waived],
             "apology": remedy.apology,
             "service_improvements": remedy.service_improvements,
             "actions": list(remedy.actions),
@@ -94,6 +97,8 @@ def front_matter(decision: FrontMatter) -> dict:
 def dump(decision: Decision) -> str:
     """The content file for a record: front matter in a fixed key order, then the body."""
     meta = front_matter(decision)
+    if not meta["remedy"]["waived"]:
+        del meta["remedy"]["waived"]          # left out when empty, as files written before it had it
     meta.update(reference=_Quoted(decision.reference), summary=_Quoted(decision.summary),
                 aliases=_Flow(meta["aliases"]), needs_review=_Flow(meta["needs_review"]))
     front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
@@ -102,9 +107,12 @@ def dump(decision: Decision) -> str:
 
 
 def _payment_mapping(payment: Payment) -> dict:
+    """Period and state only when they say something: a sum paid once, as agreed, is the usual case."""
     mapping: dict = {"amount": payment.amount, "purpose": payment.purpose}
     if payment.period:
         mapping["period"] = payment.period
+    if payment.state != "agreed":
+        mapping["state"] = payment.state
     return mapping
 
 
@@ -219,13 +227,19 @@ def _yaml_error(error: yaml.YAMLError, path: Path) -> ContentError:
 
 
 def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
-    """File line of every key, by dotted path ('remedy.total'), for error messages."""
+    """File line of every key, by dotted path ('remedy.total'), and of every list item and its keys, by
+    position ('remedy.payments.1', 'remedy.payments.1.state'), for error messages."""
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = f"{prefix}{key_node.value}"
             lines[key] = key_node.start_mark.line + 2
             lines.update(_key_lines(value_node, key + "."))
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            key = f"{prefix}{position}"
+            lines[key] = item.start_mark.line + 2
+            lines.update(_key_lines(item, key + "."))
     return lines
 
 
@@ -242,8 +256,9 @@ class _FieldReader:
             self.lines = _key_lines(_compose(self.front, self.path))
         return self.lines.get(key)
 
-    def fail(self, key: str, message: str) -> ContentError:
-        return ContentError(self.path, f"{key}: {message}", line=self.line(key))
+    def fail(self, key: str, message: str, at: str | None = None) -> ContentError:
+        """`at`: where in the file, when more exact than the key ('remedy.payments.1.state')."""
+        return ContentError(self.path, f"{key}: {message}", line=(at and self.line(at)) or self.line(key))
 
     def text(self, key: str, meta: dict) -> str:
         value = meta.get(key)
@@ -321,7 +336,8 @@ class _FieldReader:
             raise self.fail(f"remedy.{sorted(unknown)[0]}", f"unknown remedy key; known: {', '.join(REMEDY_KEYS)}")
         return Remedy(
             total=self.whole("remedy.total", value.get("total", 0)),
-            payments=tuple(self.payment(item) for item in value.get("payments") or []),
+            payments=tuple(self.payment(position, item) for position, item in enumerate(self.items(value, "payments"))),
+            waived=tuple(self.waiver(position, item) for position, item in enumerate(self.items(value, "waived"))),
             apology=self.flag("remedy.apology", value.get("apology", False)),
             service_improvements=self.flag("remedy.service_improvements", value.get("service_improvements", False)),
             actions=self.text_list("remedy.actions", value.get("actions")),
@@ -334,14 +350,43 @@ class _FieldReader:
             raise self.fail(f"remedy.{key}", f"must be text, not {value[key]!r}")
         return value[key]
 
-    def payment(self, item: object) -> Payment:
-        key = "remedy.payments"
-        if not isinstance(item, dict) or set(item) - set(PAYMENT_KEYS) or "amount" not in item:
-            raise self.fail(key, "each payment must be {amount: N, purpose: ..., period: ...}")
+    def items(self, remedy: dict, key: str) -> list:
+        value = remedy.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(f"remedy.{key}", f"must be a list (or []), not {value!r}")
+        return value
+
+    def payment(self, position: int, item: object) -> Payment:
+        where = f"remedy.payments.{position}"
+        name = f"remedy.payments[{position + 1}]"
+        amount, purpose = self._sum(item, where, name, PAYMENT_KEYS, "{amount: N, purpose: ..., period: ..., state: ...}")
+        assert isinstance(item, dict)
+        period, state = item.get("period"), item.get("state", "agreed")
+        if not (period is None or isinstance(period, str)):
+            raise self.fail(f"{name}.period", f"must be text (or left out), not {period!r}", at=f"{where}.period")
+        if state not in PAYMENT_STATES:
+            raise self.fail(f"{name}.state", f"must be one of {', '.join(PAYMENT_STATES)} (or left out for agreed), "
+                                             f"not {state!r}", at=f"{where}.state")
+        return Payment(amount=amount, purpose=purpose, period=period, state=state)
+
+    def waiver(self, position: int, item: object) -> Waiver:
+        amount, purpose = self._sum(item, f"remedy.waived.{position}", f"remedy.waived[{position + 1}]", WAIVER_KEYS,
+                                    "{amount: N, purpose: ...}")
+        return Waiver(amount=amount, purpose=purpose)
+
+    def _sum(self, item: object, where: str, name: str, keys: tuple[str, ...], shape: str) -> tuple[int | float, str]:
+        """The amount and purpose every payment and waiver has, checked; `where` finds its line."""
+        if not isinstance(item, dict) or "amount" not in item:
+            raise self.fail(name, f"each must be {shape}", at=where)
+        unknown = sorted(set(map(str, item)) - set(keys))
+        if unknown:
+            raise self.fail(f"{name}.{unknown[0]}", f"unknown key; known: {', '.join(keys)}", at=f"{where}.{unknown[0]}")
         amount = item["amount"]
         if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 <= amount < math.inf:
-            raise self.fail(key, f"amount must be a number of pounds, not {amount!r}")
-        purpose, period = item.get("purpose") or "", item.get("period")
-        if not isinstance(purpose, str) or not (period is None or isinstance(period, str)):
-            raise self.fail(key, "purpose and period must be text")
-        return Payment(amount=amount, purpose=purpose, period=period)
+            raise self.fail(f"{name}.amount", f"must be a number of pounds, not {amount!r}", at=f"{where}.amount")
+        purpose = item.get("purpose") or ""
+        if not isinstance(purpose, str):
+            raise self.fail(f"{name}.purpose", f"must be text, not {purpose!r}", at=f"{where}.purpose")
+        return amount, purpose

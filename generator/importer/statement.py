@@ -59,10 +59,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import RawFormatError
-from ..model import OUTCOMES, REVIEWABLE, Decision, normalise_reference, reference_slug
+from ..model import OUTCOMES, REVIEWABLE, Decision, ascii_digits, normalise_reference, reference_slug
 from .saved_page import looks_like_html, page_lines
 from .text import (Line, check_length, decode, ends_sentence, key, plain, read_limited, reject_binary,
                        sentences, text_lines)
+from .categories import ombudsman_slug, settle_category
 from .remedy import Passage, read_remedy
 
 UPHELD, NOT_UPHELD, CLOSED = OUTCOMES
@@ -79,6 +80,7 @@ TOP_LEVEL_SECTIONS = (
     "What I have and have not investigated",
     "What I found",
     "My assessment",
+    "Assessment",                    # older statements (2013-2016)
     "Background",
     "Agreed action", "Agreed actions",
     "Action", "Actions",
@@ -88,10 +90,8 @@ TOP_LEVEL_SECTIONS = (
     "Decision",
     "Conclusion", "Conclusions",
 )
-ACTION_SECTIONS = (
-    "Agreed action", "Agreed actions", "Action", "Actions",
-    "Recommended action", "Recommended actions", "Recommendation", "Recommendations",
-)
+RECOMMENDATION_SECTIONS = ("Recommended action", "Recommended actions", "Recommendation", "Recommendations")
+ACTION_SECTIONS = ("Agreed action", "Agreed actions", "Action", "Actions", *RECOMMENDATION_SECTIONS)
 DECISION_SECTIONS = ("Final decision", "Decision", "Conclusion", "Conclusions")
 
 # Lines of the web page around the statement, dropped wherever they appear.
@@ -106,22 +106,10 @@ FURNITURE_KEYS = frozenset(map(key, PAGE_FURNITURE))
 PAGE_END_KEYS = frozenset(map(key, PAGE_END_MARKERS))
 LABEL_KEYS = frozenset(map(key, HEADER_LABELS))
 
-# Category inference: only wording that leaves no doubt.  All signals found must agree.
-CATEGORY_SIGNALS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"statutory children's complaints? (?:procedure|process)", re.I), "Children's care services"),
-    (re.compile(r"children's statutory complaints? (?:procedure|process)", re.I), "Children's care services"),
-    (re.compile(r"share this decision with (?:the )?(?:Office for Standards in Education|Ofsted)", re.I),
-     "Children's care services"),
-    (re.compile(r"share this decision with the Care Quality Commission", re.I), "Adult care services"),
-    (re.compile(r"\bEducation,? Health and Care (?:\(EHC\) )?[Pp]lan", re.I), "Education"),
-    (re.compile(r"First-tier Tribunal \(Special Educational Needs and Disability\)", re.I), "Education"),
-    (re.compile(r"\bhome to school transport\b|\bschool admission appeals?\b", re.I), "Education"),
-)
-
 # Outcome inference from the Summary and the Final decision wording.  Checked in this order and
 # each match is blanked out, so "not found fault" is never also read as "found fault".
 OUTCOME_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:we|i) (?:will not|won't|cannot|can not|could not|shall not|have decided not to"
+    (re.compile(r"\b(?:we|i|the ombudsm[ae]n) (?:will not|won't|cannot|can not|could not|shall not|have decided not to"
                 r"|decided not to|are not going to|will not be) (?:investigat\w*|start an investigation"
                 r"|continue (?:to investigate|our investigation|the investigation|my investigation))", re.I), CLOSED),
     (re.compile(r"\bdiscontinu\w* (?:our|my|the) investigation", re.I), CLOSED),
@@ -172,6 +160,7 @@ SIGNATURES = (
                r"(?:final )?decision\.?$"),
 )
 ITEM = re.compile(r"^(?P<marker>\d{1,3}[.)]|[-–•·▪◦*]|\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)])\s+(?P<text>\S.*)$")
+LGSCO_DECISIONS = "https://www.lgo.org.uk/decisions/"
 DECISION_URL = re.compile(r"(?:https?://)?(?:www\.)?lgo\.org\.uk/decisions/[^\s<>()\"'“”‘’]+", re.I)
 # A browser's print header and footer, left in a copy of the printed page: "14/01/2025, 10:32 <title>"
 # and "https://www.lgo.org.uk/... 2/5".
@@ -275,6 +264,7 @@ def _find_title(lines: list[Line], where: Path | str) -> tuple[int, str, str]:
 
 
 def _parse_title(text: str) -> tuple[str, str] | None:
+    text = ascii_digits(text)        # "(２４ ００１ ５６６)" is the reference 24 001 566
     if not text.endswith(")") or len(text) > 250 or ITEM.match(text) or SUMMARY.match(text):
         return None
     match = TITLE.match(text)
@@ -572,14 +562,14 @@ def _decision(source: str, council: str, reference: str, header: _Header, blocks
               decided_by: str | None, url: str | None) -> Decision:
     summary = header.summary
     printed_category, printed_subcategory = _printed_category(header.metadata.get("category"))
-    category = printed_category or _inferred_category(summary, blocks)
+    category, subcategory = _settled_category(printed_category, printed_subcategory, summary, blocks)
     printed_outcome = _printed_outcome(header.metadata.get("decision"))
     outcome = printed_outcome or _inferred_outcome(summary, blocks)
     decision_date = _printed_date(header.metadata.get("decision date"))
     has_decision = bool(_paragraphs_in(blocks, DECISION_SECTIONS))
     complete = decided_by is not None or (has_decision and _ends_cleanly(blocks))
-    remedy = read_remedy(summary or "", _passages(_paragraphs_in(blocks, ACTION_SECTIONS)), _all_text(blocks),
-                         outcome, cut_short=not complete and not has_decision)
+    remedy = read_remedy(summary or "", _passages(blocks), _all_text(blocks), outcome,
+                         cut_short=not complete and not has_decision)
     unreliable = {
         "category": printed_category is None,
         "subcategory": printed_subcategory is None,
@@ -592,10 +582,31 @@ def _decision(source: str, council: str, reference: str, header: _Header, blocks
     }
     return Decision(
         reference=reference, council=council, summary=summary or "", body=_render_body(blocks),
-        category=category, subcategory=printed_subcategory, outcome=outcome, decision_date=decision_date,
-        remedy=remedy, decided_by=decided_by, source=source, lgsco_url=url,
+        category=category, subcategory=subcategory, outcome=outcome, decision_date=decision_date,
+        remedy=remedy, decided_by=decided_by, source=source,
+        lgsco_url=url or _derived_url(printed_category, printed_subcategory, reference),
         needs_review=tuple(name for name in REVIEWABLE if unreliable.get(name)),
     )
+
+
+def _settled_category(category: str | None, subcategory: str | None, summary: str | None,
+                      blocks: list[_Block]) -> tuple[str | None, str | None]:
+    """The printed category and subcategory; what is not printed, from wording that leaves no doubt (a
+    subcategory only where the category settled is the printed one, if one is printed)."""
+    if category and subcategory:
+        return category, subcategory
+    settled_category, settled_subcategory = settle_category(plain(" ".join([summary or "", *_all_text(blocks)])))
+    if category is None:
+        return settled_category, settled_subcategory
+    return category, settled_subcategory if settled_category == category else None
+
+
+def _derived_url(category: str | None, subcategory: str | None, reference: str) -> str | None:
+    """The decision's address on the Ombudsman's site follows from its printed category and subcategory:
+    never made up from guessed ones."""
+    if not (category and subcategory):
+        return None
+    return f"{LGSCO_DECISIONS}{ombudsman_slug(category)}/{ombudsman_slug(subcategory)}/{reference_slug(reference)}"
 
 
 def _printed_category(value: str | None) -> tuple[str | None, str | None]:
@@ -624,12 +635,6 @@ def _printed_date(value: str | None) -> date | None:
         except ValueError:
             continue
     return None
-
-
-def _inferred_category(summary: str | None, blocks: list[_Block]) -> str | None:
-    text = plain(" ".join([summary or "", *_all_text(blocks)]))
-    found = {category for pattern, category in CATEGORY_SIGNALS if pattern.search(text)}
-    return found.pop() if len(found) == 1 else None
 
 
 def _inferred_outcome(summary: str | None, blocks: list[_Block]) -> str | None:
@@ -682,5 +687,8 @@ def _paragraphs_in(blocks: list[_Block], sections: tuple[str, ...]) -> list[_Par
     return found
 
 
-def _passages(paragraphs: list[_Paragraph]) -> list[Passage]:
-    return [Passage(paragraph.text, tuple(paragraph.point_texts())) for paragraph in paragraphs]
+def _passages(blocks: list[_Block]) -> list[Passage]:
+    """The paragraphs of the action sections, each saying whether its section recommends."""
+    recommended = {id(paragraph) for paragraph in _paragraphs_in(blocks, RECOMMENDATION_SECTIONS)}
+    return [Passage(paragraph.text, tuple(paragraph.point_texts()), id(paragraph) in recommended)
+            for paragraph in _paragraphs_in(blocks, ACTION_SECTIONS)]

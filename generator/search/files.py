@@ -12,8 +12,10 @@ for N decisions with ids 0..N-1 counted from the oldest (so a new decision is ad
   search/docs.json         one packed column per field, id by id: reference (yy * 1,000,000 + number;
                            a letter after it is in "suffix"), date (days since 1970 + 1, as the gap from
                            the previous id; 0 = no date), council, category, subcategory, outcome, band
-                           (1-based positions in the manifest's lists; 0 = none), length code (for
-                           ranking): enough to list and count results before any text is loaded
+                           (1-based positions in the manifest's lists; 0 = none), inferred (the facts
+                           inferred rather than printed, as bits: 1 category, 2 subcategory, 4 outcome,
+                           8 date; 0 = all printed), length code (for ranking): enough to list and count
+                           results before any text is loaded
   search/totals.json       the remedy total in pounds of each id, packed; for sorting by largest remedy
   search/v/<a>.json        the words starting with <a>: {word: [term, decisions holding the term]}, for
   search/v/<ab>.json       prefixes as you type and for one-typo matches; a first letter whose words pass
@@ -71,6 +73,10 @@ FACETS = ("council", "category", "subcategory", "outcome", "band")
 
 
 EPOCH = date(1970, 1, 1).toordinal()
+
+
+# docs.json's "inferred" column: one bit a fact a search result may show as inferred.
+INFERRED_BITS = {"category": 1, "subcategory": 2, "outcome": 4, "decision_date": 8}
 
 
 def shard_of(text: str, shards: int) -> int:
@@ -150,7 +156,7 @@ def doc_length_code(length: int) -> int:
 class EntryColumns(NamedTuple):
     """What the index takes from the entries alone (see `_from_entries`)."""
     facets: dict[str, list[str]]        # facet -> its values' names
-    columns: dict[str, str]             # docs.json's columns but length and parts, packed
+    columns: dict[str, str]             # docs.json's columns but length, packed
     suffixes: dict[str, str]            # id -> the letter after its reference
     totals: str                         # the remedy totals, packed
 
@@ -236,8 +242,8 @@ def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str
 
 
 def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | None) -> EntryColumns:
-    """What the index takes from the entries alone: facet value names, docs.json's columns but length and
-    parts (packed), the letters after references, the packed remedy totals. Again what they were last time
+    """What the index takes from the entries alone: facet value names, docs.json's columns but length (all
+    packed), the letters after references, the packed remedy totals. Again what they were last time
     (in the memo) for the same settings and entries whose fields read here are the same: an edit to a
     summary or a remedy's text changes none of them."""
     seen = memo.entries if memo is not None else None
@@ -248,7 +254,7 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
         return seen.found
     facets = facet_values(config, ordered)
     number_of = {name: {value: i + 1 for i, value in enumerate(values)} for name, values in facets.items()}
-    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS)}
+    columns: dict[str, list[int]] = {name: [] for name in ("reference", "day", *FACETS, "inferred")}
     suffixes: dict[str, str] = {}
     for doc, entry in enumerate(ordered):
         decision = entry.decision
@@ -262,6 +268,7 @@ def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | No
                             ("subcategory", decision.subcategory), ("outcome", decision.outcome),
                             ("band", entry.band.name)):
             columns[name].append(number_of[name].get(value, 0) if value else 0)
+        columns["inferred"].append(sum(bit for name, bit in INFERRED_BITS.items() if name in decision.inferred))
     days = columns.pop("day")
     columns = {"date": list(map(sub, days, chain((0,), days))), **columns}       # undated first: never < 0
     totals = pack(int(entry.decision.remedy.total) for entry in ordered)
@@ -275,12 +282,12 @@ def _docs_fields(entry: Entry) -> tuple:
     """Every field of an entry that `_from_entries` reads."""
     d = entry.decision
     return (d.reference, d.decision_date, d.council, d.category, d.subcategory, d.outcome, entry.band.name,
-            d.remedy.total)
+            d.remedy.total, d.inferred)
 
 
 def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
                 memo: IndexMemo | None = None) -> dict[str, str]:
-    """The index's files but the text parts, from the state; `ordered` is the entries by id (oldest first).
+    """The index's files but the text files, from the state; `ordered` is the entries by id (oldest first).
     With a memo (updated here), a file whose content is as last time is not written out again."""
     count = len(ordered)
     facets, entry_columns, suffixes, totals = _from_entries(config, ordered, memo)

@@ -14,11 +14,13 @@ from .entries import Entry
 from .pages import Page
 
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+# The CSV starts with a byte-order mark: without it, Excel on Windows reads UTF-8 as Windows-1252 (£ as Â£).
+BOM = "\ufeff"
 CSV_COLUMNS = (
     "reference", "url", "council", "category", "subcategory", "outcome", "decision_date", "summary",
     "remedy_band", "remedy_total", "remedy_payments", "remedy_apology", "remedy_service_improvements",
     "remedy_actions", "remedy_deadline", "remedy_note", "decided_by", "source", "lgsco_url", "aliases",
-    "needs_review",
+    "needs_review", "remedy_waived", "inferred",
 )
 
 
@@ -37,7 +39,9 @@ class DataMemo:
 
 
 def decision_record(entry: Entry, config: SiteConfig) -> dict:
-    """The content file's fields, plus the page's address and the remedy band; every payment has a period."""
+    """The content file's fields, plus the page's address, the remedy band and the facts inferred rather than
+    printed (`inferred`: a guessed outcome or category counts in the charts, and is labelled here); every
+    payment has a period and a state."""
     fields = front_matter(entry.decision)
     day = entry.decision.decision_date
     remedy = fields["remedy"]
@@ -47,7 +51,9 @@ def decision_record(entry: Entry, config: SiteConfig) -> dict:
         **fields,
         "decision_date": day.isoformat() if day else None,
         "remedy": {"band": entry.band.name, **remedy,
-                   "payments": [{**payment, "period": payment.get("period")} for payment in remedy["payments"]]},
+                   "payments": [{**payment, "period": payment.get("period"), "state": payment.get("state", "agreed")}
+                                for payment in remedy["payments"]]},
+        "inferred": [name for name in fields["needs_review"] if name in entry.decision.inferred],
     }
 
 
@@ -62,7 +68,7 @@ def render_data(config: SiteConfig, entries: list[Entry], memo: DataMemo | None 
         for slug in memo.rows.keys() - {entry.decision.slug for entry in entries}:
             del memo.rows[slug]
     return [Page("decisions.json", _json(config, [row.json for row in rows])),
-            Page("decisions.csv", "".join([_csv_line(CSV_COLUMNS), *(row.csv for row in rows)]))]
+            Page("decisions.csv", "".join([BOM, _csv_line(CSV_COLUMNS), *(row.csv for row in rows)]))]
 
 
 def _row(entry: Entry, config: SiteConfig, kept_rows: dict[str, Row]) -> Row:
@@ -99,12 +105,13 @@ def _csv_line(cells: Iterable[str]) -> str:
 def _flat(record: dict) -> list:
     remedy = record["remedy"]
     payments = "; ".join(f"£{p['amount']}" + (f" {p['period']}" if p["period"] else "") + f" for {p['purpose']}"
-                         for p in remedy["payments"])
+                         + (f" ({p['state']})" if p["state"] != "agreed" else "") for p in remedy["payments"])
+    waived = "; ".join(f"£{w['amount']} for {w['purpose']}" for w in remedy["waived"])
     return [record["reference"], record["url"], record["council"], record["category"], record["subcategory"],
             record["outcome"], record["decision_date"], record["summary"], remedy["band"], remedy["total"], payments,
             remedy["apology"], remedy["service_improvements"], " | ".join(remedy["actions"]), remedy["deadline"],
             remedy["note"], record["decided_by"], record["source"], record["lgsco_url"], " ".join(record["aliases"]),
-            " ".join(record["needs_review"])]
+            " ".join(record["needs_review"]), waived, " ".join(record["inferred"])]
 
 
 def _cell(value: object) -> str:

@@ -24,6 +24,29 @@ class Page:
     text: str
 
 
+HOME_TERMS = 12     # the home page lists up to this many of an index's terms (councils run to hundreds)
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """An index as the home page lists it: every term with decisions, or the busiest HOME_TERMS of them."""
+    taxonomy: Taxonomy
+    terms: tuple[Term, ...]
+    more: int                 # terms with decisions not listed
+
+    @property
+    def total(self) -> int:
+        return len(self.terms) + self.more
+
+
+def shortlist(taxonomy: Taxonomy) -> Shortlist:
+    terms = [term for term in taxonomy.terms if term.count]
+    if len(terms) <= HOME_TERMS:
+        return Shortlist(taxonomy, tuple(terms), 0)
+    busiest = sorted(terms, key=lambda term: -term.count)[:HOME_TERMS]     # stable: A to Z among equals
+    return Shortlist(taxonomy, tuple(busiest), len(terms) - HOME_TERMS)
+
+
 @dataclass(frozen=True)
 class Planned:
     """Files to render when `inputs` (digests and names of what they show) or `templates` change."""
@@ -59,6 +82,7 @@ def plan_pages(env: Environment, config: SiteConfig, entries: list[Entry], taxon
     yield Planned("/", ("home.html",), everything,
                   lambda: [render(env, config, "home.html", "/", entries=entries,
                                   newest=entries[:config.home_newest], taxonomies=taxonomies,
+                                  browse=[shortlist(taxonomy) for taxonomy in taxonomies],
                                   charts=home_charts(entries, taxonomies))])
     for taxonomy in taxonomies:
         yield planned(taxonomy.url, "taxonomy.html", taxonomy.url, everything, taxonomy=taxonomy)

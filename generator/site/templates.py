@@ -27,10 +27,20 @@ def make_environment(templates_dir: Path, assets: Assets) -> Environment:
     )
     env.filters["longdate"] = format_date
     env.filters["money"] = format_money
+    env.filters["number"] = format_number
     env.filters["isodate"] = lambda day: day.isoformat() if day else ""
     env.globals["asset"] = assets.url
     env.globals["list_items"] = ListItems(env)
+    env.globals["payment_states"] = PAYMENT_STATE_NAMES
     return env
+
+
+# How a payment that was not simply agreed stands, as its line in the facts panel says.
+PAYMENT_STATE_NAMES = {
+    "recommended": "recommended by the Ombudsman",
+    "paid": "already paid, accepted as the remedy",
+    "offered": "offered by the organisation, accepted by the Ombudsman",
+}
 
 
 class KeptItem(NamedTuple):
@@ -73,6 +83,11 @@ def format_date(day: date | None) -> str:
     """'5 March 2025'. Listing pages show tens of thousands of dates, and strftime is slow: a few thousand
     distinct days are worked out once."""
     return f"{day.day} {day:%B %Y}" if day else "Date not printed"
+
+
+def format_number(count: int) -> str:
+    """'2,000': every count on every page is written one way (the charts and search write theirs so too)."""
+    return f"{count:,}"
 
 
 def format_money(amount: int | float) -> str:

@@ -147,8 +147,9 @@
   /* ---------- domain equivalents ---------- */
 
   // Word items in a row that spell a member of a group of equivalents ([["ehcp", "ehc plan", ...], ...],
-  // folded, from the manifest) become one item, { kind: "any", typed, others, members }: a decision
-  // holding any member matches it. Longest member first; a word being typed is left alone.
+  // folded, from the manifest) become one item, { kind: "any", typed, others, also }: a decision holding
+  // any member (a member of two words or more as a phrase, the one typed too) matches it. Members are
+  // recognised by their terms (ehc plans = ehc plan), longest first; a word being typed is left alone.
   function withEquivalents(items, groups) {
     var members = [];
     (groups || []).forEach(function (group) {
@@ -171,7 +172,8 @@
       if (!found) { out.push(items[i]); continue; }
       var typed = items.slice(i, i + found.words.length);
       out.push({
-        kind: "any", typed: typed, text: found.text,
+        kind: "any", text: found.text,
+        typed: typed.length === 1 ? typed[0] : { kind: "phrase", words: typed.map(function (w) { return w.word; }) },
         others: found.group.filter(function (other) { return other !== found.text; }).map(function (other) {
           var ws = other.split(" ");
           return ws.length === 1 ? { kind: "word", word: ws[0], term: term(ws[0]), prefix: false }

@@ -79,6 +79,7 @@
         subcategory: manifest.facets.subcategory, outcome: manifest.facets.outcome,
         band: manifest.facets.band, year: yearValues.map(String)
       },
+      inferred: column("inferred", Int32Array),     // facts inferred rather than printed: 4 outcome, 8 date
       vocabulary: new Set(manifest.vocabulary || []),
       ownFiles: new Set(manifest.ownFiles || []),
       texts: null                       // the text files, worked out when a result first needs its text
@@ -219,9 +220,7 @@
       if (item.kind === "word") return resolveWord(index, item);
       if (item.kind === "phrase") return resolvePhrase(index, item);
       if (item.kind === "reference") return Promise.resolve({ kind: "reference", item: item, docs: referenceDocs(index, item) });
-      var alternatives = [Promise.all(item.typed.map(function (w) { return resolveWord(index, w); })).then(function (words) {
-        return { kind: "all", items: words };
-      })].concat(item.others.map(function (other) { return resolveItem(index, other); }));
+      var alternatives = [item.typed].concat(item.others).map(function (alt) { return resolveItem(index, alt); });
       return Promise.all(alternatives).then(function (got) { return { kind: "any", item: item, alternatives: got }; });
     }
 
@@ -343,20 +342,6 @@
           if (hit) hit.score += bm25(index, t, k);
         }
       });
-    } else if (it.kind === "all") {
-      var parts = it.items.map(function (sub) { return scoreItem(index, sub); });
-      if (parts.length && parts.every(function (p) { return p.size; })) {
-        parts[0].forEach(function (first, d) {
-          var score = first.score, whole = first.whole;
-          for (var k = 1; k < parts.length; k++) {
-            var other = parts[k].get(d);
-            if (!other) return;
-            score += other.score;
-            whole = whole && other.whole;
-          }
-          out.set(d, { score: score, whole: whole });
-        });
-      }
     } else if (it.kind === "any") {
       it.alternatives.forEach(function (alt) {
         scoreItem(index, alt).forEach(function (hit, d) { offer(d, hit.score, hit.whole); });
@@ -481,7 +466,6 @@
     function add(it) {
       if (it.kind === "word") it.terms.forEach(function (t) { terms.add(t.term); });
       else if (it.kind === "phrase") phrases.push(it.item.words);
-      else if (it.kind === "all") it.items.forEach(add);
       else if (it.kind === "any") it.alternatives.forEach(add);
     }
     items.forEach(add);

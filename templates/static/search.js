@@ -403,14 +403,27 @@
       } else {
         dateSpan.textContent = "Date not printed";
       }
+      if (day) markInferred(dateSpan, doc, 8, "decision_date");
       meta.appendChild(dateSpan);
       var outcome = index.values.outcome[facet.outcome[doc] - 1];
-      if (outcome) meta.appendChild(el("span", "search-result-outcome", outcome));
+      if (outcome) {
+        var outcomeSpan = el("span", "search-result-outcome", outcome);
+        markInferred(outcomeSpan, doc, 4, "outcome");
+        meta.appendChild(outcomeSpan);
+      }
       var band = index.values.band[facet.band[doc] - 1];
       if (band) meta.appendChild(el("span", "search-result-band", band));
       li.appendChild(meta);
       li.setAttribute("data-doc", String(doc));
       return li;
+    }
+
+    // A fact inferred from the statement's text, not printed in it: marked, with the note the pages show.
+    function markInferred(span, doc, bit, name) {
+      if (!(index.inferred[doc] & bit)) return;
+      span.setAttribute("data-inferred", name);
+      span.appendChild(document.createTextNode(" "));
+      span.appendChild(el("span", "inferred-note", "(not printed in the statement; inferred from its text)"));
     }
 
     // The summary (browsing) or the best paragraph with the words marked (searching); the title then
