@@ -202,7 +202,7 @@ def test_the_downloads_label_inferred_facts_and_the_new_remedy_keys(built_site: 
     assert records["24 012 183"]["remedy"]["payments"][0]["state"] == "offered"
     assert records["24 001 566"]["remedy"]["payments"][0]["state"] == "agreed"
     assert all(r["remedy"]["waived"] == [] for r in records.values())
-    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text()))}
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO((built_site / "decisions.csv").read_text(encoding="utf-8-sig")))}
     assert rows["24 012 183"]["inferred"] == "category outcome" and rows["24 001 566"]["inferred"] == ""
     assert rows["24 012 183"]["remedy_payments"] == "£300 for the distress he was caused (offered)"
     assert rows["24 001 566"]["remedy_waived"] == ""
@@ -219,7 +219,7 @@ def test_a_waived_sum_and_a_payment_state_show_in_the_facts(content_copy: Path, 
              .select(".remedy-parts li")]
     assert parts[0].endswith("(recommended by the Ombudsman)")
     assert parts[1] == "£346.20 refunded or written off: the charges for cancelled visits (not counted in the total)"
-    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text()))}
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO((tmp_path / "site/decisions.csv").read_text(encoding="utf-8-sig")))}
     assert rows["24 001 566"]["remedy_waived"] == "£346.2 for the charges for cancelled visits"
     assert rows["24 001 566"]["remedy_total"] == "200"
 
