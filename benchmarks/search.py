@@ -15,7 +15,8 @@ targets:
 
 Then the same for Pagefind (`pip install 'pagefind[bin]'`, in the bench extra), run over the built
 decision pages (`--glob decisions/**/*.html`) and searched from a page that does what ours does: its
-JavaScript API on each key (debounced 30 ms), and the first ten results' texts once typing pauses 200 ms.
+JavaScript API on each key (`debouncedSearch`, 30 ms, as ours), and the first ten results' texts once typing
+pauses 200 ms.
 
 The site is served by a threaded http.server on 127.0.0.1 that gzips text the way a static host does,
 with the published Content-Security-Policy and cache headers. Chromium is Debian's (/usr/bin/chromium).
@@ -122,8 +123,9 @@ class _Host(SimpleHTTPRequestHandler):
 
     def _common(self, path: Path) -> None:
         # Pagefind runs WebAssembly, which the site's policy does not allow: its page gets what it needs.
-        self.send_header("Content-Security-Policy", CSP + ("; script-src 'self' 'wasm-unsafe-eval'"
-                                                           if "pagefind" in path.as_posix() else ""))
+        wasm = "pagefind" in path.as_posix()
+        self.send_header("Content-Security-Policy",
+                         CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'") if wasm else CSP)
         self.send_header("Timing-Allow-Origin", "*")
         immutable = "/assets/" in path.as_posix()
         self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable
@@ -167,7 +169,7 @@ def index_size(site: Path) -> dict[str, tuple[int, int, int]]:
     """folder -> (files, raw bytes, gzip bytes) under site/search, and the total."""
     sizes: dict[str, list[int]] = {}
     for path in (site / "search").rglob("*.json"):
-        folder = path.parent.name if path.parent.name != "search" else path.name
+        folder = path.relative_to(site / "search").parts[0]          # x/3b/24-001-566.json -> x
         data = path.read_bytes()
         entry = sizes.setdefault(folder, [0, 0, 0])
         entry[0] += 1
@@ -221,7 +223,7 @@ def drive(url: str, queries: list[str], path: str = "/search/") -> list[dict]:
             page.wait_for_timeout(700)                 # the empty box's own results and texts come and go
             page.evaluate("() => performance.clearResourceTimings()")
             box.press_sequentially(query, delay=KEY_DELAY_MS)
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120
             while True:
                 state = page.evaluate("q => [window.__bench.lastKey, window.__bench.shown[q] || null]", query)
                 if state[1] and state[1]["at"] >= state[0] and state[1].get("texts"):
@@ -249,20 +251,22 @@ PAGEFIND_SCRIPT = """const pagefind = await import("/pagefind/pagefind.js");
 await pagefind.init();
 document.documentElement.setAttribute("data-search-ready", "true");
 const box = document.getElementById("search-q"), list = document.getElementById("results");
-let run = 0, timer = null;
-box.addEventListener("input", async () => {
+let run = 0, settling = null;
+box.addEventListener("input", () => {
   const query = box.value, number = ++run;
-  const search = await pagefind.debouncedSearch(query, {}, 30);
-  if (search === null || number !== run) return;
-  document.dispatchEvent(new CustomEvent("digest-search-results", { detail: { query, count: search.results.length } }));
-  clearTimeout(timer);
-  timer = setTimeout(async () => {
-    const data = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
-    if (number !== run) return;
-    list.textContent = "";
-    for (const d of data) { const li = document.createElement("li"); li.textContent = d.excerpt; list.appendChild(li); }
-    document.dispatchEvent(new CustomEvent("digest-search-texts", { detail: { query } }));
-  }, 200);
+  (async () => {
+    const search = await pagefind.debouncedSearch(query, {}, 30);
+    if (search === null || number !== run) return;
+    document.dispatchEvent(new CustomEvent("digest-search-results", { detail: { query, count: search.results.length } }));
+    clearTimeout(settling);
+    settling = setTimeout(async () => {
+      const data = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+      if (number !== run) return;
+      list.textContent = "";
+      for (const d of data) { const li = document.createElement("li"); li.textContent = d.excerpt; list.appendChild(li); }
+      document.dispatchEvent(new CustomEvent("digest-search-texts", { detail: { query } }));
+    }, 200);
+  })();
 });
 """
 
@@ -346,11 +350,12 @@ def print_files(site: Path, decisions: int) -> tuple[float, int]:
     return files / decisions, largest
 
 
-def compare_pagefind(site: Path, url: str, decisions: int) -> dict[str, float]:
-    taken = pagefind_index(site)
+def compare_pagefind(site: Path, url: str, decisions: int, reuse: bool) -> dict[str, float]:
+    kept = reuse and (site / "pagefind" / "pagefind.js").exists()
+    taken = "kept from the last run" if kept else f"indexed the decision pages in {pagefind_index(site):.1f}s"
     files, largest, where = folder_figures(site / "pagefind")
     raw = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
-    print(f"Pagefind: indexed the decision pages in {taken:.1f}s; pagefind/: {files:,} files "
+    print(f"Pagefind: {taken}; pagefind/: {files:,} files "
           f"({files / decisions:.2f} a decision), {raw / 1024 / 1024:,.1f} MB; largest folder {where} ({largest:,} entries)")
     return report("Pagefind", drive(url, QUERIES, "/pagefind-bench/"))
 
@@ -361,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="folder for the corpus and sites (default: a temporary one, removed)")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--no-pagefind", action="store_true", help="leave out the comparison with Pagefind")
+    parser.add_argument("--reuse", action="store_true", help="search the site already built in --work")
     args = parser.parse_args(argv)
 
     work = args.work or Path(tempfile.mkdtemp(prefix="digest-bench-"))
@@ -368,16 +374,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"Search benchmark, {datetime.date.today().isoformat()}, {args.decisions:,} decisions")
         print(f"Machine: {machine()}")
-        started = time.perf_counter()
-        write_corpus(work / "content", args.decisions, args.seed)
-        print(f"Corpus written in {time.perf_counter() - started:.1f}s")
-        added = build_both(work)
+        added = 0.0
+        if not (args.reuse and (work / "site" / "search" / "index.json").exists()):
+            started = time.perf_counter()
+            write_corpus(work / "content", args.decisions, args.seed)
+            print(f"Corpus written in {time.perf_counter() - started:.1f}s")
+            added = build_both(work)
         per_decision, largest = print_files(work / "site", args.decisions)
         httpd, url = serve(work / "site")
         try:
             ours = report("Decisions Digest", drive(url, QUERIES))
             if not args.no_pagefind:
-                compare_pagefind(work / "site", url, args.decisions)
+                compare_pagefind(work / "site", url, args.decisions, args.reuse)
         finally:
             httpd.shutdown()
             httpd.server_close()
