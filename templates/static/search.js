@@ -13,7 +13,7 @@
   var BASE = "/search/";
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 30;
-  var SETTLE_MS = 200;          // while typing, texts (snippets) wait for a pause this long
+  var SETTLE_MS = 300;          // while typing, texts (snippets) wait for a pause this long
   var SNIPPET_LENGTH = 260;
   var FACET_SHOWN = 10;         // values of a long facet shown before "Show all"
   var WIDE_SCREEN = "(min-width: 52em)";
