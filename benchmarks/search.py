@@ -191,8 +191,10 @@ class Meter:
         context.on("requestfinished", self._finished)
 
     def _finished(self, request) -> None:
-        self.bytes += request.sizes()["responseBodySize"]
-        self.requests += 1
+        size = request.sizes()["responseBodySize"]
+        if size > 0:                    # not the browser's cache (Chromium asks for the icon again at each
+            self.bytes += size          # change of address, and reports it from its cache with a size < 0)
+            self.requests += 1
 
     def take(self) -> dict[str, int]:
         """What moved since the last take."""

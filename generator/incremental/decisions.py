@@ -83,7 +83,7 @@ def _add_jobs(plan: Plan, dp: DecisionPlan, source_of: dict[str, Source], earlie
         read = doc in dp.changed or doc >= dp.keep
         page = doc in dp.changed or not plan.fresh(name, dp.made_from[doc])
         if not page:
-            plan.keep(name)          # its page and text parts stay, even when its id moves
+            plan.keep(name)          # its page stays, even when its id moves
             if not read:
                 continue
         recorded = None
