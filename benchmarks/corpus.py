@@ -3,8 +3,9 @@
 Each decision is put together from the seeds' own paragraphs (sentences recombined, people, councils,
 dates and sums changed), plus sentences about its category, so the text reads like a decision and the
 vocabulary grows with the corpus (place, school and officer names). References are distinct; councils,
-categories and subcategories, outcomes, dates (2021-2025, a few undated) and remedies vary the way the
-Ombudsman's decisions do. The same seed and count always give the same files.
+categories and subcategories, outcomes, dates (2013-2026, a few undated) and remedies vary the way the
+Ombudsman's decisions do; references run over the years 13-26 and the groups 000-020, a few with a
+joint-case letter (`17 002 402b`), so the output's folders and redirect rules are those of the archive. The same seed and count always give the same files.
 
     python benchmarks/corpus.py --decisions 2000 --out /tmp/digest-content
     from benchmarks.corpus import write_corpus; write_corpus(Path("content"), 2000)
@@ -129,6 +130,7 @@ PURPOSES = ["the distress and uncertainty caused", "the frustration and time and
             "the avoidable distress caused by the delay", "the lost provision", "the injustice caused",
             "the time and trouble of bringing the complaint"]
 OUTCOMES = [("Upheld", 55), ("Not upheld", 25), ("Closed after initial enquiries", 20)]
+FIRST_DAY, LAST_DAY = date(2013, 4, 1), date(2026, 11, 30)      # decision dates
 
 SECTION_KIND = [
     (re.compile(r"complaint$", re.I), "complaint"),
@@ -182,10 +184,13 @@ class Maker:
     # ---------------------------------------------------------------- pieces
 
     def reference(self, day: date | None) -> str:
+        """As the Ombudsman's: the year the complaint came (up to two before the decision, from 2013), a
+        number in the year (some 20,000 cases: groups 000-020), now and then a joint-case letter."""
         while True:
-            year = (day.year if day else 2024) - self.rng.choice((0, 1, 1, 1, 2))
-            number = self.rng.randrange(1, 25_000)      # the Ombudsman numbers some 20,000 cases a year
-            ref = f"{year % 100:02d} {number // 1000:03d} {number % 1000:03d}"
+            year = max(FIRST_DAY.year, (day.year if day else 2024) - self.rng.choice((0, 1, 1, 1, 2)))
+            number = self.rng.randrange(1, 21_000)
+            suffix = self.rng.choice("ab") if self.rng.random() < 0.01 else ""
+            ref = f"{year % 100:02d} {number // 1000:03d} {number % 1000:03d}{suffix}"
             if ref not in self.used_refs:
                 self.used_refs.add(ref)
                 return ref
@@ -242,7 +247,7 @@ class Maker:
 
     def decision(self) -> Decision:
         rng = self.rng
-        day = None if rng.random() < 0.02 else date(2021, 1, 4) + timedelta(days=rng.randrange(1760))
+        day = None if rng.random() < 0.02 else FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))
         year = day.year if day else 2024
         council = rng.choice(self.councils)
         category = rng.choice(list(CATEGORIES))

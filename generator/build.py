@@ -19,6 +19,7 @@ from typing import Literal
 from jinja2 import Environment
 
 from .content.folder import Loaded, load_decisions
+from .content.settings import SiteConfig
 from .digest import digest
 from .errors import BuildErrors, DigestError
 from .incremental.decisions import DecisionPlan, plan_decisions, take_decisions
@@ -30,7 +31,8 @@ from .incremental.plan import Plan
 from .incremental.state import (BuildState, OutputRecord, SearchRecord, load_record, load_state, owner_of,
                                 save_state, state_folder)
 from .incremental.workers import Setup, Workers, rendering, workers_for
-from .site.entries import Entry, make_entries
+from .site.entries import Entry, make_entries, newest_first, with_changes
+from .site.layout import check_folder_limit, choose_layout
 from .site.pages import Planned
 from .site.templates import ListItems, make_environment
 from .site.units import site_units
@@ -77,7 +79,8 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
     then, nor saved). One build of an output folder runs at a time: `waiting` is given a line to show when
     this one has to wait for another. Every content error is reported together, and nothing is changed."""
     clock = Clock()
-    inputs = read_inputs(request.content, request.templates, request.base_url, request.strict)
+    stamps = memory.changes.stamps(request.content, memory.state) if memory is not None else None
+    inputs = read_inputs(request.content, request.templates, request.base_url, request.strict, stamps)
     check_output_folder(request.output, {"content": request.content, "templates": inputs.templates_dir})
     folder = state_folder(request.output)
     with failures_reported(request.output, inputs.templates_dir), one_build_at_a_time(folder, request.output,
@@ -89,28 +92,31 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
             return BuildReport(decisions=inputs.decision_files(), unchanged=len(record.outputs),
                                seconds=clock.total())
         cold = request.mode == "cold" or not record.outputs
+        changed = patch_of(memory, record, inputs, verify or cold)      # what changed, when a preview knows
         setup = Setup(inputs.templates_dir, inputs.assets.urls, inputs.config, request.output.resolve(),
                       staging_folder(request.output.resolve()), compare=cold)    # as `Staging` will have it
-        with workers_for(setup, request.jobs, inputs.decision_files(), cold) as workers:
+        with workers_for(setup, request.jobs, inputs.decision_files() if cold else 0, cold) as workers:
             # The decisions, read again only where their files changed.
             before = previous_state(request, folder, record, memory)
-            loaded = load_decisions(request.content, request.strict, before.sources, inputs.stamps, workers.reader())
+            loaded = load_decisions(request.content, request.strict, before.sources, inputs.stamps, workers.reader(),
+                                    changed)
             if loaded.errors:
                 raise BuildErrors(loaded.errors)
-            entries = entries_of(loaded, inputs, memory)
+            entries = entries_of(loaded, inputs, memory, before, changed)
             clock.lap("read")
             # Every stale unit rendered into a staging folder, then put in place at once.
-            staging = Staging(request.output, previous=None if cold else record.outputs, swap=cold)
+            staging = Staging(request.output, None if cold else record.outputs, swap=cold, patch=changed is not None)
             plan = Plan(request.output, record, staging, verify and not cold, inputs.settings, inputs.templates)
-            decisions = plan_decisions(plan, entries, loaded.sources, before.sources, before.search)
+            decisions = plan_decisions(plan, entries, loaded.sources, before.sources, before.search,
+                                       slugs_of(changed))
             with discarded_on_failure(staging, memory):
                 search = render_site(plan, inputs, entries, decisions, workers, memory, progress, clock)
+                within_folder_limit(staging, request.output, inputs.config, record.settings != inputs.everything)
                 commit(staging, request.output, scan=verify)
             clock.lap("commit")
         # What this build read and wrote, for the next one.
-        settings = inputs.everything if not loaded.warnings else ""       # warnings are shown again
-        state = BuildState(OutputRecord(record.owner, settings, inputs.stamps, staging.outputs, plan.units),
-                           loaded.sources, search)
+        state = BuildState(OutputRecord(record.owner, inputs.everything, bool(loaded.warnings), inputs.stamps,
+                                        staging.outputs, plan.units, plan.decision_units), loaded.sources, search)
         warnings = [*loaded.warnings, *keep_state(state, folder, memory)]
         clock.lap("state")
     return BuildReport(decisions=len(entries), written=len(staging.written), unchanged=staging.unchanged,
@@ -145,11 +151,28 @@ def previous_state(request: BuildRequest, folder: Path, record: OutputRecord,
     return load_state(folder, record)
 
 
+def patch_of(memory: PreviewMemory | None, record: OutputRecord, inputs: Inputs, look: bool) -> set[str] | None:
+    """The content files changed since a preview's last build, when that build can be patched: the preview
+    knows every change (its file events), trusts the output folder, and the settings and templates are as
+    they were. Otherwise None: every unit is looked at."""
+    if memory is None or memory.state is None or look or record.settings != inputs.everything:
+        return None
+    return memory.changes.known()
+
+
+def slugs_of(changed: set[str] | None) -> set[str] | None:
+    """'decisions/24-001-566.md' -> '24-001-566'."""
+    if changed is None:
+        return None
+    return {name[10:-3] for name in changed if name.startswith("decisions/") and name.endswith(".md")}
+
+
 def keep_state(state: BuildState, folder: Path, memory: PreviewMemory | None) -> list[DigestError]:
     """Saved for the next build (a warning if that fails: the site is built, the next build only has more
-    to check), or kept in the preview's memory."""
+    to check), or kept in the preview's memory, whose file events now start again from it."""
     if memory is not None:
         memory.state = state
+        memory.changes.taken_in()
         return []
     try:
         save_state(folder, state)
@@ -159,15 +182,42 @@ def keep_state(state: BuildState, folder: Path, memory: PreviewMemory | None) ->
     return []
 
 
-def entries_of(loaded: Loaded, inputs: Inputs, memory: PreviewMemory | None) -> list[Entry]:
-    """The entries, newest first; a preview takes again those whose facts and settings are the same."""
+def entries_of(loaded: Loaded, inputs: Inputs, memory: PreviewMemory | None, before: BuildState,
+               changed: set[str] | None) -> list[Entry]:
+    """The entries, newest first. A preview takes again those whose facts and settings are the same; after
+    a few edits, it puts the changed ones in their places instead of sorting them all."""
     kept = memory.entries if memory is not None else None
-    reuse = kept.by_slug if kept is not None and kept.settings == inputs.settings else None
-    entries = make_entries(loaded.facts, inputs.config,
-                           {s.front.slug: s.front_digest for s in loaded.sources.values()}, reuse)
+    if kept is None or kept.settings != inputs.settings:
+        kept = None
+    elif changed is not None and _patched_entries(kept, loaded, inputs, before, changed):
+        return kept.entries
+    keys = {s.front.slug: s.front_digest for s in loaded.sources.values()}
+    entries = make_entries(loaded.facts, inputs.config, keys, kept.by_slug if kept is not None else None)
     if memory is not None:
-        memory.entries = EntriesMemo(inputs.settings, {e.decision.slug: e for e in entries})
+        memory.entries = EntriesMemo(inputs.settings, entries, [newest_first(e.decision) for e in entries],
+                                     {e.decision.slug: e for e in entries}, digest(*(e.facts_digest for e in entries)),
+                                     choose_layout(inputs.config, loaded.facts))
     return entries
+
+
+def _patched_entries(kept: EntriesMemo, loaded: Loaded, inputs: Inputs, before: BuildState,
+                     changed: set[str]) -> bool:
+    """The entries after a few edits: only those whose facts changed are made again, and put in place.
+    False if that cannot be done: the edits moved the decisions to another layout."""
+    names = sorted(name[10:] for name in changed if name.startswith("decisions/") and name.endswith(".md"))
+    now = {name: loaded.sources[name] for name in names if name in loaded.sources}
+    moved = [source for name, source in now.items()
+             if name not in before.sources or before.sources[name].front_digest != source.front_digest]
+    gone = {name[:-3] for name in names if name not in now}
+    if not moved and not gone:
+        return True
+    layout = choose_layout(inputs.config, loaded.facts)
+    if layout != kept.layout:
+        return False
+    kept.entries, kept.order = with_changes(kept.entries, kept.order, [s.front for s in moved], gone, inputs.config,
+                                            {s.front.slug: s.front_digest for s in moved}, kept.by_slug, layout)
+    kept.listed = digest(kept.listed, *sorted(gone), *(f"{s.front.slug}={s.front_digest}" for s in moved))
+    return True
 
 
 # ---------------------------------------------------------------- rendering
@@ -177,7 +227,9 @@ def render_site(plan: Plan, inputs: Inputs, entries: list[Entry], decisions: Dec
     """Render every stale unit into the staging folder; return the search index brought up to date. The
     pages listing decisions are rendered here while the worker processes render the decisions."""
     env = environment(inputs, memory)
-    units = site_units_of(env, inputs, entries, memory)
+    units, again = site_units_of(env, inputs, entries, memory)
+    if plan.patch and again:             # as the last build made them all: they stay without a look
+        units = []
     made_from = [plan.made_from(item) for item in units]
     stale = [not plan.fresh(item.name, made) for item, made in zip(units, made_from)]
     tick = ticker(progress, len(decisions.ids) + sum(stale))
@@ -188,6 +240,8 @@ def render_site(plan: Plan, inputs: Inputs, entries: list[Entry], decisions: Dec
                 tick()
             else:
                 plan.keep(item.name)
+        if units:
+            plan.drop_units_but({item.name for item in units} | {"search", "assets"})
         clock.lap("pages")
         search = take_decisions(plan, decisions, results, tick, inputs.config,
                                 memory.index if memory is not None else None)
@@ -212,15 +266,18 @@ def environment(inputs: Inputs, memory: PreviewMemory | None) -> Environment:
 
 
 def site_units_of(env: Environment, inputs: Inputs, entries: list[Entry],
-                  memory: PreviewMemory | None) -> list[Planned]:
-    """Every unit but the decisions' pages and the search index; a preview keeps the list while the entries'
-    facts, the settings and the templates are the same (after an edit to a decision's body only, say)."""
+                  memory: PreviewMemory | None) -> tuple[list[Planned], bool]:
+    """Every unit but the decisions' pages and the search index, and whether they are those of the last
+    build: a preview keeps the list while the entries' facts, the settings and the templates are the same
+    (after an edit to a decision's body only, say)."""
     if memory is None:
-        return list(site_units(env, inputs.config, entries))
-    made_for = digest(inputs.everything, *(e.facts_digest for e in entries))
-    if memory.units is None or memory.units.made_for != made_for:
-        memory.units = UnitsMemo(made_for, list(site_units(env, inputs.config, entries, memory.downloads)))
-    return memory.units.planned
+        return list(site_units(env, inputs.config, entries)), False
+    listed = memory.entries.listed if memory.entries is not None else digest(*(e.facts_digest for e in entries))
+    made_for = digest(inputs.everything, listed)
+    if memory.units is not None and memory.units.made_for == made_for:
+        return memory.units.planned, True
+    memory.units = UnitsMemo(made_for, list(site_units(env, inputs.config, entries, memory.downloads)))
+    return memory.units.planned, False
 
 
 # ---------------------------------------------------------------- the output folder
@@ -243,6 +300,15 @@ class _Discarding:
             self.staging.discard()
             if self.memory is not None:
                 self.memory.forget_output()
+
+
+def within_folder_limit(staging: Staging, out_dir: Path, config: SiteConfig, settings_changed: bool) -> None:
+    """Stop before the commit if a folder of the new site would hold more entries than `folder_limit`. With
+    the same settings, only a folder that gained a file can have passed it: a build that adds none (most
+    edits) counts nothing."""
+    previous = staging.previous
+    if settings_changed or previous is None or any(path not in previous for path in staging.written):
+        check_folder_limit(out_dir, staging.outputs.keys(), config)
 
 
 def commit(staging: Staging, out_dir: Path, scan: bool) -> None:

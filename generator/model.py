@@ -134,7 +134,22 @@ def reference_slug(reference: str) -> str:
 
 @lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
-    """'Children's care services' -> 'childrens-care-services', '£1,001 to £5,000' -> '1001-to-5000'
-    (index page and anchor slugs). Apostrophes and commas go without a break, so thousands stay whole."""
+    """'Children's care services' -> 'childrens-care-services', '£1,001 to £5,000' -> '1001-to-5000': an
+    anchor id (headings, subcategories). Apostrophes and commas go without a break, so thousands stay whole.
+    Letters outside a-z break words ('Ynys Môn' -> 'ynys-m-n'): ids are published as such, and a fragment
+    cannot be redirected, so they keep this form; addresses use `path_slug`."""
     text = text.lower().replace("’", "").replace("'", "").replace(",", "").replace("&", " and ")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "untitled"
+
+
+# Letters that Unicode does not decompose into a plain letter and a mark.
+_PLAIN_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                                "þ": "th", "ı": "i", "ŀ": "l", "ħ": "h"})
+
+
+@lru_cache(maxsize=65536)
+def path_slug(text: str) -> str:
+    """A page address's slug: as `slugify`, with accented letters kept as their plain letters ('Ynys Môn' ->
+    'ynys-mon', 'Straße' -> 'strasse')."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN_LETTERS))
+    return slugify("".join(char for char in decomposed if not unicodedata.combining(char)))

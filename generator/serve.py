@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import partial
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import quote, unquote
 
 from jinja2 import Environment, TemplateError
@@ -43,6 +43,7 @@ from .errors import BuildErrors, DigestError
 from .incremental.memory import PreviewMemory
 from .incremental.output import built_here
 from .incremental.state import save_state, state_folder
+from .site.host_rules import route, rules_in
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,11 @@ class Preview:
         self.errors: list[str] = []
         self.memory = PreviewMemory()
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: Iterable[str] = ()) -> None:
         """Build; on failure keep serving the last good site and show the errors on every page. The first
-        build reads the saved state and checks the output folder against it; later ones trust their own."""
+        build reads the saved state and checks the output folder against it; later ones trust their own.
+        `changed`: the paths the watcher saw change since the last build, so that only they are looked at."""
+        self.memory.changes.note(changed, self.content_dir)
         request = BuildRequest(self.content_dir, self.out_dir, self.templates_dir, mode="preview", jobs=self.jobs,
                                strict=self.strict)
         try:
@@ -95,10 +98,14 @@ class Preview:
         if not self.errors and not built_here(self.out_dir):
             self.rebuild()            # the output folder was removed while serving: built again first
         path = self.resolve(url_path)
+        if path is None:        # no file there: the site's `_redirects`, as Netlify applies them
+            routed = route(rules_in(self.out_dir), unquote(url_path))
+            if routed is not None and routed.redirect:
+                return moved(routed.target)
+            path = self.resolve(routed.target) if routed is not None and routed.status == 200 else None
+            if path is not None and path.is_dir():         # rewritten to a folder: its page, at this address
+                return moved(url_path.rstrip("/") + "/")
         if path is None:
-            target = self.redirects().get(url_path)
-            if target:      # short and former decision addresses, as Netlify serves them
-                return moved(target)
             return self.respond(404, *self.not_found())
         if path.is_dir():              # the folder's page is at its address with a slash
             folder = path.relative_to(self.out_dir.resolve()).parts
@@ -126,14 +133,6 @@ class Preview:
             return candidate if candidate.exists() else None
         except OSError:                  # a name too long for the file system, say: no such page
             return None
-
-    def redirects(self) -> dict[str, str]:
-        """The build's Netlify `_redirects` file: `from to status` a line."""
-        rules = self.out_dir / "_redirects"
-        if not rules.is_file():
-            return {}
-        pairs = (line.split() for line in rules.read_text(encoding="utf-8").splitlines())
-        return {parts[0]: parts[1] for parts in pairs if len(parts) >= 2 and not parts[0].startswith("#")}
 
     def not_found(self) -> tuple[bytes, str]:
         page = self.out_dir / "404.html"
@@ -201,6 +200,7 @@ class Watcher:
     def __init__(self, preview: Preview, folders: list[Path]):
         self.preview, self.folders = preview, folders
         self.pending = False                     # changes seen that no build has taken in yet
+        self.changed: set[str] = set()           # ... the paths they were seen at
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self._tasks = {"content": None}          # the protocol: something is watched
@@ -220,18 +220,21 @@ class Watcher:
         return True                                  # no polling
 
     def _listen(self, loop: IOLoop) -> None:
-        for _ in watch(*self.folders, watch_filter=lambda _, path: not is_scratch(path),
-                       debounce=self.LONGEST_MS, step=self.STEP_MS, stop_event=self.stop, raise_interrupt=False):
+        for changes in watch(*self.folders, watch_filter=lambda _, path: not is_scratch(path),
+                             debounce=self.LONGEST_MS, step=self.STEP_MS, stop_event=self.stop,
+                             raise_interrupt=False):
             with self.lock:
                 self.pending = True
+                self.changed.update(path for _, path in changes)
             loop.add_callback(self.rebuild)
 
     def rebuild(self) -> None:
         with self.lock:
-            changed, self.pending = self.pending, False
-        if not changed:                              # taken in by the build before
+            pending, self.pending = self.pending, False
+            changed, self.changed = self.changed, set()
+        if not pending:                              # taken in by the build before
             return
-        self.preview.rebuild()
+        self.preview.rebuild(changed)
         LiveReloadHandler.reload_waiters(path="*")
         gc.freeze()
         self.tidy_later()
@@ -464,6 +467,9 @@ def serve(content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
     preview = Preview(content_dir, out_dir, templates_dir or default_templates(), strict, jobs)
     preview.rebuild()
     preview.warm_up()
+    # From here a watcher notes every change; what changed while it started, none saw: the first rebuild
+    # looks at every file.
+    preview.memory.changes.watching()
     tidy_memory()
     watcher = Watcher(preview, [content_dir, preview.templates_dir])
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0

@@ -51,7 +51,7 @@ def test_decision_page_shows_the_facts_each_linking_to_its_index(built_site: Pat
     facts = {row.dt.get_text(strip=True): row.dd for row in page.select("#facts > div")}
     assert facts["Council"].a["href"] == "/councils/essex-county-council/"
     assert [a.get_text() for a in facts["Category"].find_all("a")] == ["Children's care services", "Looked after children"]
-    assert facts["Category"].find_all("a")[1]["href"] == "/categories/childrens-care-services/#looked-after-children"
+    assert facts["Category"].find_all("a")[1]["href"] == "/categories/childrens-care-services/looked-after-children/"
     assert facts["Outcome"].a["href"] == "/outcomes/upheld/"
     assert facts["Decision date"].time["datetime"] == "2025-01-14"
     assert facts["Decision date"].get_text(strip=True) == "14 January 2025"

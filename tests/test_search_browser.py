@@ -221,6 +221,29 @@ def test_browse_lists_every_decision_newest_first(guarded_page, site_url, seeds)
     assert page.locator("#search-results .search-result-snippet").count() == 0
 
 
+@pytest.mark.parametrize(("index_page", "facet", "value"), [
+    ("/councils/essex-county-council/", "council", "Essex County Council"),
+    ("/remedies/251-to-500/", "band", "£251 to £500"),
+    ("/outcomes/upheld/", "outcome", "Upheld"),
+    ("/decisions/2025/", "year", "2025"),
+    ("/categories/childrens-care-services/looked-after-children/", "subcategory", "Looked after children"),
+])
+def test_an_index_page_links_to_the_search_with_its_filter_set(guarded_page, site_url, seeds, index_page, facet,
+                                                               value):
+    page = guarded_page(site_url)
+    page.goto(site_url + index_page)
+    page.get_by_role("link", name="Search and filter these decisions").click()
+    page.wait_for_selector("html[data-search-ready=true]", timeout=10_000)
+    wait_for(page, SETTLED)
+    shown = {"council": lambda d: d.entry.decision.council, "band": lambda d: d.band,
+             "outcome": lambda d: d.outcome, "year": lambda d: str(d.year),
+             "subcategory": lambda d: d.entry.decision.subcategory}[facet]
+    expected = [d.title for d in seeds if shown(d) == value]
+    expect(page.locator("#search-status")).to_have_text(status_for(len(expected)))
+    assert titles(page) == expected
+    assert page.locator(f"#search-facet-{facet} input:checked").evaluate_all("boxes => boxes.map(b => b.value)") == [value]
+
+
 def test_a_result_marks_an_outcome_inferred_rather_than_printed(guarded_page, site_url, seeds):
     page = open_search(guarded_page(site_url), site_url)
     outcomes = page.locator("#search-results > li .search-result-outcome")

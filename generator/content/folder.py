@@ -3,6 +3,7 @@ against the others, and new records written into it."""
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -73,22 +74,26 @@ Reader = Callable[[Path, list[str], dict[str, Stamp], dict[str, Source]], list[S
 
 
 def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Source] | None = None,
-                   stamps: dict[str, Stamp] | None = None, read: Reader | None = None) -> Loaded:
+                   stamps: dict[str, Stamp] | None = None, read: Reader | None = None,
+                   changed: set[str] | None = None) -> Loaded:
     """Read every content file, collecting all errors rather than stopping at the first.
     With `strict`, warnings (unknown keys) count as errors. A file in `known` whose size and mtime, or
     failing those whose bytes, are as they were is not parsed again. `stamps`: the files' sizes and mtimes
     when the caller has just looked ("decisions/<name>": (size, mtime_ns)). `read`: what reads the files
-    that need it, `read_files` or one that gives the same (see `workers.read_alongside`)."""
+    that need it, `read_files` or one that gives the same (see `workers.read_alongside`). `changed`: when
+    the caller knows which files changed since `known` was read, all without errors (a preview's file
+    events: "decisions/<name>"), only those are looked at."""
     folder = content_dir / "decisions"
-    errors: list[DigestError] = []
-    warnings: list[DigestError] = []
-    sources: dict[str, Source] = {}
     if not folder.is_dir():
-        errors.append(ContentError(folder, "no decisions folder: run `digest import PATH` to create it"))
-        return Loaded({}, errors, [])
+        return Loaded({}, [ContentError(folder, "no decisions folder: run `digest import PATH` to create it")], [])
     known = known or {}
     if stamps is None:
         stamps = content_stamps(content_dir)
+    if changed is not None:
+        return _with_changes(folder, known, stamps, changed, read or read_files, strict)
+    errors: list[DigestError] = []
+    warnings: list[DigestError] = []
+    sources: dict[str, Source] = {}
     # Names starting with a dot are other programs' (an editor's swap file, macOS's ._ files), as in serve.
     in_folder = sorted(name.removeprefix("decisions/") for name in stamps
                        if name.startswith("decisions/") and not name.startswith("decisions/."))
@@ -110,9 +115,41 @@ def load_decisions(content_dir: Path, strict: bool = False, known: dict[str, Sou
         sources[name] = source
         warnings.extend(source.warnings)
     errors.extend(_clashes([source.front for source in sources.values()]))
-    if strict:
-        return Loaded(sources, errors + warnings, [])
-    return Loaded(sources, errors, warnings)
+    return _loaded(sources, errors, warnings, strict)
+
+
+def _loaded(sources: dict[str, Source], errors: list[DigestError], warnings: list[DigestError],
+            strict: bool) -> Loaded:
+    return Loaded(sources, errors + warnings, []) if strict else Loaded(sources, errors, warnings)
+
+
+def _with_changes(folder: Path, known: dict[str, Source], stamps: dict[str, Stamp], changed: set[str],
+                  read: Reader, strict: bool) -> Loaded:
+    """`load_decisions` for a few changed files: the others are as `known` has them."""
+    names = {name.removeprefix("decisions/") for name in changed
+             if name.startswith("decisions/") and name.endswith(".md") and not name.startswith("decisions/.")}
+    present = sorted(name for name in names if f"decisions/{name}" in stamps)
+    stamp_of = {name: stamps[f"decisions/{name}"] for name in present}
+    sources = dict(known)
+    errors: list[DigestError] = []
+    for name, source in zip(present, read(folder, present, stamp_of, known), strict=True):
+        if isinstance(source, ContentError):
+            errors.append(source)
+        else:
+            sources[name] = source
+    for name in names - stamp_of.keys():
+        sources.pop(name, None)
+    if any(name not in known for name in present):               # kept in name order
+        sources = dict(sorted(sources.items()))
+    errors.extend(_clashes_of([sources[name].front for name in present if name in sources], sources))
+    warnings = [*_misnamed(folder, stamps), *(warning for source in sources.values() for warning in source.warnings)]
+    return _loaded(sources, errors, warnings, strict)
+
+
+def _misnamed(folder: Path, stamps: dict[str, Stamp]) -> list[DigestError]:
+    return [ContentError(folder / name[10:], "not read: a decision file's name ends in .md, in lower case")
+            for name in stamps if name[-3:].lower() == ".md" and name[-3:] != ".md" and name.startswith("decisions/")
+            and not name.startswith("decisions/.")]
 
 
 def read_files(folder: Path, names: list[str], stamps: dict[str, Stamp],
@@ -130,10 +167,19 @@ def _source_or_error(path: Path, before: Source | None, stamp: Stamp) -> Source 
         return error
 
 
+STAMPED_FOLDERS = ("", "decisions/")        # the folders, in the content folder, whose files are stamped
+
+
+def stamped(name: str) -> bool:
+    """Is `name` (relative to the content folder, "/"-separated) a file `content_stamps` stamps?"""
+    folder, _, _ = name.rpartition("/")
+    return (f"{folder}/" if folder else "") in STAMPED_FOLDERS
+
+
 def content_stamps(content_dir: Path) -> dict[str, Stamp]:
     """Size and mtime of every file the content is read from: `site.yaml` and the like, `decisions/<name>`."""
     stamps = {}
-    for prefix in ("", "decisions/"):
+    for prefix in STAMPED_FOLDERS:
         try:
             with os.scandir(content_dir / prefix) as found:
                 for item in found:
@@ -148,6 +194,22 @@ def content_stamps(content_dir: Path) -> dict[str, Stamp]:
         except OSError as error:
             raise ContentError(content_dir / prefix, f"cannot read this folder: {error.strerror}") from None
     return stamps
+
+
+def stamps_with_changes(content_dir: Path, stamps: dict[str, Stamp], changed: set[str]) -> dict[str, Stamp]:
+    """`content_stamps` when only `changed` files can differ from `stamps`: those alone are looked at."""
+    updated = dict(stamps)
+    for name in changed:
+        try:
+            info = (content_dir / name).stat()
+        except OSError:                          # gone
+            updated.pop(name, None)
+            continue
+        if stat.S_ISREG(info.st_mode):
+            updated[name] = (info.st_size, info.st_mtime_ns)
+        else:
+            updated.pop(name, None)
+    return updated
 
 
 def _as_last_read(before: Source, stamp: Stamp) -> bool:
@@ -189,6 +251,32 @@ def _clashes(decisions: list[FrontMatter]) -> list[DigestError]:
                 errors.append(ContentError(decision.path, f"alias {alias!r} is the address of {seen[alias]}: "
                                                            "take it out of aliases"))
     return errors
+
+def _clashes_of(decisions: list[FrontMatter], sources: dict[str, Source]) -> list[DigestError]:
+    """`_clashes` for a few decisions read again, among all the others (which had none: each is in the file
+    its slug names, so a reference held twice means a file named for another one)."""
+    errors: list[DigestError] = []
+    for decision in decisions:
+        assert decision.path is not None
+        if decision.path.name != f"{decision.slug}.md":
+            errors.append(ContentError(decision.path, f"file name does not match reference {decision.reference!r}: "
+                                                       f"rename it to {decision.slug}.md (and add the old slug to aliases)"))
+            other = sources.get(f"{decision.slug}.md")
+            if other is not None:
+                errors.append(ContentError(decision.path, f"reference {decision.reference!r} is also in "
+                                                           f"{other.front.path}; keep one file per decision"))
+        for alias in decision.aliases:
+            if f"{alias}.md" in sources and alias != decision.slug:
+                errors.append(ContentError(decision.path, f"alias {alias!r} is the address of "
+                                                           f"{sources[f'{alias}.md'].front.path}: take it out of aliases"))
+    slugs = {decision.slug for decision in decisions if decision.path and decision.path.name == f"{decision.slug}.md"}
+    for source in sources.values():
+        for alias in source.front.aliases:
+            if alias in slugs and alias != source.front.slug:
+                errors.append(ContentError(source.front.path, f"alias {alias!r} is the address of "
+                                                               f"{sources[f'{alias}.md'].front.path}: take it out of aliases"))
+    return errors
+
 
 def read_content_bytes(path: Path) -> bytes:
     """A content file's bytes, refusing one too big to be one (`decode_content` refuses what is not text)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ContentError
-from ..model import slugify
+from ..model import path_slug
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Band:
 
     @property
     def slug(self) -> str:
-        return slugify(self.name)
+        return path_slug(self.name)
 
     def holds(self, total: int) -> bool:
         return self.low <= total and (self.high is None or total <= self.high)
@@ -47,6 +47,9 @@ class SiteConfig:
     )
     home_newest: int = 10                                 # how many newest decisions the home page lists
     feed_size: int = 50                                   # how many newest decisions the Atom feed carries
+    list_page_size: int = 100                             # decisions on one page of a list (council, band, year...)
+    folder_limit: int = 10_000                            # most entries one folder of the output may hold
+    decision_layout: str = "auto"                         # auto, plain or sharded: where decision pages are stored
     remedy_bands: tuple[Band, ...] = ()                   # filled from DEFAULT_BANDS when not configured
     search_equivalents: tuple[tuple[str, ...], ...] = ()  # groups of words search takes as one, beside its own
 
@@ -63,6 +66,10 @@ def bands_from_limits(limits: list[tuple[str, int | None]]) -> tuple[Band, ...]:
         bands.append(Band(name, low, high))
         low = (high if high is not None else low) + 1
     return tuple(bands)
+
+
+WHOLE_NUMBERS = ("home_newest", "feed_size", "list_page_size", "folder_limit")
+LAYOUTS = ("auto", "plain", "sharded")
 
 
 def load_config(content_dir: Path) -> SiteConfig:
@@ -92,9 +99,13 @@ def config_from_mapping(raw: dict, path: Path) -> SiteConfig:
             values[key] = _read_bands(value, path)
         elif key == "search_equivalents":
             values[key] = _read_equivalents(value, path)
-        elif key in ("home_newest", "feed_size"):
+        elif key in WHOLE_NUMBERS:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ContentError(path, f"{key} must be a whole number of at least 1, not {value!r}")
+            values[key] = value
+        elif key == "decision_layout":
+            if value not in LAYOUTS:
+                raise ContentError(path, f"decision_layout must be one of {', '.join(LAYOUTS)}, not {value!r}")
             values[key] = value
         else:
             if not isinstance(value, str):
@@ -145,10 +156,10 @@ def _read_bands(value: object, path: Path) -> tuple[Band, ...]:
             raise ContentError(path, f"{hint} (item {position + 1}: {item['name']!r})")
         if limits and high is not None and limits[-1][1] is not None and high <= limits[-1][1]:
             raise ContentError(path, f"{hint} (item {position + 1}: max must rise)")
-        clash = next((name for name, _ in limits if slugify(name) == slugify(item["name"])), None)
+        clash = next((name for name, _ in limits if path_slug(name) == path_slug(item["name"])), None)
         if clash is not None:
             raise ContentError(path, f"remedy bands {clash!r} and {item['name']!r} would share one page "
-                                     f"(/remedies/{slugify(clash)}/): give them names that differ in letters or digits")
+                                     f"(/remedies/{path_slug(clash)}/): give them names that differ in letters or digits")
         limits.append((item["name"], high))
     if limits[0][1] != 0:
         raise ContentError(path, "the first remedy band must be the no-money band, with max: 0")

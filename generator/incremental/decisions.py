@@ -6,12 +6,15 @@ decision is swapped in place (its earlier version read again to take its posting
 or a deletion reorders the ids from some point on, those after it are dropped and read again, unless that
 is most of them: then the whole index is read again. Pages and the search text files are named by slug, not
 id, so they stay as they are when ids move. A search text file (one decision's text, or two neighbours':
-`search.files.text_groups`) is a unit of its own, made again only when one of its decisions changed.
+`search.files.text_groups`) is kept beside the decisions' pages, as `search-text:<its first slug>`, and
+made again only when one of its decisions changed; after an edit (a patch) only the files near the
+decisions edited are looked at.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..content.folder import Source
@@ -22,7 +25,6 @@ from ..search.postings import SearchState, common_prefix, drop_from, extend_stat
 from ..search.reading import Reading, text_record
 from ..site.entries import Entry
 from ..site.markdown import render_body
-from ..site.pages import page_path
 from .plan import Plan
 from .state import SearchRecord, Unit
 from .workers import Done, Job
@@ -34,31 +36,37 @@ class DecisionPlan:
     tail (ids `keep`.. are dropped), then, by id, each decision whose page or reading is needed."""
     ordered: list[Entry]                 # by id, oldest first
     digests: list[str]                   # id -> digest of the decision's file
-    made_from: list[str]                 # id -> what its page unit is made from
+    page_template: str                   # what every page is made from but the decision's own file
     search: SearchRecord                 # what the index is updated from
     search_made_from: str
     search_fresh: bool                   # the index stays as it is
-    sources: dict[str, Source] = field(default_factory=dict)     # slug -> its content file, as read now
+    sources: dict[str, Source] = field(default_factory=dict)     # `<slug>.md` -> its content file, as read now
+    edited: set[str] | None = None       # in a patch, the slugs whose files changed, came or went
     keep: int = 0
     changed: set[int] = field(default_factory=set)       # ids below `keep` whose decision changed
     dropping: int = 0                    # jobs that read a decision leaving the tail
     jobs: list[Job] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)         # the id of each job after the dropping ones
 
+    def made_from(self, doc: int) -> str:
+        """What the page unit of decision `doc` is made from (its files are named by slug, not id; where its
+        page is stored depends on the layout)."""
+        return f"{self.page_template}|{self.digests[doc]}|{self.ordered[doc].page}"
+
 
 def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source], before: dict[str, Source],
-                   search: SearchRecord | None) -> DecisionPlan:
-    """`entries` newest first; `sources` as read now and `before` as last read; `search` the last index."""
+                   search: SearchRecord | None, edited: set[str] | None = None) -> DecisionPlan:
+    """`entries` newest first; `sources` as read now (by file name, `<slug>.md`) and `before` as last read;
+    `search` the last index. `edited`: in a patch, the slugs whose files changed, came or went (the rest
+    are as the last build left them)."""
     ordered = list(reversed(entries))               # ids count from the oldest
     slugs = [entry.decision.slug for entry in ordered]
-    source_of = {s.front.slug: s for s in sources.values()}
-    digests = [source_of[slug].digest for slug in slugs]
-    page_template = plan.templates.get("decision.html", "")
-    made_from = [f"{plan.settings}|{page_template}|{d}" for d in digests]     # files named by slug, not id
-    search_made_from = digest(plan.settings, *(f"{slug}={d}" for slug, d in zip(slugs, digests)))
+    digests = [sources[f"{slug}.md"].digest for slug in slugs]
+    page_template = f"{plan.settings}|{plan.templates.get('decision.html', '')}"
+    search_made_from = digest(plan.settings, "\n".join(slugs), "\n".join(digests))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_made_from)
-    dp = DecisionPlan(ordered, digests, made_from, search or SearchRecord(SearchState(), []), search_made_from,
-                      fresh, sources=source_of, keep=len(slugs) if fresh else 0)
+    dp = DecisionPlan(ordered, digests, page_template, search or SearchRecord(SearchState(), []),
+                      search_made_from, fresh, sources=sources, edited=edited, keep=len(slugs) if fresh else 0)
     earlier: dict[int, Source] = {}
     if search is not None and not fresh:
         keep, count = common_prefix(search.index.slugs, slugs), len(search.index.slugs)
@@ -70,26 +78,34 @@ def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source],
             dp.dropping = len(dp.jobs)
     if not fresh and dp.keep == 0:
         dp.search = SearchRecord(SearchState(), [])
-    _add_jobs(plan, dp, source_of, earlier)
+    if edited is None:
+        docs: Iterable[int] = range(len(slugs))
+    else:                            # the rest are as they were, pages and readings
+        at = dict(zip(slugs, range(len(slugs))))
+        for slug in edited - at.keys():
+            plan.drop_decision(slug)
+        docs = sorted({at[slug] for slug in edited if slug in at} | dp.changed | set(range(dp.keep, len(slugs))))
+    _add_jobs(plan, dp, docs, sources, earlier)
     return dp
 
 
-def _add_jobs(plan: Plan, dp: DecisionPlan, source_of: dict[str, Source], earlier: dict[int, Source]) -> None:
-    """A job for each decision whose page is stale or whose reading the index needs."""
+def _add_jobs(plan: Plan, dp: DecisionPlan, docs: Iterable[int], sources: dict[str, Source],
+              earlier: dict[int, Source]) -> None:
+    """A job for each decision of `docs` whose page is stale or whose reading the index needs."""
     previous = plan.staging.previous
-    for doc, entry in enumerate(dp.ordered):
+    for doc in docs:
+        entry = dp.ordered[doc]
         slug = entry.decision.slug
-        name = f"decision:{slug}"
         read = doc in dp.changed or doc >= dp.keep
-        page = doc in dp.changed or not plan.fresh(name, dp.made_from[doc])
+        page = doc in dp.changed or not plan.fresh_decision(slug, dp.made_from(doc))
         if not page:
-            plan.keep(name)          # its page stays, even when its id moves
+            plan.keep_decision(slug)      # its page stays, even when its id moves
             if not read:
                 continue
         recorded = None
-        if previous and page and page_path(entry.url) in previous:
-            recorded = {page_path(entry.url): previous[page_path(entry.url)]}
-        dp.jobs.append(Job(entry, source_of[slug].body, page=page, read=read,
+        if previous and page and entry.page in previous:
+            recorded = {entry.page: previous[entry.page]}
+        dp.jobs.append(Job(entry, sources[f"{slug}.md"].body, page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, recorded=recorded))
         dp.ids.append(doc)
 
@@ -109,9 +125,8 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
             if done.files:                       # else only read: its page was kept
                 for staged in done.files:
                     plan.staging.record(staged.path, staged.output, staged.written)
-                plan.units[f"decision:{dp.ordered[doc].decision.slug}"] = Unit(
-                    dp.made_from[doc], tuple(staged.path for staged in done.files))
-                plan.rendered += 1
+                plan.add_decision(dp.ordered[doc].decision.slug,
+                                  Unit(dp.made_from(doc), tuple(staged.path for staged in done.files)))
             tick()
             if doc in dp.changed:
                 replace_reading(index, doc, _earlier(done), _reading(done))
@@ -132,21 +147,45 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
     return SearchRecord(index, dp.digests)
 
 
+TEXT_UNIT = "search-text:"
+
+
 def stage_texts(plan: Plan, dp: DecisionPlan, texts: dict[str, str]) -> None:
     """Each search text file made again if one of its decisions changed (or it has new neighbours), else
-    kept. Texts come from this build's jobs; a neighbour left alone is read here (an edit has one at most)."""
+    kept. Texts come from this build's jobs; a neighbour left alone is read here (an edit has one at most).
+    In a patch only the files near the edited decisions are looked at; the rest stay as they were."""
     digest_of = {entry.decision.slug: d for entry, d in zip(dp.ordered, dp.digests)}
-    for group in text_groups(list(digest_of)):
-        name = f"search-text:{group[0]}"
+    groups = text_groups(list(digest_of))
+    if dp.edited is not None:
+        near = _near(sorted(digest_of), dp.edited)
+        firsts = {group[0] for group in groups}
+        for slug in dp.edited | near:                      # files named by a decision now gone or paired
+            if slug not in firsts:
+                plan.drop_decision(f"{TEXT_UNIT}{slug}")
+        groups = [group for group in groups if near.intersection(group)]
+    for group in groups:
+        name = f"{TEXT_UNIT}{group[0]}"
         made_from = digest(plan.settings, *(f"{slug}={digest_of[slug]}" for slug in group))
-        if plan.fresh(name, made_from):
-            plan.keep(name)
+        if plan.fresh_decision(name, made_from):
+            plan.keep_decision(name)
             continue
         for slug in group:
             if slug not in texts:
-                decision = dp.sources[slug].full()
+                decision = dp.sources[f"{slug}.md"].full()
                 texts[slug] = text_record(decision, render_body(decision.body).paragraphs)
-        plan.add(name, made_from, {text_path(group): text_file(group, texts)})
+        path = text_path(group)
+        plan.staging.add(path, text_file(group, texts).encode("utf-8"))
+        plan.add_decision(name, Unit(made_from, (path,)))
+
+
+def _near(ordered: list[str], edited: set[str]) -> set[str]:
+    """The slugs (in `ordered`, sorted) whose text file an edit of `edited` may change: each edited slug
+    still there and its neighbours, and the neighbours of the place of each one gone."""
+    near: set[str] = set()
+    for slug in edited:
+        at = bisect_left(ordered, slug)
+        near.update(ordered[max(0, at - 1):at + 2])
+    return near
 
 
 def _reading(done: Done) -> Reading:

@@ -37,7 +37,9 @@ def default_templates() -> Path:
     return local if local.is_dir() else PACKAGE_TEMPLATES
 
 
-def read_inputs(content_dir: Path, templates_dir: Path | None, base_url: str | None, strict: bool) -> Inputs:
+def read_inputs(content_dir: Path, templates_dir: Path | None, base_url: str | None, strict: bool,
+                stamps: dict[str, Stamp] | None = None) -> Inputs:
+    """`stamps`: the content files' stamps when the caller knows them (a preview that knows what changed)."""
     templates_dir = templates_dir or default_templates()
     if not templates_dir.is_dir():
         raise DigestError(templates_dir, "no templates folder: build from the project folder (it has templates/), "
@@ -49,12 +51,13 @@ def read_inputs(content_dir: Path, templates_dir: Path | None, base_url: str | N
     templates = template_digests(templates_dir)
     settings = digest(code_digest(), repr(config), repr(sorted(assets.urls.items())), str(strict))
     everything = digest(settings, *sorted(f"{name}={value}" for name, value in templates.items()))
-    return Inputs(config, templates_dir, assets, templates, settings, everything, content_stamps(content_dir))
+    return Inputs(config, templates_dir, assets, templates, settings, everything,
+                  content_stamps(content_dir) if stamps is None else stamps)
 
 
 def nothing_changed(out_dir: Path, record: OutputRecord, inputs: Inputs, verify: bool) -> bool:
     """The same code, settings, templates and content files as the last build, whose output is intact."""
-    return (record.settings == inputs.everything and record.stamps == inputs.stamps
+    return (record.settings == inputs.everything and not record.warned and record.stamps == inputs.stamps
             and outputs_intact(out_dir, record, verify))
 
 

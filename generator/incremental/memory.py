@@ -3,15 +3,17 @@ disk while it runs), and what only memory holds to make the next edit quick, eac
 made from so that it is used again only for the same."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment
 
-from ..content.folder import Stamp
+from ..content.folder import STAMPED_FOLDERS, Stamp, stamped, stamps_with_changes
 from ..search.files import IndexMemo
 from ..site.downloads import DataMemo
 from ..site.entries import Entry
+from ..site.layout import Layout
 from ..site.pages import Planned
 from .state import BuildState, record_stamp
 
@@ -25,7 +27,52 @@ class TemplatesMemo:
 @dataclass
 class EntriesMemo:
     settings: str
+    entries: list[Entry]                # newest first
+    order: list[tuple]                  # each entry's place (`site.entries.newest_first`)
     by_slug: dict[str, Entry]
+    listed: str                         # a digest that changes whenever any entry's facts do
+    layout: Layout                      # where their pages are stored
+
+
+@dataclass
+class ContentChanges:
+    """The content files changed since the state in memory was made, as the preview's file events tell
+    them. Until the events are known to be complete (a build has looked at every file since the watching
+    began), the build looks at every file."""
+    names: set[str] = field(default_factory=set)        # "decisions/<name>", "site.yaml"
+    complete: bool = False              # the names are every change since the state was made
+    watched: bool = False               # a watcher notes every change (and a build after it began looked)
+
+    def note(self, paths: Iterable[str], content_dir: Path) -> None:
+        """Paths the watcher saw change; one it cannot place (a folder, the content folder itself) means
+        every file must be looked at again."""
+        root = content_dir.resolve()
+        for path in map(Path, paths):
+            try:
+                name = path.resolve().relative_to(root).as_posix()
+            except ValueError:                   # a template: its digest tells
+                continue
+            if name in (".", "") or f"{name}/" in STAMPED_FOLDERS or path.is_dir():
+                self.complete = False
+            elif stamped(name):
+                self.names.add(name)
+
+    def watching(self) -> None:
+        """A watcher now notes every change; what changed before it began is not known."""
+        self.watched, self.complete = True, False
+
+    def taken_in(self) -> None:
+        """A build has read every change: those from now on are known, if a watcher notes them."""
+        self.names, self.complete = set(), self.watched
+
+    def known(self) -> set[str] | None:
+        return set(self.names) if self.complete else None
+
+    def stamps(self, content_dir: Path, state: BuildState | None) -> dict[str, Stamp] | None:
+        """The content files' stamps, when the changes are known: only changed files are looked at."""
+        if state is None or not self.complete:
+            return None
+        return stamps_with_changes(content_dir, state.record.stamps, self.names)
 
 
 @dataclass
@@ -39,6 +86,7 @@ class UnitsMemo:
 @dataclass
 class PreviewMemory:
     state: BuildState | None = None     # None until a build has read it
+    changes: ContentChanges = field(default_factory=ContentChanges)
     record_seen: Stamp | None = None    # the saved record's stamp when this memory last matched it
     templates: TemplatesMemo | None = None
     entries: EntriesMemo | None = None

@@ -66,10 +66,13 @@ class Staging:
     out_dir: Path
     previous: dict[str, Output] | None      # what the output held, as last recorded; None: compare bytes
     swap: bool                              # commit by exchanging whole folders
+    # Start from the previous outputs: a file stays unless it is dropped (a preview's build after an edit,
+    # which knows what changed: it does not list every file it keeps).
+    patch: bool = False
     outputs: dict[str, Output] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
+    dropped: set[str] = field(default_factory=set)    # files no longer made (patch)
     made: set[str] = field(default_factory=set)       # staging folders made so far
 
     def __post_init__(self) -> None:
@@ -77,6 +80,14 @@ class Staging:
         self.folder = staging_folder(self.out_dir)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
+        if self.patch:
+            if self.previous is None or self.swap:
+                raise ValueError("only an output folder as recorded can be patched in place")
+            self.outputs = dict(self.previous)
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.outputs) - len(self.written)
 
     def add(self, path: str, data: bytes) -> None:
         """A file of the new site."""
@@ -89,15 +100,19 @@ class Staging:
         self.outputs[path] = output
         if written:
             self.written.append(path)
-        else:
-            self.unchanged += 1
 
     def keep(self, *paths: str) -> None:
         """Files of the old site that stay as they are (as recorded)."""
         if self.previous is None:
             raise ValueError("nothing can be kept from an output folder with no record")
-        self.outputs.update(zip(paths, map(self.previous.__getitem__, paths)))
-        self.unchanged += len(paths)
+        if not self.patch:                 # else they are there already
+            self.outputs.update(zip(paths, map(self.previous.__getitem__, paths)))
+
+    def drop(self, *paths: str) -> None:
+        """Files of the old site no longer made (patch)."""
+        for path in paths:
+            self.outputs.pop(path, None)
+        self.dropped.update(paths)
 
     def commit(self, scan: bool = True) -> None:
         """Put the new site in place. `scan`: look in the output for files no build made (else trust the
@@ -136,7 +151,7 @@ class Staging:
             target = self.out_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             move_whole(self.folder / path, target)
-        there = relative_files(self.out_dir) if scan else set(self.previous or ())
+        there = relative_files(self.out_dir) if scan else self.dropped if self.patch else set(self.previous or ())
         self.removed = sorted(there - self.outputs.keys())
         for path in self.removed:
             (self.out_dir / path).unlink(missing_ok=True)

@@ -5,6 +5,7 @@ One state per output folder, kept beside it in `.digest-cache/<output name>-<8 h
 
   record.pickle    `OutputRecord`: which content and output folder it was made for, the digest of the code,
                    settings, templates and flags, the content files' stamps, every output file, every unit
+                   (the decisions' apart, by slug)
   sources.pickle   each content file's digest, facts and body (`content.folder.Source`)
   search.pickle    the search index as data (`SearchRecord`)
   build.lock       held while a build runs (see `output.held`)
@@ -54,10 +55,12 @@ class Owner:
 @dataclass
 class OutputRecord:
     owner: Owner
-    settings: str = ""                            # code, settings, templates, assets, flags ("" after warnings)
+    settings: str = ""                            # code, settings, templates, assets, flags
+    warned: bool = False                          # the build warned: the next one reads again, to warn again
     stamps: dict[str, Stamp] = field(default_factory=dict)        # content file -> (size, mtime_ns)
     outputs: dict[str, Output] = field(default_factory=dict)      # output file -> as written
-    units: dict[str, Unit] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)          # every unit but the decisions' pages
+    decision_units: dict[str, Unit] = field(default_factory=dict)  # slug -> its page and text parts
 
 
 @dataclass

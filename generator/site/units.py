@@ -13,8 +13,10 @@ from .downloads import DataMemo, render_data
 from .entries import Entry
 from .feeds import plan_feeds
 from .indexes import make_taxonomies
-from .links import render_redirects, render_sitemap
+from .layout import choose_layout
+from .links import render_sitemaps
 from .pages import Planned, plan_pages
+from .redirects import render_redirects
 
 
 def site_units(env: Environment, config: SiteConfig, entries: list[Entry],
@@ -22,13 +24,16 @@ def site_units(env: Environment, config: SiteConfig, entries: list[Entry],
     """In a fixed order. `entries`: newest first."""
     taxonomies = make_taxonomies(entries, config)
     listed = digest(*(e.facts_digest for e in entries))
-    pages = list(plan_pages(env, config, entries, taxonomies, listed))
+    pages = list(plan_pages(env, config, entries, taxonomies))
     yield from pages
     yield from plan_feeds(env, config, entries, taxonomies, listed)
     urls = [page.name for page in pages] + [entry.url for entry in entries]
-    # The sitemap lists addresses and the redirects name slugs and aliases: an edit to a summary or a
-    # remedy leaves both as they are.
-    names = (digest(*(" ".join((e.decision.slug, *e.decision.aliases)) for e in entries)),)
-    yield Planned("sitemap.xml", ("sitemap.xml",), (digest(*urls),), lambda: [render_sitemap(env, config, urls)])
-    yield Planned("_redirects", (), names, lambda: [render_redirects(entries)])
+    yield Planned("sitemap.xml", ("sitemap.xml", "sitemap-index.xml"), (digest(*urls),),
+                  lambda: render_sitemaps(env, config, urls))
+    # The redirects name slugs, aliases, index pages' former slugs and the layout: an edit to a summary or a
+    # remedy leaves them as they are.
+    layout = choose_layout(config, [entry.decision for entry in entries])
+    names = (digest(*(" ".join((e.decision.slug, *e.decision.aliases)) for e in entries)), repr(layout),
+             digest(*(f"{t.url}<{t.former_slug}" for taxonomy in taxonomies for t in taxonomy.terms)))
+    yield Planned("_redirects", (), names, lambda: [render_redirects(entries, taxonomies, layout)])
     yield Planned("decisions.json", (), (listed,), lambda: render_data(config, entries, data_memo))
