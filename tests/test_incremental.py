@@ -471,7 +471,7 @@ def test_a_watched_preview_reads_only_the_file_that_changed(tmp_path: Path, monk
     edit_body_word(edited, random.Random(9), "zephyr")
     report = digest.build()
     assert parsed == ["24-001-566.md"] and scans == []
-    assert report.rendered == 2                         # its page, and the search index
+    assert report.rendered == 3                         # its page, its search text file, the search index
     assert b"zephyr" in (digest.out / decision_page("24-001-566")).read_bytes()
     digest.assert_matches_clean_build("after one paragraph edit in a watched preview")
 
