@@ -10,7 +10,7 @@ Two pipelines, a folder for each stage (data flows one way: no stage imports a l
   build   content files -> site/
     content/      folder.py (every decision file, read again only when it changed), settings.py (site.yaml)
     site/         entries, indexes, markdown, pages, templates, charts, feeds, links, downloads, assets, units
-    search/       text (words and stems), packing, reading (one decision), postings (the index as data),
+    search/       text (words and terms), packing, reading (one decision), postings (the index as data),
                   files (the index files)
     incremental/  state (kept per output folder), memory (the preview's), inputs, guards, plan, decisions,
                   workers (the process pool), output (staging and the commit)

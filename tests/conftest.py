@@ -67,7 +67,8 @@ def chromium():
 @pytest.fixture
 def guarded_page(chromium):
     """new_page(base_url, width=1280) -> a page that records trouble; after the test, asserts there was no
-    script error, dialog, CSP violation or request to anywhere but the site itself."""
+    script error, dialog, CSP violation, request to anywhere but the site itself, or failed request for
+    anything a page loads (a stylesheet, script or data file: a page itself may be a 404)."""
     contexts, trouble = [], []
 
     def new_page(base_url: str, width: int = 1280, height: int = 900):
@@ -89,6 +90,8 @@ def guarded_page(chromium):
         page = context.new_page()
         page.on("pageerror", lambda error: trouble.append(f"page error: {error}"))
         page.on("dialog", on_dialog)
+        page.on("response", lambda response: trouble.append(f"{response.status}: {response.url}")
+                if response.status >= 400 and response.request.resource_type != "document" else None)
         page.on("console", lambda message: trouble.append(f"console: {message.text}")
                 if "Content Security Policy" in message.text else None)
         return page

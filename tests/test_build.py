@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import write_corpus
+from generator.content.settings import load_config
 from generator.build import BuildRequest, build
 from generator.incremental.state import state_folder
 from generator.errors import BuildErrors, ContentError, DigestError
@@ -120,8 +121,10 @@ def test_search_index_holds_every_decision_with_its_text(built_site: Path) -> No
     search = built_site / "search"
     manifest = json.loads((search / "index.json").read_text(encoding="utf-8"))
     assert json.dumps(manifest).count("Essex County Council") == 1         # facet values, named once
-    parts = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((search / "x").glob("*.json"))]
-    assert sorted({part["r"] for part in parts}) == sorted(slug.replace("-", " ") for slug in SLUGS)
+    texts = {slug: record for p in sorted((search / "x").glob("*/*.json"))
+             for slug, record in json.loads(p.read_text(encoding="utf-8")).items()}
+    assert sorted(texts) == sorted(SLUGS) and all(texts[s]["r"] == s.replace("-", " ") for s in SLUGS)
+    parts = list(texts.values())
     essex = {number: text for part in parts if part["r"] == "24 001 566" for number, text in part["p"]}
     assert sorted(essex) == list(range(1, 34))
     assert essex[29].startswith("Within four weeks of my final decision")
@@ -243,6 +246,34 @@ def test_site_settings_change_bands_and_unknown_settings_fail(content_copy: Path
     (content_copy / "site.yaml").write_text("titel: Typo\n", encoding="utf-8")
     with pytest.raises(ContentError, match="unknown setting 'titel'"):
         build(BuildRequest(content_copy, out, TEMPLATES))
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("ehcp", "not 'ehcp'"),
+    ("[[ehcp]]", "item 1: ['ehcp']"),
+    ("[[ehcp, ehc plan], {a: b}]", "item 2: {'a': 'b'}"),
+    ("[[ehcp, '--']]", "item 1: '--' has no letters or digits"),
+    ("[[ehcp, [ehc plan]]]", "item 1: ['ehcp', ['ehc plan']]"),
+])
+def test_search_equivalents_are_checked_with_a_one_line_error(content_copy: Path, value: str, problem: str) -> None:
+    settings = content_copy / "site.yaml"
+    settings.write_text(f"search_equivalents: {value}\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_config(content_copy)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(str(settings))
+    assert "search_equivalents must be a list of lists, each of two or more words or phrases" in message
+    assert problem in message
+
+
+def test_search_equivalents_reach_the_index(content_copy: Path, tmp_path: Path) -> None:
+    (content_copy / "site.yaml").write_text("search_equivalents:\n  - [Rubbish, Refuse and recycling, 2]\n",
+                                            encoding="utf-8")
+    assert load_config(content_copy).search_equivalents == (("Rubbish", "Refuse and recycling", "2"),)
+    build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
+    manifest = json.loads((tmp_path / "site" / "search" / "index.json").read_text(encoding="utf-8"))
+    assert manifest["equivalents"][-1] == ["rubbish", "refuse and recycling", "2"]
+    assert ["ehcp", "ehc plan", "education health and care plan"] in manifest["equivalents"]
 
 
 def test_template_syntax_error_names_the_template_and_line(content_copy: Path, tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ class SiteConfig:
     folder_limit: int = 10_000                            # most entries one folder of the output may hold
     decision_layout: str = "auto"                         # auto, plain or sharded: where decision pages are stored
     remedy_bands: tuple[Band, ...] = ()                   # filled from DEFAULT_BANDS when not configured
+    search_equivalents: tuple[tuple[str, ...], ...] = ()  # groups of words search takes as one, beside its own
 
     def band_for(self, total: int) -> Band:
         for band in self.remedy_bands:
@@ -105,6 +106,11 @@ def config_from_mapping(raw: dict, path: Path, places: Places | None = None) -> 
         if key == "remedy_bands":
             try:
                 values[key] = _read_bands(value, path)
+            except ContentError as error:
+                raise fail(key, error.message) from None
+        elif key == "search_equivalents":
+            try:
+                values[key] = _read_equivalents(value, path)
             except ContentError as error:
                 raise fail(key, error.message) from None
         elif key in WHOLE_NUMBERS:
@@ -171,6 +177,25 @@ def _ip_address(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _read_equivalents(value: object, path: Path) -> tuple[tuple[str, ...], ...]:
+    """`search_equivalents: [[EHCP, EHC plan, education health and care plan], ...]`: each a list of two or
+    more words or phrases that a search for any of them also searches for."""
+    hint = "search_equivalents must be a list of lists, each of two or more words or phrases"
+    if not isinstance(value, list):
+        raise ContentError(path, f"{hint}, not {value!r}")
+    groups = []
+    for position, group in enumerate(value):
+        if (not isinstance(group, list) or len(group) < 2
+                or not all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in group)):
+            raise ContentError(path, f"{hint} (item {position + 1}: {group!r})")
+        items = tuple(str(item).strip() for item in group)
+        empty = next((item for item in items if not any(c.isalnum() for c in item)), None)
+        if empty is not None:
+            raise ContentError(path, f"{hint} (item {position + 1}: {empty!r} has no letters or digits)")
+        groups.append(items)
+    return tuple(groups)
 
 
 def _read_bands(value: object, path: Path) -> tuple[Band, ...]:

@@ -4,11 +4,15 @@ brought up to date from their readings as the worker processes send them back.
 Ids count from the oldest decision, so a new decision (the usual import) is added at the end. An edited
 decision is swapped in place (its earlier version read again to take its postings out); when a date change
 or a deletion reorders the ids from some point on, those after it are dropped and read again, unless that
-is most of them: then the whole index is read again. Pages and text parts are named by slug, not id, so
-they stay as they are when ids move.
+is most of them: then the whole index is read again. Pages and the search text files are named by slug, not
+id, so they stay as they are when ids move. A search text file (one decision's text, or two neighbours':
+`search.files.text_groups`) is kept beside the decisions' pages, as `search-text:<its first slug>`, and
+made again only when one of its decisions changed; after an edit (a patch) only the files near the
+decisions edited are looked at.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,10 +20,11 @@ from dataclasses import dataclass, field
 from ..content.folder import Source
 from ..content.settings import SiteConfig
 from ..digest import digest
-from ..search.files import IndexMemo, index_files
+from ..search.files import IndexMemo, index_files, text_file, text_groups, text_path
 from ..search.postings import SearchState, common_prefix, drop_from, extend_state, replace_reading
-from ..search.reading import MAX_PARTS, Reading, text_part_path
+from ..search.reading import Reading, text_record
 from ..site.entries import Entry
+from ..site.markdown import render_body
 from .plan import Plan
 from .state import SearchRecord, Unit
 from .workers import Done, Job
@@ -35,6 +40,8 @@ class DecisionPlan:
     search: SearchRecord                 # what the index is updated from
     search_made_from: str
     search_fresh: bool                   # the index stays as it is
+    sources: dict[str, Source] = field(default_factory=dict)     # `<slug>.md` -> its content file, as read now
+    edited: set[str] | None = None       # in a patch, the slugs whose files changed, came or went
     keep: int = 0
     changed: set[int] = field(default_factory=set)       # ids below `keep` whose decision changed
     dropping: int = 0                    # jobs that read a decision leaving the tail
@@ -59,7 +66,7 @@ def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source],
     search_made_from = digest(plan.settings, "\n".join(slugs), "\n".join(digests))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_made_from)
     dp = DecisionPlan(ordered, digests, page_template, search or SearchRecord(SearchState(), []),
-                      search_made_from, fresh, keep=len(slugs) if fresh else 0)
+                      search_made_from, fresh, sources=sources, edited=edited, keep=len(slugs) if fresh else 0)
     earlier: dict[int, Source] = {}
     if search is not None and not fresh:
         keep, count = common_prefix(search.index.slugs, slugs), len(search.index.slugs)
@@ -92,13 +99,12 @@ def _add_jobs(plan: Plan, dp: DecisionPlan, docs: Iterable[int], sources: dict[s
         read = doc in dp.changed or doc >= dp.keep
         page = doc in dp.changed or not plan.fresh_decision(slug, dp.made_from(doc))
         if not page:
-            plan.keep_decision(slug)      # its page and text parts stay, even when its id moves
+            plan.keep_decision(slug)      # its page stays, even when its id moves
             if not read:
                 continue
         recorded = None
-        if previous and page:
-            paths = [entry.page, *(text_part_path(slug, k) for k in range(MAX_PARTS))]
-            recorded = {path: previous[path] for path in paths if path in previous}
+        if previous and page and entry.page in previous:
+            recorded = {entry.page: previous[entry.page]}
         dp.jobs.append(Job(entry, sources[f"{slug}.md"].body, page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, recorded=recorded))
         dp.ids.append(doc)
@@ -108,11 +114,14 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
                    config: SiteConfig, memo: IndexMemo | None) -> SearchRecord:
     """Stage each decision's files as they come, and bring the search index up to date."""
     index = dp.search.index
+    texts: dict[str, str] = {}
     if not dp.search_fresh:
         drop_from(index, dp.keep, (_earlier(next(results)) for _ in range(dp.dropping)))
 
     def added() -> Iterator[Reading]:
         for doc, done in zip(dp.ids, results):
+            if done.text is not None:
+                texts[dp.ordered[doc].decision.slug] = done.text
             if done.files:                       # else only read: its page was kept
                 for staged in done.files:
                     plan.staging.record(staged.path, staged.output, staged.written)
@@ -126,14 +135,57 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
 
     if dp.search_fresh:
         deque(added(), maxlen=0)
+        stage_texts(plan, dp, texts)
         plan.keep("search")
         if memo is not None and not memo.files:    # a preview's first build: ready the next edit's
             index_files(config, dp.ordered, index, memo)
         return dp.search
     extend_state(index, [entry.decision.slug for entry in dp.ordered], added())
+    stage_texts(plan, dp, texts)
     files = index_files(config, dp.ordered, index, memo)
     plan.add("search", dp.search_made_from, files, same=memo.same if memo is not None else None)
     return SearchRecord(index, dp.digests)
+
+
+TEXT_UNIT = "search-text:"
+
+
+def stage_texts(plan: Plan, dp: DecisionPlan, texts: dict[str, str]) -> None:
+    """Each search text file made again if one of its decisions changed (or it has new neighbours), else
+    kept. Texts come from this build's jobs; a neighbour left alone is read here (an edit has one at most).
+    In a patch only the files near the edited decisions are looked at; the rest stay as they were."""
+    digest_of = {entry.decision.slug: d for entry, d in zip(dp.ordered, dp.digests)}
+    groups = text_groups(list(digest_of))
+    if dp.edited is not None:
+        near = _near(sorted(digest_of), dp.edited)
+        firsts = {group[0] for group in groups}
+        for slug in dp.edited | near:                      # files named by a decision now gone or paired
+            if slug not in firsts:
+                plan.drop_decision(f"{TEXT_UNIT}{slug}")
+        groups = [group for group in groups if near.intersection(group)]
+    for group in groups:
+        name = f"{TEXT_UNIT}{group[0]}"
+        made_from = digest(plan.settings, *(f"{slug}={digest_of[slug]}" for slug in group))
+        if plan.fresh_decision(name, made_from):
+            plan.keep_decision(name)
+            continue
+        for slug in group:
+            if slug not in texts:
+                decision = dp.sources[f"{slug}.md"].full()
+                texts[slug] = text_record(decision, render_body(decision.body).paragraphs)
+        path = text_path(group)
+        plan.staging.add(path, text_file(group, texts).encode("utf-8"))
+        plan.add_decision(name, Unit(made_from, (path,)))
+
+
+def _near(ordered: list[str], edited: set[str]) -> set[str]:
+    """The slugs (in `ordered`, sorted) whose text file an edit of `edited` may change: each edited slug
+    still there and its neighbours, and the neighbours of the place of each one gone."""
+    near: set[str] = set()
+    for slug in edited:
+        at = bisect_left(ordered, slug)
+        near.update(ordered[max(0, at - 1):at + 2])
+    return near
 
 
 def _reading(done: Done) -> Reading:

@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 
 class Unit(NamedTuple):
-    """A group of output files rendered together (a page, a feed, a decision's page and text parts), and
+    """A group of output files rendered together (a page, a feed, a decision's page, a search text file), and
     the digest of everything they were made from."""
     made_from: str
     paths: tuple[str, ...]

@@ -1,6 +1,6 @@
-"""Decisions rendered across processes: each job turns one decision's markdown into its page and its search
-text parts, staged for the output folder right there (see `output.stage_file`), and, when the index needs
-it, its search reading (a job may be for the reading alone: the page is as it was).
+"""Decisions rendered across processes: each job turns one decision's markdown into its page, staged for the
+output folder right there (see `output.stage_file`), its text as search results show it, and, when the index
+needs it, its search reading (a job may be for the reading alone: the page is as it was).
 
 Results come back in job order, so output never depends on which process was quicker. A process keeps what
 it needs for every job (the Jinja environment, the settings) from its start: `_worker` is that, set in pool
@@ -28,7 +28,7 @@ from jinja2 import Environment
 from ..content.folder import Reader, Source, Stamp, read_files
 from ..content.settings import SiteConfig
 from ..errors import ContentError
-from ..search.reading import Reading, read_decision, split_parts, text_part_files, text_parts
+from ..search.reading import Reading, read_decision, text_record
 from ..site.assets import Assets
 from ..site.entries import Entry
 from ..site.markdown import render_body
@@ -41,9 +41,9 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Job:
-    entry: Entry | None = None          # render this decision's page and search text parts
+    entry: Entry | None = None          # render this decision's page and search text
     body: bytes = b""                   # its body (entries are kept without), UTF-8
-    page: bool = True                   # render its page and text parts
+    page: bool = True                   # render its page
     read: bool = False                  # read it for the index
     earlier: Source | None = None       # read this earlier version too (to take it out of the index)
     recorded: dict[str, Output] | None = None   # what the output holds of its files, as last recorded
@@ -57,9 +57,10 @@ class StagedFile(NamedTuple):
 
 @dataclass(frozen=True)
 class Done:
-    files: tuple[StagedFile, ...]       # its page and text parts, if made
+    files: tuple[StagedFile, ...]       # its page, if made
     reading: Reading | None
     earlier: Reading | None
+    text: str | None = None             # its `text_record`
 
 
 @dataclass(frozen=True)
@@ -120,20 +121,20 @@ def run(job: Job) -> Done:
         raise RuntimeError("a decision job ran outside a worker")
     files: tuple[StagedFile, ...] = ()
     reading = earlier = None
+    text = None
     if job.entry is not None:
         decision = job.entry.decision.with_body(job.body.decode("utf-8"))
         body = render_body(decision.body)
-        parts = split_parts(body.paragraphs)
+        text = text_record(decision, body.paragraphs)
         if job.read:
-            reading = read_decision(decision, parts)
+            reading = read_decision(decision, body.paragraphs)
         if job.page:
             page = render_decision(_worker.env, _worker.setup.config, job.entry, body)
-            texts = {page.path: page.text, **text_part_files(decision.slug, text_parts(decision, parts))}
-            files = tuple(_staged(_worker, path, text, job.recorded or {}) for path, text in texts.items())
+            files = (_staged(_worker, page.path, page.text, job.recorded or {}),)
     if job.earlier is not None:
         old = job.earlier.full()
-        earlier = read_decision(old, split_parts(render_body(old.body).paragraphs))
-    return Done(files, reading, earlier)
+        earlier = read_decision(old, render_body(old.body).paragraphs)
+    return Done(files, reading, earlier, text)
 
 
 def _staged(worker: _Worker, path: str, text: str, recorded: dict[str, Output]) -> StagedFile:

@@ -1,34 +1,42 @@
-"""Entries -> the sharded client-side search index under `search/`, deterministic (same content -> same bytes).
+"""Entries -> the client-side search index under `search/`, deterministic (same content -> same bytes).
 
-A query downloads only what it needs: the manifest and the document table once, then for each word one
-vocabulary file and one word shard, for each quoted phrase its pair shards, and for each result shown one
-text part. Every file is JSON; lists of numbers are packed into strings (see `pack`). File by file, for N
-decisions with ids 0..N-1 counted from the oldest (so a new decision is added at the end):
+A query downloads only what it needs: the manifest and the document table once, then for each word its
+word shard (and, while it is being typed or when it may hold a typo, one vocabulary file), for each quoted
+phrase its pair shards, and for each result shown the text file holding its decision. Every file is JSON;
+lists of numbers are packed into strings (see `pack`). No query needs HTTP Range requests. File by file,
+for N decisions with ids 0..N-1 counted from the oldest (so a new decision is added at the end):
 
   search/index.json        manifest: format version, N, average length, facet value names, shard counts,
-                           the names of the vocabulary files
+                           the names of the vocabulary files, the domain equivalents (`equivalents.py` and
+                           site.yaml's `search_equivalents`, each member as its folded words)
   search/docs.json         one packed column per field, id by id: reference (yy * 1,000,000 + number;
                            a letter after it is in "suffix"), date (days since 1970 + 1, as the gap from
                            the previous id; 0 = no date), council, category, subcategory, outcome, band
                            (1-based positions in the manifest's lists; 0 = none), inferred (the facts
                            inferred rather than printed, as bits: 1 category, 2 subcategory, 4 outcome,
-                           8 date; 0 = all printed), length code (for ranking), number of text parts:
-                           enough to list and count results before any text is loaded
+                           8 date; 0 = all printed), length code (for ranking): enough to list and count
+                           results before any text is loaded
   search/totals.json       the remedy total in pounds of each id, packed; for sorting by largest remedy
-  search/v/<ab>.json       the words starting with <ab>: {word: [term, decisions holding the term]}, for
-                           prefixes as you type and for one-typo matches
-  search/t/x<crc>.json     a word too big to share a shard (listed in the manifest's ownFiles), alone
-  search/t/<n>.json        word shard n = crc32(term) % termShards: {term: [id gaps, weights, masks]}: the
-                           packed gaps between the ids holding the term; one character a decision for its
+  search/v/<a>.json        the words starting with <a>: {word: [term, decisions holding the term]}, for
+  search/v/<ab>.json       prefixes as you type and for one-typo matches; a first letter whose words pass
+                           VOCABULARY_CHARS has a file for each first two letters instead (characters
+                           other than a-z and 0-9 are written u<hex>); the manifest lists the files
+  search/t/x<crc>.json     a term too big to share a shard (listed in the manifest's ownFiles), alone
+  search/t/<n>.json        term shard n = crc32(term) % termShards: {term: [id gaps, weights]}: the packed
+                           gaps between the ids holding the term, and one character a decision for its
                            weighted frequency w (title x8, summary x4, category x2, text x1) as
-                           round(3 * log2(min(w, 63)));
-                           one character a decision for the bit mask of the text parts holding the term
-                           (left empty for a term in more than a quarter of the decisions)
+                           round(3 * log2(min(w, 63)))
   search/p/<n>.json        pair shard n = crc32("a b") % pairShards: {"a b": id gaps}, for every two words
                            next to each other in one paragraph, the title, summary or category
-  search/x/<slug>-<k>.json text part k of a decision, named by its slug (24-001-566), not its id, so it
-                           stays as it is when ids move: {"r": reference, "s": summary (part 0 only),
-                           "p": [[paragraph number, text], ...]}, about 3,000 characters of paragraphs"""
+  search/x/<ff>/<slug>.json  the text of one decision, or of two neighbours: {slug: {"r": reference,
+                           "s": summary, "p": [[paragraph number, text], ...]}}. In slug order, a decision
+                           whose slug's crc32 is even shares its file with the next when that one's is odd
+                           (`text_groups`): about 0.75 files a decision, and an edit, an addition or a
+                           removal changes one or two of them. The file is named by its first slug, in
+                           folder <ff> = (crc32(name) >> 8) % 64 in two hex digits, so no folder holds
+                           more than a sixty-fourth of them; names stay as they are when ids move.
+
+Files per decision at 20,000 decisions: about 0.9 (BENCHMARKS.md)."""
 from __future__ import annotations
 
 import math
@@ -46,12 +54,13 @@ from ..model import OUTCOMES, Decision
 from ..site.entries import Entry
 from ..site.markdown import render_body
 from ..site.pages import Page
+from .equivalents import equivalents_for
 from .packing import json_text, pack
 from .postings import SearchState, update_state
-from .reading import read_decision, split_parts, terms_of, text_part_files, text_parts
+from .reading import read_decision, terms_of, text_record
 
 
-VERSION = 3
+VERSION = 4
 
 
 SHARD_CHARS = 8_000          # target size of a word or pair shard: one is fetched for each word
@@ -84,10 +93,59 @@ def own_file(term: str) -> str:
     return f"x{zlib.crc32(term.encode('utf-8')):08x}"
 
 
+VOCABULARY_CHARS = 4_000     # a first letter's words past this size get a file for each first two letters
+
+
+TEXT_FOLDERS = 64
+
+
 @lru_cache(maxsize=1 << 18)
-def vocabulary_file(word: str) -> str:
-    """'delay' -> 'de'; characters other than a-z and 0-9 are written as u<hex>."""
-    return "".join(c if c.isascii() and c.isalnum() else f"u{ord(c):x}" for c in word[:2])
+def vocabulary_file(word: str, letters: int = 2) -> str:
+    """'delay' -> 'de' (letters=1: 'd'); characters other than a-z and 0-9 are written as u<hex>."""
+    return "".join(c if c.isascii() and c.isalnum() else f"u{ord(c):x}" for c in word[:letters])
+
+
+def vocabulary_files(vocabulary: dict[str, list]) -> dict[str, dict[str, list]]:
+    """Words by their first letter, or by their first two letters where a first letter has many."""
+    by_first: defaultdict[str, dict[str, list]] = defaultdict(dict)
+    for word, value in vocabulary.items():
+        by_first[vocabulary_file(word, 1)][word] = value
+    out: dict[str, dict[str, list]] = {}
+    for first, found in by_first.items():
+        if sum(len(word) + 12 for word in found) <= VOCABULARY_CHARS:
+            out[first] = found
+            continue
+        for word, value in found.items():
+            out.setdefault(vocabulary_file(word), {})[word] = value
+    return out
+
+
+def text_groups(slugs: list[str]) -> list[list[str]]:
+    """Decisions' slugs -> the slugs of each text file, in slug order: a slug whose crc32 is even shares its
+    file with the next one when that one's is odd. Whether two share depends on them alone, so a change
+    anywhere changes one or two files."""
+    ordered = sorted(slugs)
+    groups: list[list[str]] = []
+    at = 0
+    while at < len(ordered):
+        slug = ordered[at]
+        if at + 1 < len(ordered) and crc_of(slug) % 2 == 0 and crc_of(ordered[at + 1]) % 2 == 1:
+            groups.append([slug, ordered[at + 1]])
+            at += 2
+        else:
+            groups.append([slug])
+            at += 1
+    return groups
+
+
+def text_path(group: list[str]) -> str:
+    name = group[0]
+    return f"search/x/{(crc_of(name) >> 8) % TEXT_FOLDERS:02x}/{name}.json"
+
+
+def text_file(group: list[str], records: dict[str, str]) -> str:
+    """The text file of a group, from its decisions' `text_record`s: {slug: record, ...}, keys in order."""
+    return "{" + ",".join(f'"{slug}":{records[slug].rstrip()}' for slug in group) + "}\n"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -98,7 +156,7 @@ def doc_length_code(length: int) -> int:
 class EntryColumns(NamedTuple):
     """What the index takes from the entries alone (see `_from_entries`)."""
     facets: dict[str, list[str]]        # facet -> its values' names
-    columns: dict[str, str]             # docs.json's columns but length and parts, packed
+    columns: dict[str, str]             # docs.json's columns but length, packed
     suffixes: dict[str, str]            # id -> the letter after its reference
     totals: str                         # the remedy totals, packed
 
@@ -184,8 +242,8 @@ def facet_values(config: SiteConfig, ordered: list[Entry]) -> dict[str, list[str
 
 
 def _from_entries(config: SiteConfig, ordered: list[Entry], memo: IndexMemo | None) -> EntryColumns:
-    """What the index takes from the entries alone: facet value names, docs.json's columns but length and
-    parts (packed), the letters after references, the packed remedy totals. Again what they were last time
+    """What the index takes from the entries alone: facet value names, docs.json's columns but length (all
+    packed), the letters after references, the packed remedy totals. Again what they were last time
     (in the memo) for the same settings and entries whose fields read here are the same: an edit to a
     summary or a remedy's text changes none of them."""
     seen = memo.entries if memo is not None else None
@@ -229,20 +287,16 @@ def _docs_fields(entry: Entry) -> tuple:
 
 def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
                 memo: IndexMemo | None = None) -> dict[str, str]:
-    """The index's files but the text parts, from the state; `ordered` is the entries by id (oldest first).
+    """The index's files but the text files, from the state; `ordered` is the entries by id (oldest first).
     With a memo (updated here), a file whose content is as last time is not written out again."""
     count = len(ordered)
     facets, entry_columns, suffixes, totals = _from_entries(config, ordered, memo)
-    columns = {**entry_columns, "length": pack(map(doc_length_code, state.lengths)), "parts": pack(state.parts)}
-    vocabulary: defaultdict[str, dict[str, list]] = defaultdict(dict)
-    held = {t: len(levels) for t, (_, levels, _) in state.terms.items()}
+    columns = {**entry_columns, "length": pack(map(doc_length_code, state.lengths))}
+    held = {t: len(levels) for t, (_, levels) in state.terms.items()}
     held_words = list(state.words)
-    for word, t in zip(held_words, terms_of(held_words)):
-        vocabulary[vocabulary_file(word)][word] = [t, held[t]]
-    # A term in more than a quarter of the decisions narrows little where in them it is: no part masks.
+    vocabulary = vocabulary_files({word: [t, held[t]] for word, t in zip(held_words, terms_of(held_words))})
     # A term whose postings would fill half a shard has a file of its own, named in the manifest.
-    term_postings = {t: (ids, levels, masks if held[t] * 4 <= count else "")
-                     for t, (ids, levels, masks) in state.terms.items()}
+    term_postings = dict(state.terms)
     own = sorted(t for t, p in term_postings.items() if sum(map(len, p)) > SHARD_CHARS // 2)
     own_files: defaultdict[str, dict] = defaultdict(dict)
     for t in own:
@@ -259,6 +313,7 @@ def index_files(config: SiteConfig, ordered: list[Entry], state: SearchState,
         "ownFiles": own,
         "pairShards": pair_shards,
         "vocabulary": sorted(vocabulary),
+        "equivalents": equivalents_for(config),
     }
     contents = {"search/index.json": manifest,
                 "search/docs.json": {**columns, "suffix": suffixes},
@@ -286,15 +341,14 @@ def render_search_index(config: SiteConfig, entries: list[Entry]) -> list[Page]:
     """The whole index in one go, for entries newest first (ids count from the oldest). The build makes
     the same files a piece at a time, reading each decision next to its page."""
     ordered = list(reversed(entries))
-    parts = [split_parts(render_body(_whole(e).body).paragraphs) for e in ordered]
-    found = [read_decision(e.decision, p) for e, p in zip(ordered, parts)]
+    paragraphs = [render_body(_whole(e).body).paragraphs for e in ordered]
+    found = [read_decision(e.decision, p) for e, p in zip(ordered, paragraphs)]
     state = SearchState()
     update_state(state, [e.decision.slug for e in ordered], {}, [], found)
     files = index_files(config, ordered, state)
-    for entry, p in zip(ordered, parts):
-        files.update(text_part_files(entry.decision.slug, text_parts(entry.decision, p)))
+    records = {e.decision.slug: text_record(e.decision, p) for e, p in zip(ordered, paragraphs)}
+    files.update((text_path(group), text_file(group, records)) for group in text_groups(list(records)))
     return [Page(path, text) for path, text in sorted(files.items())]
-
 
 
 def _whole(entry: Entry) -> Decision:

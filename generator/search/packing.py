@@ -81,17 +81,16 @@ def json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def value_chars(values: np.ndarray) -> tuple[str, str]:
-    """Term values (weight level << 6 | part mask) -> the levels and the masks, a character each."""
-    if len(values) and int(values.min()) < 0:
-        raise ValueError(f"cannot pack a negative number: {int(values.min())}")
-    return ALPHABET_BYTES[values >> 6].tobytes().decode(), ALPHABET_BYTES[values & 63].tobytes().decode()
+def level_chars(levels: np.ndarray) -> str:
+    """Weight levels (0..31) -> a character each."""
+    if len(levels) and int(levels.min()) < 0:
+        raise ValueError(f"cannot pack a negative number: {int(levels.min())}")
+    return ALPHABET_BYTES[levels].tobytes().decode()
 
 
-def values_of(levels: str, masks: str) -> np.ndarray:
-    """`value_chars` undone."""
-    return (DIGIT_OF[np.frombuffer(levels.encode(), np.uint8)] << 6
-            | DIGIT_OF[np.frombuffer(masks.encode(), np.uint8)])
+def levels_of(chars: str) -> np.ndarray:
+    """`level_chars` undone."""
+    return DIGIT_OF[np.frombuffer(chars.encode(), np.uint8)]
 
 
 def run_starts(ordered: np.ndarray) -> np.ndarray:

@@ -13,10 +13,10 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .packing import gaps, pack, pack_all, unpack_ids, value_chars, values_of, run_starts
+from .packing import gaps, level_chars, levels_of, pack, pack_all, unpack_ids, run_starts
 from .reading import Reading, halves
 
-VALUE_BITS = 11                # a term posting's weight level (5 bits) and part mask (6 bits)
+VALUE_BITS = 5                 # a term posting's weight level
 
 
 @dataclass
@@ -25,11 +25,10 @@ class SearchState:
     only the postings of the words it touches: `update_state` gives the same state, byte for byte, as
     reading every decision again."""
     slugs: list[str] = field(default_factory=list)                    # id -> decision
-    terms: dict[str, tuple[str, str, str]] = field(default_factory=dict)   # term -> packed ids, levels, masks
+    terms: dict[str, tuple[str, str]] = field(default_factory=dict)   # term -> packed ids, levels
     pairs: dict[str, str] = field(default_factory=dict)               # "a b" -> packed ids
     words: Counter = field(default_factory=Counter)                   # word -> decisions holding it
     lengths: list[int] = field(default_factory=list)
-    parts: list[int] = field(default_factory=list)
 
 
 def common_prefix(old: list[str], new: list[str]) -> int:
@@ -59,8 +58,7 @@ def update_state(state: SearchState, slugs: list[str], changed: dict[int, tuple[
 def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading]) -> None:
     """Add readings as the ids after the last, up to `slugs` (the decisions by id)."""
     # Tens of millions of postings pass through here at archive scale. Each is one 64-bit sort key in a
-    # flat array (its term's or pair's number, its id, and for a term its weight level and part mask:
-    # see `_grouped`); a term, pair or word is a dict entry once, however many decisions hold it.
+    # flat array (its term's or pair's number, its id, and for a term its weight level: see `_grouped`); a term, pair or word is a dict entry once, however many decisions hold it.
     keep = len(state.lengths)
     shift = max(len(slugs), 1).bit_length()                  # bits of an id
     term_numbers, pair_numbers, word_numbers = _Numbering(), _Numbering(), _Numbering()
@@ -68,7 +66,7 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
     for doc, reading in enumerate(added, start=keep):
         names = reading.terms()
         numbers = np.fromiter(map(term_numbers.__getitem__, names), np.int64, len(names))
-        values = values_of(reading.levels, reading.masks)
+        values = levels_of(reading.levels)
         term_keys.frombytes((numbers << (shift + VALUE_BITS) | doc << VALUE_BITS | values).tobytes())
         held = np.fromiter(map(word_numbers.__getitem__, reading.word_list()), np.int64)
         words_held.frombytes(held.astype(np.int32).tobytes())
@@ -77,7 +75,6 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
         numbers = np.fromiter(map(pair_numbers.__getitem__, found), np.int64, len(found))
         pair_keys.frombytes((numbers << shift | doc).tobytes())
         state.lengths.append(reading.length)
-        state.parts.append(reading.part_count)
     if len(state.lengths) != len(slugs):
         raise ValueError("search state: the readings added do not match the decisions")
     if max(len(term_numbers) << VALUE_BITS, len(pair_numbers)) >= 1 << (63 - shift):
@@ -89,11 +86,10 @@ def extend_state(state: SearchState, slugs: list[str], added: Iterable[Reading])
         state.words.update(dict(zip(word_list, counts.tolist())))
     del words_held
     term_list = list(term_numbers)
-    for number, ids, (level, mask) in _grouped(np.frombuffer(term_keys, np.int64), shift, with_values=True):
+    for number, ids, level in _grouped(np.frombuffer(term_keys, np.int64), shift, with_values=True):
         name = term_list[number]
         known = state.terms.get(name)
-        state.terms[name] = ((_append_ids(known[0], unpack_ids(ids)), known[1] + level, known[2] + mask)
-                             if known else (ids, level, mask))
+        state.terms[name] = (_append_ids(known[0], unpack_ids(ids)), known[1] + level) if known else (ids, level)
     del term_keys
     pair_list = list(pair_numbers)
     for number, ids, _ in _grouped(np.frombuffer(pair_keys, np.int64), shift, with_values=False):
@@ -113,10 +109,10 @@ class _Numbering(dict):
 GROUP_CHUNK = 1 << 18        # postings grouped at a time: the arrays made on the way stay small
 
 
-def _grouped(keys: np.ndarray, shift: int, with_values: bool) -> Iterator[tuple[int, str, tuple[str, str]]]:
-    """Keys `number << (shift + VALUE_BITS) | id << VALUE_BITS | value` (no value bits: `number << shift |
+def _grouped(keys: np.ndarray, shift: int, with_values: bool) -> Iterator[tuple[int, str, str]]:
+    """Keys `number << (shift + VALUE_BITS) | id << VALUE_BITS | level` (no value bits: `number << shift |
     id`), one a posting, sorted here in place -> for each number in turn: the number, its ids packed
-    (`pack(gaps(ids))`), and its values as levels and masks (`value_chars`; empty without values)."""
+    (`pack(gaps(ids))`), and its levels (`level_chars`; empty without values)."""
     keys.sort()
     value_bits = VALUE_BITS if with_values else 0
     top = shift + value_bits
@@ -133,10 +129,10 @@ def _grouped(keys: np.ndarray, shift: int, with_values: bool) -> Iterator[tuple[
         gaps[firsts] = ids[firsts] + 1
         text, at = pack_all(gaps)
         bounds = np.append(at[firsts], len(text)).tolist()
-        upper, lower = value_chars(chunk & ((1 << VALUE_BITS) - 1)) if with_values else ("", "")
+        levels = level_chars(chunk & ((1 << VALUE_BITS) - 1)) if with_values else ""
         ends = [*firsts[1:].tolist(), len(chunk)]
         for k, (first, number) in enumerate(zip(firsts.tolist(), numbers[firsts].tolist())):
-            yield number, text[bounds[k]:bounds[k + 1]], (upper[first:ends[k]], lower[first:ends[k]])
+            yield number, text[bounds[k]:bounds[k + 1]], levels[first:ends[k]]
         start = end
 
 
@@ -154,17 +150,17 @@ def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) ->
         value = new_values.get(t)
         if old_values.get(t) == value:
             continue
-        packed, levels, masks = state.terms.get(t, ("", "", ""))
+        packed, levels = state.terms.get(t, ("", ""))
         ids = unpack_ids(packed) if packed else []
         at = bisect_left(ids, doc)
         if at < len(ids) and ids[at] == doc:
             del ids[at]
-            levels, masks = levels[:at] + levels[at + 1:], masks[:at] + masks[at + 1:]
+            levels = levels[:at] + levels[at + 1:]
         if value is not None:
             ids.insert(at, doc)
-            levels, masks = levels[:at] + value[0] + levels[at:], masks[:at] + value[1] + masks[at:]
+            levels = levels[:at] + value + levels[at:]
         if ids:
-            state.terms[t] = (pack(gaps(ids)), levels, masks)
+            state.terms[t] = (pack(gaps(ids)), levels)
         else:
             state.terms.pop(t, None)
     new_pairs = set(new.pair_names())
@@ -181,7 +177,7 @@ def replace_reading(state: SearchState, doc: int, old: Reading, new: Reading) ->
             state.pairs.pop(p, None)
     _forget_words(state, [old])
     state.words.update(new.word_list())
-    state.lengths[doc], state.parts[doc] = new.length, new.part_count
+    state.lengths[doc] = new.length
 
 
 def _forget_words(state: SearchState, readings: Iterable[Reading]) -> None:
@@ -203,13 +199,13 @@ def drop_from(state: SearchState, keep: int, readings: Iterable[Reading]) -> Non
         terms.update(reading.terms())
         pairs.update(reading.pair_names())
         _forget_words(state, [reading])
-    del state.slugs[keep:], state.lengths[keep:], state.parts[keep:]
+    del state.slugs[keep:], state.lengths[keep:]
     for t in terms:
-        packed, levels, masks = state.terms[t]
+        packed, levels = state.terms[t]
         ids = unpack_ids(packed)
         cut = bisect_left(ids, keep)
         if cut:
-            state.terms[t] = (pack(gaps(ids[:cut])), levels[:cut], masks[:cut])
+            state.terms[t] = (pack(gaps(ids[:cut])), levels[:cut])
         else:
             del state.terms[t]
     for p in pairs:

@@ -1,6 +1,6 @@
-"""One decision -> what it adds to the search index (a `Reading`: its terms with their weights and the
-text parts holding them, its word pairs, its words), and the text parts a result page loads. Worked out
-next to the decision's page, in any process."""
+"""One decision -> what it adds to the search index (a `Reading`: its terms with their weights, its word
+pairs, its words), and its text as a result shows it (`text_record`). Worked out next to the decision's
+page, in any process."""
 from __future__ import annotations
 
 import math
@@ -10,14 +10,8 @@ from itertools import chain, count
 import numpy as np
 
 from ..model import FrontMatter
-from .packing import json_text, run_starts, value_chars
+from .packing import json_text, level_chars, run_starts
 from .text import fold, term, words
-
-
-PART_CHARS = 3000            # text per part file; a result downloads one part
-
-
-MAX_PARTS = 6                # a longer decision gets longer parts; a mask fits one character
 
 
 WEIGHT_TITLE = 8             # council and reference
@@ -45,20 +39,6 @@ BETWEEN = f" {BETWEEN_WORD} "
 PAIR_CODE = np.dtype("<i8")
 
 
-def split_parts(paragraphs: tuple[tuple[int, str], ...]) -> list[list[tuple[int, str]]]:
-    total = sum(len(text) for _, text in paragraphs)
-    size = max(PART_CHARS, -(-total // MAX_PARTS))
-    parts: list[list[tuple[int, str]]] = [[]]
-    filled = 0
-    for number, text in paragraphs:
-        if parts[-1] and filled + len(text) > size and len(parts) < MAX_PARTS:
-            parts.append([])
-            filled = 0
-        parts[-1].append((number, text))
-        filled += len(text)
-    return parts
-
-
 LEVELS = np.array(WEIGHT_LEVEL, np.int64)        # WEIGHT_LEVEL for numpy
 
 
@@ -68,18 +48,16 @@ class Reading:
     and kept to a few strings, which pass between processes cheaply."""
     names: str                    # the terms it holds, a line each
     levels: str                   # for each term, its weight level (WEIGHT_LEVEL), one character
-    masks: str                    # for each term, the mask of the text parts holding it, one character
     pairs: bytes                  # the word pairs it holds, each as two positions in `words`: a * 2**32 + b,
                                   # int64 little-endian (numbers cost less than text to pass and to merge)
     words: str                    # the words it holds, a line each
     length: int                   # words, for ranking
-    part_count: int
 
     def terms(self) -> list[str]:
         return self.names.split("\n") if self.names else []
 
-    def values(self) -> dict[str, tuple[str, str]]:
-        return dict(zip(self.terms(), zip(self.levels, self.masks)))
+    def values(self) -> dict[str, str]:
+        return dict(zip(self.terms(), self.levels))
 
     def word_list(self) -> list[str]:
         return self.words.split("\n") if self.words else []
@@ -103,27 +81,23 @@ def terms_of(found: list[str]) -> list[str]:
     return list(map(_TERMS.__getitem__, found))
 
 
-def read_decision(decision: FrontMatter, parts: list[list[tuple[int, str]]]) -> Reading:
-    """A decision, its paragraphs in text parts (`split_parts`) -> what it adds to the index. Words are
-    numbered once, in the order met; counting, weighing and pairing them is then numpy's work on arrays of
-    numbers: at 20,000 decisions there are tens of millions of words."""
+def read_decision(decision: FrontMatter, paragraphs: tuple[tuple[int, str], ...]) -> Reading:
+    """A decision and its numbered paragraphs -> what it adds to the index. Words are numbered once, in the
+    order met; counting, weighing and pairing them is then numpy's work on arrays of numbers: at 20,000
+    decisions there are tens of millions of words."""
     fields = ((f"{decision.council} {decision.reference}", WEIGHT_TITLE), (decision.summary, WEIGHT_SUMMARY),
-              (f"{decision.category or ''} {decision.subcategory or ''}", WEIGHT_CATEGORY))
-    # Every word in order, each stretch (a field, a text part) ended by BETWEEN_WORD, as are paragraphs
-    # within a part: no pair spans two. A stretch's words weigh the same and are in one part (or none).
+              (f"{decision.category or ''} {decision.subcategory or ''}", WEIGHT_CATEGORY),
+              *((text, 1) for _, text in paragraphs))
+    # Every word in order, each stretch (a field, a paragraph) ended by BETWEEN_WORD: no pair spans two.
     tokens: list[str] = []
-    sizes, weights, places = [], [], []
-    for place, (text, stretch_weight) in chain(((-1, field) for field in fields),
-                                               enumerate((BETWEEN.join(text for _, text in part), 1)
-                                                         for part in parts)):
+    sizes, weights = [], []
+    for text, stretch_weight in fields:
         found = words(fold(text))
         tokens += found
         tokens.append(BETWEEN_WORD)
         sizes.append(len(found) + 1)
         weights.append(stretch_weight)
-        places.append(place)
-    title, summary = sizes[0] - 1, sizes[1] - 1
-    length = title + summary + sum(size - len(part) for size, part in zip(sizes[3:], parts))
+    length = len(tokens) - len(sizes) - (sizes[2] - 1)                 # the category's words not counted
     held, seq = number_words(tokens)
     word_terms = terms_of(held)
     term_number = dict(zip(dict.fromkeys(word_terms), count()))
@@ -131,15 +105,9 @@ def read_decision(decision: FrontMatter, parts: list[list[tuple[int, str]]]) -> 
     apart = len(names)                                                   # BETWEEN_WORD's "term"
     to_term = np.fromiter(chain(map(term_number.__getitem__, word_terms), (apart,)), np.int64, len(held) + 1)
     term_seq = to_term[seq]
-    sizes_of = np.array(sizes)
-    weight = np.bincount(term_seq, np.repeat(np.array(weights, np.float64), sizes_of), apart + 1)[:apart]
-    part_of = np.repeat(np.array(places), sizes_of)
-    in_text = part_of >= 0
-    masks = np.zeros(apart + 1, np.int64)
-    np.bitwise_or.at(masks, term_seq[in_text], 1 << part_of[in_text])
-    levels, mask_chars = value_chars(LEVELS[np.minimum(weight.astype(np.int64), MAX_WEIGHT)] << 6 | masks[:apart])
-    return Reading("\n".join(names), levels, mask_chars, pair_codes(seq, len(held)).tobytes(), "\n".join(held),
-                   length, len(parts))
+    weight = np.bincount(term_seq, np.repeat(np.array(weights, np.float64), np.array(sizes)), apart + 1)[:apart]
+    levels = level_chars(LEVELS[np.minimum(weight.astype(np.int64), MAX_WEIGHT)])
+    return Reading("\n".join(names), levels, pair_codes(seq, len(held)).tobytes(), "\n".join(held), length)
 
 
 def number_words(tokens: list[str]) -> tuple[list[str], np.ndarray]:
@@ -166,17 +134,6 @@ def halves(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes >> 32, codes & 0xFFFFFFFF
 
 
-def text_parts(decision: FrontMatter, parts: list[list[tuple[int, str]]]) -> tuple[str, ...]:
-    records = [{"r": decision.reference, "p": [[n, text] for n, text in part]} for part in parts]
-    records[0]["s"] = decision.summary
-    return tuple(map(json_text, records))
-
-
-def text_part_files(slug: str, parts: tuple[str, ...]) -> dict[str, str]:
-    """The text parts a result page loads."""
-    return {text_part_path(slug, k): text for k, text in enumerate(parts)}
-
-
-def text_part_path(slug: str, k: int) -> str:
-    return f"search/x/{slug}-{k}.json"
-
+def text_record(decision: FrontMatter, paragraphs: tuple[tuple[int, str], ...]) -> str:
+    """A decision's text as a result shows it, JSON: {"r": reference, "s": summary, "p": [[number, text], ...]}."""
+    return json_text({"r": decision.reference, "s": decision.summary, "p": [[n, text] for n, text in paragraphs]})

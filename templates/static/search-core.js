@@ -1,15 +1,15 @@
 /* Decisions Digest: search text rules shared by the search page and the decision page.
  *
- * The same rules as generator/search_text.py and generator/search.py, so that what the browser looks
- * up is what the build wrote: folding, words, the stemmer, query parsing, packed numbers, shard
- * numbers. tests/js/search-cases.json holds the cases both sides are tested against.
+ * The same rules as generator/search/text.py and generator/search/files.py, so that what the browser looks
+ * up is what the build wrote: folding, words, terms (porter2.js and the family table), query parsing,
+ * references, packed numbers, shard and file names. tests/js/search-cases.json holds the cases both sides
+ * are tested against.
  */
 (function (root, factory) {
   "use strict";
-  var core = factory();
-  if (typeof module === "object" && module.exports) module.exports = core;
-  else root.DigestSearch = core;
-})(this, function () {
+  if (typeof module === "object" && module.exports) module.exports = factory(require("./porter2.js"));
+  else root.DigestSearch = factory(root.Porter2Stemmer);
+})(this, function (porter2) {
   "use strict";
 
   /* ---------- folding and words ---------- */
@@ -34,79 +34,41 @@
     return folded.replace(/'/g, "").match(WORD) || [];
   }
 
-  /* ---------- stemmer: Porter steps 1a, 1b, 1c and 5 ---------- */
+  /* ---------- terms: -ise spellings, Porter2, families (as generator/search/text.py) ---------- */
 
-  function isConsonant(w, i) {
-    var c = w.charAt(i);
-    if (c === "a" || c === "e" || c === "i" || c === "o" || c === "u") return false;
-    if (c === "y") return i === 0 || !isConsonant(w, i - 1);
-    return true;
+  var ISE_KEPT = new Set(("advertise chastise circumcise compromise concise demise despise enfranchise excise " +
+    "exercise expertise franchise incise merchandise mortise paradise practise precise premise promise surmise " +
+    "treatise valise").split(" "));
+  var ISE_KEPT_AFTER = ["w", "v", "pr", "a", "o", "u"];
+  var ISE = /^([a-z]{3,}?)(is|ys)(e|es|ed|ing|ation|ations|er|ers)$/;
+  var FAMILIES = {
+    decis: "decid", referr: "refer", explan: "explain", respons: "respond", conclus: "conclud",
+    failur: "fail", provis: "provid", applic: "appli", notif: "notifi", resolut: "resolv",
+    intervent: "interven", behaviour: "behav", behavior: "behav", judgement: "judg",
+    judgment: "judg", enquiri: "enquir", inquir: "enquir", inquiri: "enquir", licens: "licenc",
+    practis: "practic", children: "child", complaint: "complain", paid: "pay", payment: "pay"
+  };
+
+  function spelling(word) {
+    var m = ISE.exec(word);
+    if (!m) return word;
+    var before = m[1];
+    if (m[2] === "is" && (ISE_KEPT.has(before + "ise") ||
+        ISE_KEPT_AFTER.some(function (end) { return before.slice(-end.length) === end; }))) return word;
+    return before + m[2].charAt(0) + "z" + m[3];
   }
 
-  function measure(s) {
-    var m = 0, i = 0, n = s.length;
-    while (i < n && isConsonant(s, i)) i++;
-    while (i < n) {
-      while (i < n && !isConsonant(s, i)) i++;
-      if (i >= n) break;
-      m++;
-      while (i < n && isConsonant(s, i)) i++;
-    }
-    return m;
-  }
+  var termCache = new Map();
 
-  function hasVowel(s) {
-    for (var i = 0; i < s.length; i++) if (!isConsonant(s, i)) return true;
-    return false;
-  }
-
-  function doubleConsonant(w) {
-    var n = w.length;
-    return n >= 2 && w.charAt(n - 1) === w.charAt(n - 2) && isConsonant(w, n - 1);
-  }
-
-  function cvc(w) {
-    var n = w.length;
-    return n >= 3 && isConsonant(w, n - 3) && !isConsonant(w, n - 2) && isConsonant(w, n - 1) &&
-      "wxy".indexOf(w.charAt(n - 1)) === -1;
-  }
-
-  function endsWith(w, s) {
-    return w.length >= s.length && w.slice(w.length - s.length) === s;
-  }
-
-  var stemCache = new Map();
-
-  function stem(word) {
-    if (word.length <= 2 || !/^[a-z]+$/.test(word)) return word;
-    var hit = stemCache.get(word);
+  // A folded word -> its term, as the index has it.
+  function term(word) {
+    if (word.length < 3 || !/^[a-z]+$/.test(word)) return word;
+    var hit = termCache.get(word);
     if (hit !== undefined) return hit;
-    var w = word;
-    if (endsWith(w, "sses") || endsWith(w, "ies")) w = w.slice(0, -2);
-    else if (endsWith(w, "s") && !endsWith(w, "ss")) w = w.slice(0, -1);
-    if (endsWith(w, "eed")) {
-      if (measure(w.slice(0, -3)) > 0) w = w.slice(0, -1);
-    } else {
-      var suffixes = ["ed", "ing"];
-      for (var i = 0; i < suffixes.length; i++) {
-        var sfx = suffixes[i];
-        if (endsWith(w, sfx) && hasVowel(w.slice(0, -sfx.length))) {
-          w = w.slice(0, -sfx.length);
-          if (endsWith(w, "at") || endsWith(w, "bl") || endsWith(w, "iz")) w += "e";
-          else if (doubleConsonant(w) && "lsz".indexOf(w.charAt(w.length - 1)) === -1) w = w.slice(0, -1);
-          else if (measure(w) === 1 && cvc(w)) w += "e";
-          break;
-        }
-      }
-    }
-    if (endsWith(w, "y") && hasVowel(w.slice(0, -1))) w = w.slice(0, -1) + "i";
-    if (endsWith(w, "e")) {
-      var m = measure(w.slice(0, -1));
-      if (m > 1 || (m === 1 && !cvc(w.slice(0, -1)))) w = w.slice(0, -1);
-    }
-    if (measure(w) > 1 && doubleConsonant(w) && endsWith(w, "l")) w = w.slice(0, -1);
-    stemCache.set(word, w);
-    return w;
+    var s = porter2(spelling(word));
+    var t = Object.prototype.hasOwnProperty.call(FAMILIES, s) ? FAMILIES[s] : s;
+    termCache.set(word, t);
+    return t;
   }
 
   var STOP_WORDS = new Set(("a an and are as at be but by for from had has have he her his i if in into is " +
@@ -114,14 +76,39 @@
 
   /* ---------- queries ---------- */
 
-  // "delay council" -> two words; "working days" in double quotes -> a phrase. The last word, when the
-  // query does not end in a space or closing quote, is still being typed: it matches as a prefix.
-  function parseQuery(raw) {
+  // A decision's reference in any form: 24001566, 24-001-566, 24 001 566, 24/001/566, with a letter after
+  // it (17 002 402b); or its start, 24 001. -> [{ start, end, yy, first, last (null: a start), suffix }]
+  var REFERENCE = /(^|[\s(])(\d{2})[\s\-\/.]?(\d{3})(?:[\s\-\/.]?(\d{3})([a-z]?))?(?=$|[\s),.;:])/g;
+
+  function findReferences(folded) {
+    var out = [], m;
+    REFERENCE.lastIndex = 0;
+    while ((m = REFERENCE.exec(folded)) !== null) {
+      var start = m.index + m[1].length;
+      out.push({ start: start, end: REFERENCE.lastIndex, yy: m[2], first: m[3], last: m[4] || null, suffix: m[5] || "" });
+    }
+    return out;
+  }
+
+  function referenceText(ref) {
+    return ref.yy + " " + ref.first + (ref.last ? " " + ref.last + ref.suffix : "");
+  }
+
+  // "delay council" -> two words; "working days" in double quotes -> a phrase; a reference -> a reference.
+  // The last word, when the query is still being typed (not `finished`: from the address, the Search
+  // button or Enter) and does not end in a space or closing quote, may also match as a prefix.
+  function parseQuery(raw, finished) {
     var q = fold(String(raw || "")).replace(/[\u0000-\u001F\u007F]/g, " ");
-    var endsOpen = !/\s$/.test(q);
+    var endsOpen = !finished && !/\s$/.test(q);
     var items = [];
+    var refs = [];
     var re = /"([^"]*)("?)|([^\s"]+)/g;
     var m;
+    var unquoted = q.replace(/"[^"]*"?/g, function (part) { return part.replace(/[^"]/g, " "); });
+    findReferences(unquoted).forEach(function (ref) {
+      refs.push(ref);
+      q = q.slice(0, ref.start) + q.slice(ref.start, ref.end).replace(/./g, " ") + q.slice(ref.end);
+    });
     while ((m = re.exec(q)) !== null) {
       if (m[3] !== undefined) {
         words(m[3]).forEach(function (w) { items.push({ kind: "word", word: w, prefix: false }); });
@@ -133,21 +120,70 @@
       }
     }
     var last = items[items.length - 1];
-    if (last && last.kind === "word" && endsOpen && !last.quoted) last.prefix = true;
-    if (last && last.kind === "phrase" && last.open && endsOpen) {
+    var lastRef = refs[refs.length - 1];
+    var refIsLast = lastRef && !/\S/.test(q.slice(lastRef.end));
+    if (last && !refIsLast && last.kind === "word" && endsOpen && !last.quoted) last.prefix = true;
+    if (last && !refIsLast && last.kind === "phrase" && last.open && endsOpen) {
       // A phrase still being typed: its last word is matched as a prefix of its own.
       var typed = last.words.pop();
       if (last.words.length === 1) items[items.length - 1] = { kind: "word", word: last.words[0], prefix: false, quoted: true };
       items.push({ kind: "word", word: typed, prefix: true });
     }
     var seen = new Set();
-    return items.filter(function (item) {
+    items = items.filter(function (item) {
       var k = item.kind === "word" ? item.word + (item.prefix ? "*" : "") : "\"" + item.words.join(" ");
       if (seen.has(k)) return false;
       seen.add(k);
-      if (item.kind === "word") item.term = stem(item.word);
+      if (item.kind === "word") item.term = term(item.word);
       return true;
     });
+    refs.forEach(function (ref) {
+      items.push({ kind: "reference", yy: ref.yy, first: ref.first, last: ref.last, suffix: ref.suffix,
+        text: referenceText(ref) });
+    });
+    return items;
+  }
+
+  /* ---------- domain equivalents ---------- */
+
+  // Word items in a row that spell a member of a group of equivalents ([["ehcp", "ehc plan", ...], ...],
+  // folded, from the manifest) become one item, { kind: "any", typed, others, also }: a decision holding
+  // any member (a member of two words or more as a phrase, the one typed too) matches it. Members are
+  // recognised by their terms (ehc plans = ehc plan), longest first; a word being typed is left alone.
+  function withEquivalents(items, groups) {
+    var members = [];
+    (groups || []).forEach(function (group) {
+      group.forEach(function (member) {
+        members.push({ words: member.split(" "), terms: member.split(" ").map(term), group: group, text: member });
+      });
+    });
+    members.sort(function (a, b) { return b.words.length - a.words.length; });
+    var out = [];
+    for (var i = 0; i < items.length; i++) {
+      var found = null;
+      for (var k = 0; k < members.length && !found; k++) {
+        var mem = members[k], n = mem.terms.length, ok = i + n <= items.length;
+        for (var j = 0; j < n && ok; j++) {
+          var it = items[i + j];
+          ok = it.kind === "word" && !it.prefix && !it.quoted && it.term === mem.terms[j];
+        }
+        if (ok) found = mem;
+      }
+      if (!found) { out.push(items[i]); continue; }
+      var typed = items.slice(i, i + found.words.length);
+      out.push({
+        kind: "any", text: found.text,
+        typed: typed.length === 1 ? typed[0] : { kind: "phrase", words: typed.map(function (w) { return w.word; }) },
+        others: found.group.filter(function (other) { return other !== found.text; }).map(function (other) {
+          var ws = other.split(" ");
+          return ws.length === 1 ? { kind: "word", word: ws[0], term: term(ws[0]), prefix: false }
+            : { kind: "phrase", words: ws };
+        }),
+        also: found.group.filter(function (other) { return other !== found.text; })
+      });
+      i += found.words.length - 1;
+    }
+    return out;
   }
 
   /* ---------- index files ---------- */
@@ -200,14 +236,38 @@
     return "x" + hex;
   }
 
-  // "delay" -> "de"; other than a-z and 0-9 -> "u" + hex code.
-  function vocabularyFile(word) {
+  // "delay" -> "de" (letters 1: "d"); other than a-z and 0-9 -> "u" + hex code.
+  function vocabularyFile(word, letters) {
     var out = "";
-    var chars = Array.from(word).slice(0, 2);
+    var chars = Array.from(word).slice(0, letters || 2);
     chars.forEach(function (c) {
       out += /^[a-z0-9]$/.test(c) ? c : "u" + c.codePointAt(0).toString(16);
     });
     return out;
+  }
+
+  // The vocabulary file holding a word, from the names the manifest lists; null: no word starts so.
+  function vocabularyFileOf(word, names) {
+    var two = vocabularyFile(word, 2), one = vocabularyFile(word, 1);
+    return names.has(two) ? two : names.has(one) ? one : null;
+  }
+
+  // Slugs in order -> the text files: a slug whose crc32 is even shares with the next when that one's is
+  // odd. -> { of(slug): { name, path } }
+  function textFiles(slugs) {
+    var ordered = slugs.slice().sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
+    var at = new Map(ordered.map(function (slug, i) { return [slug, i]; }));
+    function even(i) { return crc32(ordered[i]) % 2 === 0; }
+    function of(slug) {
+      var i = at.get(slug);
+      if (i === undefined) return null;
+      var first = i;
+      if (!even(i) && i > 0 && even(i - 1)) first = i - 1;
+      var name = ordered[first];
+      var folder = ((crc32(name) >>> 8) % 64).toString(16);
+      return { name: name, path: "x/" + (folder.length < 2 ? "0" : "") + folder + "/" + name + ".json" };
+    }
+    return { of: of };
   }
 
   /* ---------- one typo ---------- */
@@ -263,8 +323,10 @@
   }
 
   return {
-    fold: fold, words: words, stem: stem, STOP_WORDS: STOP_WORDS, parseQuery: parseQuery,
+    fold: fold, words: words, term: term, spelling: spelling, STOP_WORDS: STOP_WORDS, parseQuery: parseQuery,
+    findReferences: findReferences, withEquivalents: withEquivalents,
     unpack: unpack, digit: digit, crc32: crc32, shardOf: shardOf, ownFile: ownFile, vocabularyFile: vocabularyFile,
+    vocabularyFileOf: vocabularyFileOf, textFiles: textFiles,
     distance: distance, oneTypo: oneTypo, oneTypoPrefix: oneTypoPrefix, TYPO_MIN: TYPO_MIN,
     mergeRanges: mergeRanges
   };

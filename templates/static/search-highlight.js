@@ -1,6 +1,6 @@
 /* Decisions Digest: on a decision page opened from a search result (/decisions/<slug>/?hl=...#para-12),
- * mark the words searched for. `hl` lists the terms (stems, as the index has them) and "quoted phrases"
- * the search matched; marks are added with createElement/textContent only. */
+ * mark the words searched for. `hl` lists the terms (as the index has them) and "quoted phrases" the search
+ * matched; marks are added with createElement/textContent only. Their styles are in style.css. */
 (function () {
   "use strict";
   var S = window.DigestSearch;
@@ -14,7 +14,7 @@
     if (m[1] !== undefined) {
       var ws = S.words(S.fold(m[1]));
       if (ws.length > 1) phrases.push(ws);
-      else if (ws.length === 1) terms.add(S.stem(ws[0]));
+      else if (ws.length === 1) terms.add(S.term(ws[0]));
     } else {
       S.words(S.fold(m[2])).forEach(function (w) { terms.add(w); });
     }
@@ -31,7 +31,7 @@
       if (word) toks.push({ start: t.index, end: t.index + t[0].length, word: word });
     }
     toks.forEach(function (tok) {
-      if (terms.has(S.stem(tok.word)) || terms.has(tok.word)) out.push([tok.start, tok.end]);
+      if (terms.has(S.term(tok.word)) || terms.has(tok.word)) out.push([tok.start, tok.end]);
     });
     phrases.forEach(function (ws) {
       for (var i = 0; i + ws.length <= toks.length; i++) {
