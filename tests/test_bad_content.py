@@ -26,7 +26,7 @@ from generator.errors import BuildErrors, ContentError
 from generator.incremental.memory import PreviewMemory
 from generator.incremental.state import state_folder
 from generator.search.files import EPOCH, render_search_index
-from generator.search.packing import pack, pack_all, pack_each, unpack, value_chars
+from generator.search.packing import pack, pack_all, pack_each, level_chars, unpack
 from generator.site.entries import make_entries
 
 from .conftest import CONTENT, FUZZ_EXAMPLES, ROOT, TEMPLATES, free_port
@@ -453,7 +453,7 @@ def test_front_matter_with_anchors_or_any_date_is_read_or_refused_in_one_line_at
 
 def test_every_packer_refuses_a_negative_number_instead_of_wrapping() -> None:
     for packer, numbers in ((pack, [3, -1]), (pack_each, [-40000]), (pack_all, np.array([5, -2])),
-                            (value_chars, np.array([-1]))):
+                            (level_chars, np.array([-1]))):
         with pytest.raises(ValueError, match="cannot pack a negative number"):
             packer(numbers)
     assert unpack(pack([0, 31, 32, 40_000, 2 ** 40])) == [0, 31, 32, 40_000, 2 ** 40]
