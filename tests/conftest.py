@@ -58,6 +58,8 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     from .browser import CHROMIUM, CHROMIUM_ARGS
+    # Never skipped: a machine without the browser fails here with the fix (.ci/run installs it).
+    assert Path(CHROMIUM).exists(), f"the browser tests drive Debian's Chromium at {CHROMIUM}: apt-get install -y chromium"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser

@@ -1,6 +1,6 @@
 """Domain equivalents: the words and phrases the Ombudsman's decisions use for one thing. A search for any
 member of a group also searches for the others, at query time (the index does not grow), and the search page
-says "also searched for ...". Editors add groups in `content/site.yaml` (`search_equivalents`); the README
+says "also searched for ...". Editors add groups in `content/site.yaml` (`search_equivalents`); `docs/search.md`
 lists this table."""
 from __future__ import annotations
 
