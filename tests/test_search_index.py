@@ -137,6 +137,21 @@ def test_shards_and_vocabulary_files():
     assert search_files.text_groups(slugs) == groups and [search_files.text_path(g) for g in groups] == paths
 
 
+@given(st.lists(st.text("0123456789-ab", min_size=1, max_size=9), unique=True, max_size=40))
+def test_a_text_group_is_found_from_its_neighbours_as_a_scan_of_all_finds_it(slugs):
+    """A patch looks only at the groups near an edit (`text_group_at`): each must be the group a scan
+    from the first slug pairs it into (an even crc32 takes the next slug when that one's is odd)."""
+    ordered, scanned, at = sorted(slugs), [], 0
+    while at < len(ordered):
+        pair = at + 1 < len(ordered) and search_files.crc_of(ordered[at]) % 2 == 0 \
+            and search_files.crc_of(ordered[at + 1]) % 2 == 1
+        scanned.append(ordered[at:at + 2] if pair else ordered[at:at + 1])
+        at += 2 if pair else 1
+    assert search_files.text_groups(slugs) == scanned
+    group_of = {slug: group for group in scanned for slug in group}
+    assert all(search_files.text_group_at(ordered, at) == group_of[slug] for at, slug in enumerate(ordered))
+
+
 def test_the_browser_side_passes_the_same_cases():
     """Never skipped: a machine without Node.js fails here (.ci/run installs it)."""
     node = shutil.which("node")

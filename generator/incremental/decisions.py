@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..content.folder import Source
 from ..content.settings import SiteConfig
 from ..digest import digest
-from ..search.files import IndexMemo, index_files, text_file, text_groups, text_path
+from ..search.files import IndexMemo, index_files, text_file, text_group_at, text_groups, text_path
 from ..search.postings import SearchState, common_prefix, drop_from, extend_state, replace_reading
 from ..search.reading import Reading, text_record
 from ..site.entries import Entry
@@ -155,14 +155,17 @@ def stage_texts(plan: Plan, dp: DecisionPlan, texts: dict[str, str]) -> None:
     kept. Texts come from this build's jobs; a neighbour left alone is read here (an edit has one at most).
     In a patch only the files near the edited decisions are looked at; the rest stay as they were."""
     digest_of = {entry.decision.slug: d for entry, d in zip(dp.ordered, dp.digests)}
-    groups = text_groups(list(digest_of))
-    if dp.edited is not None:
-        near = _near(sorted(digest_of), dp.edited)
+    if dp.edited is None:
+        groups = text_groups(list(digest_of))
+    else:                                                  # only the groups an edit may change
+        ordered = sorted(digest_of)
+        near = _near(ordered, dp.edited)
+        groups = list({tuple(g): g for g in (text_group_at(ordered, bisect_left(ordered, slug))
+                                             for slug in sorted(near))}.values())
         firsts = {group[0] for group in groups}
         for slug in dp.edited | near:                      # files named by a decision now gone or paired
             if slug not in firsts:
                 plan.drop_decision(f"{TEXT_UNIT}{slug}")
-        groups = [group for group in groups if near.intersection(group)]
     for group in groups:
         name = f"{TEXT_UNIT}{group[0]}"
         made_from = digest(plan.settings, *(f"{slug}={digest_of[slug]}" for slug in group))

@@ -44,7 +44,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 from operator import sub
 from typing import NamedTuple
@@ -125,17 +125,20 @@ def text_groups(slugs: list[str]) -> list[list[str]]:
     file with the next one when that one's is odd. Whether two share depends on them alone, so a change
     anywhere changes one or two files."""
     ordered = sorted(slugs)
-    groups: list[list[str]] = []
-    at = 0
-    while at < len(ordered):
-        slug = ordered[at]
-        if at + 1 < len(ordered) and crc_of(slug) % 2 == 0 and crc_of(ordered[at + 1]) % 2 == 1:
-            groups.append([slug, ordered[at + 1]])
-            at += 2
-        else:
-            groups.append([slug])
-            at += 1
-    return groups
+    return [group for at, group in enumerate(map(partial(text_group_at, ordered), range(len(ordered))))
+            if group[0] == ordered[at]]
+
+
+def text_group_at(ordered: list[str], at: int) -> list[str]:
+    """The text file's group of `ordered[at]` (`ordered` sorted), from its neighbours alone: an even crc32
+    only ever opens a pair and an odd one only closes it, so no pairing further away can take either."""
+    slug = ordered[at]
+    if crc_of(slug) % 2 == 0:
+        if at + 1 < len(ordered) and crc_of(ordered[at + 1]) % 2 == 1:
+            return [slug, ordered[at + 1]]
+    elif at > 0 and crc_of(ordered[at - 1]) % 2 == 0:
+        return [ordered[at - 1], slug]
+    return [slug]
 
 
 def text_path(group: list[str]) -> str:
