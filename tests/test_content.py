@@ -176,17 +176,36 @@ def test_load_collects_every_error_and_unknown_keys_warn(tmp_path: Path) -> None
 
 def test_save_never_overwrites_without_force_and_keeps_a_backup(tmp_path: Path) -> None:
     decision = parse(GOOD, Path("24-001-566.md"))
-    path, what = save_decision(decision, tmp_path)
+    path, what, _ = save_decision(decision, tmp_path)
     assert what == "written"
-    assert save_decision(decision, tmp_path) == (path, "unchanged")
+    assert save_decision(decision, tmp_path) == (path, "unchanged", None)
     edited = path.read_text(encoding="utf-8").replace("1. Text.", "1. Edited by hand.")
     path.write_text(edited, encoding="utf-8")
-    assert save_decision(decision, tmp_path) == (path, "exists")
+    assert save_decision(decision, tmp_path) == (path, "exists", None)
     assert path.read_text(encoding="utf-8") == edited
-    assert save_decision(decision, tmp_path, force=True) == (path, "replaced")
-    assert path.with_name("24-001-566.md.bak").read_text(encoding="utf-8") == edited
+    backup = path.with_name("24-001-566.md.bak")
+    assert save_decision(decision, tmp_path, force=True) == (path, "replaced", backup)
+    assert backup.read_text(encoding="utf-8") == edited
     assert "1. Text." in path.read_text(encoding="utf-8")
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_backup_is_never_overwritten(tmp_path: Path) -> None:
+    """Import, hand-edit, replace, hand-edit again, replace: both hand edits are kept, each in its own backup,
+    and none of the backups is read as content."""
+    decision = parse(GOOD, Path("24-001-566.md"))
+    path = save_decision(decision, tmp_path).path
+    edits = []
+    for number in range(3):
+        edits.append(path.read_text(encoding="utf-8").replace("1. Text.", f"1. Edit {number}."))
+        path.write_text(edits[-1], encoding="utf-8")
+        saved = save_decision(decision, tmp_path, force=True)
+        assert saved.what == "replaced"
+        assert saved.backup == path.with_name(["24-001-566.md.bak", "24-001-566.md.1.bak", "24-001-566.md.2.bak"][number])
+    assert [path.with_name(name).read_text(encoding="utf-8") for name in
+            ("24-001-566.md.bak", "24-001-566.md.1.bak", "24-001-566.md.2.bak")] == edits
+    loaded = load_decisions(tmp_path)
+    assert loaded.errors == [] and loaded.warnings == [] and [d.slug for d in loaded.decisions] == ["24-001-566"]
 
 
 def test_body_text_is_kept_verbatim() -> None:
