@@ -411,7 +411,7 @@ class ImportRecord:
     def vouched_for(self, inputs: list[RawInput]) -> dict[str, tuple[str, ...]]:
         """The inputs (by `where`) whose content files are as this record says: their slugs."""
         fresh: dict[str, tuple[str, ...]] = {}
-        for raw in inputs:
+        for raw in inputs if self.entries else ():
             try:
                 files = self.entries.get(digest(raw.name, raw.read()))
             except DigestError:                  # told when it is read again

@@ -53,6 +53,7 @@ statement (a saved page's <ol start=N>): the printed numbers are the Ombudsman's
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -325,6 +326,8 @@ def _find_title(lines: list[Line], where: Path | str) -> tuple[int, str, str]:
 
 
 def _parse_title(text: str) -> tuple[str, str] | None:
+    if not unicodedata.normalize("NFKC", text[-1:]).endswith(")"):     # most lines: told at a glance
+        return None
     text = ascii_digits(text)        # "(２４ ００１ ５６６)" is the reference 24 001 566
     if not text.endswith(")") or len(text) > 250 or ITEM.match(text) or SUMMARY.match(text):
         return None
@@ -722,7 +725,10 @@ def _lgsco_url(page_url: str | None, lines: list[Line], reference: str) -> str |
     guidance or to another decision.
     """
     candidates = [page_url] if page_url else []
-    candidates += [match.group(0) for line in lines for match in DECISION_URL.finditer(line.text)]
+    # One search of the lines joined (an address never spans a line break), and none without the site's name.
+    text = "\n".join(line.text for line in lines)
+    if "lgo.org.uk" in text.lower():
+        candidates += [match.group(0) for match in DECISION_URL.finditer(text)]
     slug = reference_slug(reference).lower()
     for candidate in candidates:
         url = candidate.rstrip(".,;:")
