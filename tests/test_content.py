@@ -267,3 +267,26 @@ def test_a_decision_file_named_in_capitals_is_not_read_and_says_so(content_copy:
     assert [str(w) for w in loaded.warnings] == [
         f"{content_copy / 'decisions' / '24-001-566.MD'}: not read: a decision file's name ends in .md, "
         "in lower case"]
+
+
+YAML_MINDED = "abc \"'\\:#-?!&*|>%@`{}[],£’“”é中\u0301\u00a0 0123456789.=~"     # what YAML quotes or escapes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(YAML_MINDED, max_size=60), st.text(max_size=20)), min_size=4, max_size=4))
+def test_a_content_file_is_the_same_text_whichever_yaml_emitter_writes_it(texts: list[str]) -> None:
+    """libyaml's emitter writes the front matter when every string is one it writes as PyYAML's own does."""
+    from generator.content import format as content_format
+
+    if content_format._CDumper is None:
+        pytest.skip("PyYAML without libyaml")
+    summary, council, action, purpose = texts
+    decision = Decision(reference="24 001 566", council=council or "Essex", summary=summary, body="1. Text.\n",
+                        remedy=Remedy(total=100, payments=(Payment(100, purpose),), actions=(action,)))
+    written = dump(decision)
+    python = content_format._CDumper
+    try:
+        content_format._CDumper = None
+        assert dump(decision) == written
+    finally:
+        content_format._CDumper = python
