@@ -20,7 +20,7 @@ wrote, and the next run finds them in the record and goes on from there.
 
 The import record lives beside the build's state: `<parent of content>/.digest-cache/import-<content
 folder's name>-<8 hex of its path>/record.jsonl`, one JSON line per input (`{"key": digest of its name and
-bytes, "files": [[slug, size, mtime_ns], ...]}`) after a header line naming the format and the code. Lines
+bytes, "files": [[slug, size, mtime_ns, [fields guessed]], ...]}`) after a header line naming the format and the code. Lines
 are appended as files are written (a line cut short by a kill is ignored); a record written by other code
 is ignored. Deleting it is always safe: the next import reads every statement again.
 """
@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, NamedTuple, TypeVar
 
 from .content.folder import save_decision
 from .digest import digest
@@ -143,13 +143,13 @@ def import_statements(request: ImportRequest, tell: Told, progress: Progress | N
             fresh = record.vouched_for(inputs)
             todo = [raw for raw in inputs if raw.where not in fresh]
             with pool_for(request.jobs, len(todo)) as pool:
-                found = {**fresh, **survey(pool, todo, told, _counted(progress, "Reading", len(todo)))}
+                found = {where: tuple(file.slug for file in files) for where, files in fresh.items()}
+                found.update(survey(pool, todo, told, _counted(progress, "Reading", len(todo))))
                 twice = set(duplicates(found, told))
                 report.skipped = sum(slug in twice for slugs in found.values() for slug in slugs)
-                for slugs in fresh.values():
-                    for slug in slugs:
-                        if slug not in twice:
-                            told(Outcome(slug, "unchanged", decisions / f"{slug}.md", recorded=True))
+                for file in sorted(file for files in fresh.values() for file in files if file.slug not in twice):
+                    told(Outcome(file.slug, "unchanged", decisions / f"{file.slug}.md", guessed=file.guessed,
+                                 recorded=True))
                 tasks = sorted((raw for raw in todo if raw.where in found), key=lambda raw: found[raw.where])
                 write_all(pool, tasks, twice, request, record, told, _counted(progress, "Importing", len(tasks)))
     report.seconds = time.monotonic() - started
@@ -231,7 +231,8 @@ class Written:
 
 def write_all(pool: Pool | None, inputs: list[RawInput], twice: set[str], request: ImportRequest,
               record: ImportRecord, told: Told, progress: Callable[[int], None] | None) -> None:
-    tasks = [Task(raw, frozenset(twice), request.content_dir, request.force) for raw in inputs]
+    leave_out = frozenset(twice)
+    tasks = [Task(raw, leave_out, request.content_dir, request.force) for raw in inputs]
     for done, written in enumerate(in_order(pool, write_one, tasks), start=1):
         for outcome in written.outcomes:
             told(outcome)
@@ -384,11 +385,19 @@ def remove_left_by_a_kill(decisions: Path) -> int:
 
 # ---------------------------------------------------------------- the import record
 
+class Recorded(NamedTuple):
+    """A content file as an import left it."""
+    slug: str
+    size: int
+    mtime_ns: int
+    guessed: tuple[str, ...]                     # the fields it guessed, told again when it is unchanged
+
+
 @dataclass
 class ImportRecord:
     """Which content files each input's last import left, and how (size, mtime): see the module's docstring."""
     decisions: Path
-    entries: dict[str, list[list]]               # key -> [[slug, size, mtime_ns], ...]
+    entries: dict[str, tuple[Recorded, ...]]     # by the digest of an input's name and bytes
     stream: IO[str]
 
     @classmethod
@@ -401,23 +410,24 @@ class ImportRecord:
             entries = {}
             path.write_text(header + "\n", encoding="utf-8")
         with path.open("a", encoding="utf-8") as stream:
-            if path.read_bytes()[-1:] != b"\n":              # a line cut short by a kill: end it
+            if _last_byte(path) != b"\n":                   # a line cut short by a kill: end it
                 stream.write("\n")
             record = cls(decisions, entries, stream)
             yield record
         if len(entries) * 2 < _lines(path):
             _compact(path, header, entries)
 
-    def vouched_for(self, inputs: list[RawInput]) -> dict[str, tuple[str, ...]]:
-        """The inputs (by `where`) whose content files are as this record says: their slugs."""
-        fresh: dict[str, tuple[str, ...]] = {}
+    def vouched_for(self, inputs: list[RawInput]) -> dict[str, tuple[Recorded, ...]]:
+        """The inputs (by `where`) whose content files are as this record says, and those files."""
+        fresh: dict[str, tuple[Recorded, ...]] = {}
         for raw in inputs if self.entries else ():
             try:
                 files = self.entries.get(digest(raw.name, raw.read()))
             except DigestError:                  # told when it is read again
                 continue
-            if files and all(_stamp(self.decisions / f"{slug}.md") == (size, mtime) for slug, size, mtime in files):
-                fresh[raw.where] = tuple(slug for slug, _, _ in files)
+            if files and all(_stamp(self.decisions / f"{file.slug}.md") == (file.size, file.mtime_ns)
+                             for file in files):
+                fresh[raw.where] = files
         return fresh
 
     def note(self, written: Written) -> None:
@@ -426,9 +436,10 @@ class ImportRecord:
         outcomes = written.outcomes
         if not outcomes or any(isinstance(o, DigestError) or o.what == "kept" for o in outcomes):
             return
-        files = [[o.slug, *stamp] for o in outcomes if isinstance(o, Outcome) and (stamp := _stamp(o.path))]
+        files = tuple(Recorded(o.slug, *stamp, o.guessed) for o in outcomes
+                      if isinstance(o, Outcome) and (stamp := _stamp(o.path)))
         self.entries[written.key] = files
-        self.stream.write(json.dumps({"key": written.key, "files": files}) + "\n")
+        self.stream.write(_line(written.key, files) + "\n")
         self.stream.flush()
 
 
@@ -445,7 +456,7 @@ def _code() -> str:
     return code_digest()
 
 
-def _read_record(path: Path, header: str) -> dict[str, list[list]] | None:
+def _read_record(path: Path, header: str) -> dict[str, tuple[Recorded, ...]] | None:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
     except FileNotFoundError:
@@ -456,7 +467,8 @@ def _read_record(path: Path, header: str) -> dict[str, list[list]] | None:
     for line in lines[1:]:
         try:
             entry = json.loads(line)
-            entries[entry["key"]] = [[str(slug), int(size), int(mtime)] for slug, size, mtime in entry["files"]]
+            entries[entry["key"]] = tuple(Recorded(str(slug), int(size), int(mtime), tuple(map(str, guessed)))
+                                          for slug, size, mtime, guessed in entry["files"])
         except (ValueError, KeyError, TypeError):              # cut short by a kill, or blank
             continue
     return entries
@@ -467,7 +479,20 @@ def _lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
 
 
-def _compact(path: Path, header: str, entries: dict[str, list[list]]) -> None:
+def _line(key: str, files: tuple[Recorded, ...]) -> str:
+    return json.dumps({"key": key, "files": [[file.slug, file.size, file.mtime_ns, file.guessed] for file in files]})
+
+
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        stream.seek(0, os.SEEK_END)
+        if not stream.tell():
+            return b""
+        stream.seek(-1, os.SEEK_END)
+        return stream.read(1)
+
+
+def _compact(path: Path, header: str, entries: dict[str, tuple[Recorded, ...]]) -> None:
     from .content.files import write_atomically
-    lines = [header, *(json.dumps({"key": key, "files": files}) for key, files in entries.items())]
+    lines = [header, *(_line(key, files) for key, files in entries.items())]
     write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8"))
