@@ -19,10 +19,11 @@ A file is written whole or not at all, so an import stopped anywhere (Ctrl-C, a 
 wrote, and the next run finds them in the record and goes on from there.
 
 The import record lives beside the build's state: `<parent of content>/.digest-cache/import-<content
-folder's name>-<8 hex of its path>/record.jsonl`, one JSON line per input (`{"key": digest of its name and
-bytes, "files": [[slug, size, mtime_ns, [fields guessed]], ...]}`) after a header line naming the format and the code. Lines
-are appended as files are written (a line cut short by a kill is ignored); a record written by other code
-is ignored. Deleting it is always safe: the next import reads every statement again.
+folder's name>-<8 hex of its path>/record.jsonl`. After a header line naming the format and the code, one
+JSON line per input: `{"key": digest of its name and bytes, "files": [[slug, size, mtime_ns, [fields
+guessed]], ...]}`. Lines are appended as files are written (a line cut short by a kill is ignored); a
+record written by other code is ignored. An input is noted only when all its statements were written or
+found unchanged. Deleting the record is always safe: the next import reads every statement again.
 """
 from __future__ import annotations
 
@@ -150,7 +151,8 @@ def import_statements(request: ImportRequest, tell: Told, progress: Progress | N
                 for file in sorted(file for files in fresh.values() for file in files if file.slug not in twice):
                     told(Outcome(file.slug, "unchanged", decisions / f"{file.slug}.md", guessed=file.guessed,
                                  recorded=True))
-                tasks = sorted((raw for raw in todo if raw.where in found), key=lambda raw: found[raw.where])
+                tasks = sorted(((raw, found[raw.where]) for raw in todo if raw.where in found),
+                               key=lambda task: task[1])
                 write_all(pool, tasks, twice, request, record, told, _counted(progress, "Importing", len(tasks)))
     report.seconds = time.monotonic() - started
     return report
@@ -218,6 +220,7 @@ def duplicates(found: dict[str, tuple[str, ...]], told: Told) -> Iterator[str]:
 @dataclass(frozen=True)
 class Task:
     raw: RawInput
+    slugs: tuple[str, ...]                       # its statements', as the survey found them
     leave_out: frozenset[str]                    # slugs found twice in the set: not written
     content_dir: Path
     force: bool
@@ -227,12 +230,13 @@ class Task:
 class Written:
     key: str                                     # the input's digest, as read
     outcomes: tuple[Outcome | DigestError, ...]
+    whole: bool = True                           # every statement written (none left out)
 
 
-def write_all(pool: Pool | None, inputs: list[RawInput], twice: set[str], request: ImportRequest,
-              record: ImportRecord, told: Told, progress: Callable[[int], None] | None) -> None:
+def write_all(pool: Pool | None, inputs: list[tuple[RawInput, tuple[str, ...]]], twice: set[str],
+              request: ImportRequest, record: ImportRecord, told: Told, progress: Callable[[int], None] | None) -> None:
     leave_out = frozenset(twice)
-    tasks = [Task(raw, leave_out, request.content_dir, request.force) for raw in inputs]
+    tasks = [Task(raw, slugs, leave_out, request.content_dir, request.force) for raw, slugs in inputs]
     for done, written in enumerate(in_order(pool, write_one, tasks), start=1):
         for outcome in written.outcomes:
             told(outcome)
@@ -249,6 +253,8 @@ def write_one(task: Task) -> Written:
         decisions = read_statements(decode(data, raw.where), raw.name, raw.where)
     except DigestError as error:
         return Written("", (error,))
+    if tuple(decision.slug for decision in decisions) != task.slugs:        # the survey checked others
+        return Written("", (RawFormatError(raw.where, "changed while it was imported: import it again"),))
     outcomes: list[Outcome | DigestError] = []
     for decision in decisions:
         if decision.slug in task.leave_out:
@@ -262,7 +268,7 @@ def write_one(task: Task) -> Written:
             continue
         what = "kept" if saved.what == "exists" else saved.what
         outcomes.append(Outcome(decision.slug, what, saved.path, saved.backup, tuple(decision.needs_review)))
-    return Written(digest(raw.name, data), tuple(outcomes))
+    return Written(digest(raw.name, data), tuple(outcomes), whole=not task.leave_out.intersection(task.slugs))
 
 
 # ---------------------------------------------------------------- processes
@@ -434,7 +440,7 @@ class ImportRecord:
         """An input read and written whole: its content files, as they are now. Not one whose file was kept
         or that failed: those are read again next time."""
         outcomes = written.outcomes
-        if not outcomes or any(isinstance(o, DigestError) or o.what == "kept" for o in outcomes):
+        if not written.whole or not outcomes or any(isinstance(o, DigestError) or o.what == "kept" for o in outcomes):
             return
         files = tuple(Recorded(o.slug, *stamp, o.guessed) for o in outcomes
                       if isinstance(o, Outcome) and (stamp := _stamp(o.path)))

@@ -115,6 +115,8 @@ def test_two_statements_in_one_file_are_both_imported(tmp_path: Path) -> None:
     assert err(result) == [f"error: 24-001-566: the same reference is in {twice} (statement 1) and {twice} "
                            "(statement 3); import them one at a time"]
     assert sorted(p.name for p in (tmp_path / "other" / "decisions").iterdir()) == ["24-012-183.md"]
+    again = digest("import", twice, "--content", tmp_path / "other")          # not vouched for by the record
+    assert again.returncode == 1 and err(again) == err(result)
 
 
 def test_a_saved_page_of_two_statements_is_refused_naming_both(tmp_path: Path) -> None:
