@@ -251,3 +251,21 @@ def test_an_import_killed_half_way_keeps_whole_files_and_a_second_run_completes(
     clean = tmp_path / "clean"
     assert digest("import", raw_corpus, "--content", clean, "--jobs", "1").returncode == 0
     assert tree(decisions) == tree(clean / "decisions")
+
+
+def test_the_import_progress_bar_says_the_time_left_and_gives_way_to_a_line() -> None:
+    import io
+
+    from generator.cli import Bars
+
+    stream = io.StringIO()
+    bars = Bars(stream)
+    bars("Reading", 0, 40)
+    assert bars.bar is not None
+    bars.bar.started -= 10.0                                    # ten seconds in
+    bars("Reading", 10, 40)
+    assert stream.getvalue().split("\r")[-1].endswith(" 10/40  25% 0:30 left")
+    bars.clear()
+    assert stream.getvalue().endswith("\r")                     # wiped: a line printed now starts clean
+    bars("Importing", 1, 2)
+    assert bars.bar.label == "Importing"
