@@ -107,7 +107,12 @@ def run_import(args: argparse.Namespace) -> int:
     from .importing import STDIN, ImportRequest, Outcome, import_statements   # the reader: not for every build
     from .importer.text import MAX_BYTES
 
-    stdin = sys.stdin.buffer.read(MAX_BYTES + 1) if any(str(path) == STDIN for path in args.paths) else b""
+    stdin = b""
+    if any(str(path) == STDIN for path in args.paths):
+        if sys.stdin.isatty():
+            print("Paste the statement (or several), then press Ctrl-D on a line of its own (Ctrl-Z, Enter on "
+                  "Windows):", file=sys.stderr)
+        stdin = sys.stdin.buffer.read(MAX_BYTES + 1)
     request = ImportRequest(tuple(args.paths), args.content, force=args.force, jobs=args.jobs, stdin=stdin,
                             stdin_name=args.name)
     bar = Bars(sys.stderr) if sys.stderr.isatty() and not args.quiet else None

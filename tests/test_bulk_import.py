@@ -169,6 +169,8 @@ def test_force_never_overwrites_a_backup_and_names_it(tmp_path: Path) -> None:
     assert b"Mrs X told us the Council" in path.read_bytes()
     checked = digest("check", "--content", content)
     assert checked.returncode == 0 and out(checked)[-1].startswith("1 decisions checked: 0 error(s), 0 warning(s)")
+    from generator.serve import is_scratch                  # nor does the preview rebuild for them
+    assert all(is_scratch(str(p)) for p in (content / "decisions").iterdir() if p.name != "24-001-566.md")
 
 
 def test_temporary_files_a_killed_import_left_are_removed_by_the_next(tmp_path: Path) -> None:
@@ -269,3 +271,33 @@ def test_the_import_progress_bar_says_the_time_left_and_gives_way_to_a_line() ->
     assert stream.getvalue().endswith("\r")                     # wiped: a line printed now starts clean
     bars("Importing", 1, 2)
     assert bars.bar.label == "Importing"
+
+
+def test_a_statement_pasted_in_a_terminal(tmp_path: Path) -> None:
+    """As a user pastes one: a prompt says how to end the paste, Ctrl-D ends it."""
+    import os
+    import pty
+
+    main, child = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "import", "-", "--content", str(tmp_path)],
+                               cwd=ROOT, stdin=child, stdout=child, stderr=child, close_fds=True)
+    os.close(child)
+    text = ESSEX.read_text(encoding="utf-8")
+    os.write(main, text[:2000].encode("utf-8"))      # the terminal's line discipline takes a paste in lines
+    shown = b""
+    while b"Ctrl-D" not in shown:
+        shown += os.read(main, 4096)
+    assert b"Paste the statement" in shown
+    for at in range(2000, len(text), 2000):
+        os.write(main, text[at:at + 2000].encode("utf-8"))
+    os.write(main, b"\n\x04")
+    output = b""
+    while process.poll() is None or not output.endswith(b"\n"):
+        try:
+            output += os.read(main, 65536)
+        except OSError:                                # the other end closed
+            break
+    process.wait(timeout=60)
+    os.close(main)
+    assert process.returncode == 0, output
+    assert (tmp_path / "decisions" / "24-001-566.md").read_bytes() == committed("24-001-566", "stdin")
