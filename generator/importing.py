@@ -27,7 +27,6 @@ found unchanged. Deleting the record is always safe: the next import reads every
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -138,7 +137,6 @@ def import_statements(request: ImportRequest, tell: Told, progress: Progress | N
 
     decisions = request.content_dir / "decisions"
     with import_lock(request.content_dir) as folder:
-        remove_left_by_a_kill(decisions)
         inputs = raw_inputs(request, told)
         with ImportRecord.open(folder, decisions) as record:
             fresh = record.vouched_for(inputs)
@@ -351,17 +349,24 @@ def _run_chunk(run: Callable[[T], R], chunk: list[T]) -> list[R]:
 
 @contextmanager
 def import_lock(content_dir: Path) -> Iterator[Path]:
-    """The import record's folder, held for this import alone (another import into the same content folder
-    is refused until this one ends)."""
+    """The import record's folder, held for this import alone: another import into the same content folder
+    is refused until this one ends. Held, the temporary files an import killed while writing left in the
+    content folder are removed: none is in use. (Where there is no `fcntl`, nothing is locked, nor removed.)"""
     from .incremental.state import make_folder
     folder = record_folder(content_dir)
     make_folder(folder)
+    try:
+        import fcntl
+    except ImportError:
+        yield folder
+        return
     with (folder / "import.lock").open("a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise DigestError(content_dir, "another import is writing into this content folder: wait for it to "
                                            "end, then import again") from None
+        remove_left_by_a_kill(content_dir / "decisions")
         yield folder
 
 
@@ -373,8 +378,7 @@ def record_folder(content_dir: Path) -> Path:
 
 
 def remove_left_by_a_kill(decisions: Path) -> int:
-    """Temporary files of writes that never ended (the import was killed): no import is writing (we hold the
-    lock), so none is in use. How many were removed."""
+    """Temporary files of writes that never ended (an import was killed). How many were removed."""
     removed = 0
     try:
         names = [entry.name for entry in os.scandir(decisions) if LEFT_BY_A_KILL.match(entry.name)]
