@@ -118,8 +118,8 @@ def run_import(args: argparse.Namespace) -> int:
     bar = Bars(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
 
     def tell(item: Outcome | DigestError) -> None:
-        if bar:
-            bar.clear()
+        if bar and (isinstance(item, DigestError) or (not args.quiet and sys.stdout.isatty())):
+            bar.clear()                                         # the line goes where the bar is
         if isinstance(item, DigestError):
             print(f"error: {item}", file=sys.stderr)
         elif not args.quiet:

@@ -34,12 +34,12 @@ class ProgressBar:
         return f"{self.label} [{'#' * filled}{'-' * (width - filled)}]{counts}"
 
     def clear(self) -> None:
-        """Wipe the bar (a line is about to be printed); the next call draws it again."""
+        """Wipe the bar (a line is about to be printed); it is drawn again at its next redraw."""
         if self.shown:
             width = shutil.get_terminal_size((80, 24)).columns
             self.stream.write("\r" + " " * (width - 1) + "\r")
             self.stream.flush()
-            self.shown, self.drawn_at = False, 0.0
+            self.shown = False
 
     def close(self) -> None:
         self.clear()
