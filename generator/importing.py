@@ -354,7 +354,10 @@ def import_lock(content_dir: Path) -> Iterator[Path]:
     content folder are removed: none is in use. (Where there is no `fcntl`, nothing is locked, nor removed.)"""
     from .incremental.state import make_folder
     folder = record_folder(content_dir)
-    make_folder(folder)
+    try:
+        make_folder(folder)
+    except OSError as error:
+        raise DigestError(folder, f"cannot make the import record's folder: {error.strerror or error}") from None
     try:
         import fcntl
     except ImportError:
