@@ -104,8 +104,8 @@ def positive_int(text: str) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from .importing import STDIN, ImportRequest, Outcome, import_statements   # the reader: not for every build
-    from .importer.text import MAX_BYTES
+    from .importer.text import MAX_BYTES                # the reader: not loaded for every build
+    from .importing import STDIN, ImportRequest, import_statements
 
     stdin = b""
     if any(str(path) == STDIN for path in args.paths):

@@ -15,6 +15,7 @@ from benchmarks.raw_corpus import write_raw_corpus
 from generator.content.folder import load_decisions
 from generator.errors import DigestError
 from generator.importing import ImportRequest, Outcome, import_statements, record_folder
+from generator.serve import is_scratch
 
 from .conftest import CONTENT, ROOT, SEEDS
 
@@ -169,7 +170,7 @@ def test_force_never_overwrites_a_backup_and_names_it(tmp_path: Path) -> None:
     assert b"Mrs X told us the Council" in path.read_bytes()
     checked = digest("check", "--content", content)
     assert checked.returncode == 0 and out(checked)[-1].startswith("1 decisions checked: 0 error(s), 0 warning(s)")
-    from generator.serve import is_scratch                  # nor does the preview rebuild for them
+    # nor does the preview rebuild for them
     assert all(is_scratch(str(p)) for p in (content / "decisions").iterdir() if p.name != "24-001-566.md")
 
 
