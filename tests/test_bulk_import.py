@@ -57,20 +57,26 @@ def raw_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_an_import_on_a_pool_writes_what_one_process_writes(raw_corpus: Path, tmp_path: Path) -> None:
-    told: dict[str, list[Outcome | DigestError]] = {}
-    for jobs in (1, 2):
-        told[str(jobs)] = []
-        report = import_statements(ImportRequest((raw_corpus,), tmp_path / str(jobs), jobs=jobs), told[str(jobs)].append)
-        assert report.counts["written"] == 300 and report.errors == 0
-    assert told["1"] == [
-        Outcome(o.slug, o.what, tmp_path / "1" / o.path.relative_to(tmp_path / "2"), o.backup, o.guessed, o.recorded)
-        for o in told["2"] if isinstance(o, Outcome)]
-    assert [o.slug for o in told["2"] if isinstance(o, Outcome)] == sorted(o.slug for o in told["2"]
-                                                                             if isinstance(o, Outcome))
-    one, two = tree(tmp_path / "1"), tree(tmp_path / "2")
-    assert one == two and len(one) == 300
-    loaded = load_decisions(tmp_path / "2")
+@pytest.fixture(scope="module")
+def imported_serially(raw_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    """The raw corpus imported in one process: the content folder, and what was told."""
+    content = tmp_path_factory.mktemp("serial") / "content"
+    told: list[Outcome | DigestError] = []
+    report = import_statements(ImportRequest((raw_corpus,), content, jobs=1), told.append)
+    assert report.counts["written"] == 300 and report.errors == 0
+    return content, told
+
+
+def test_an_import_on_a_pool_writes_what_one_process_writes(raw_corpus: Path, imported_serially, tmp_path: Path):
+    serial, told_serially = imported_serially
+    told: list[Outcome | DigestError] = []
+    report = import_statements(ImportRequest((raw_corpus,), tmp_path, jobs=2), told.append)
+    assert report.counts["written"] == 300 and report.errors == 0
+    assert told_serially == [Outcome(o.slug, o.what, serial / o.path.relative_to(tmp_path), o.backup, o.guessed,
+                                     o.recorded) for o in told if isinstance(o, Outcome)]
+    assert [o.slug for o in told if isinstance(o, Outcome)] == sorted(o.slug for o in told if isinstance(o, Outcome))
+    assert tree(tmp_path / "decisions") == tree(serial / "decisions") and len(tree(serial)) == 300
+    loaded = load_decisions(tmp_path)
     assert loaded.errors == [] and len(loaded.decisions) == 300
     assert {d.source.rsplit("-", 1)[1] for d in loaded.decisions} == {"bullets.txt", "copy.txt", "page.html"}
 
@@ -230,7 +236,7 @@ def test_another_import_into_the_same_folder_waits_its_turn(tmp_path: Path) -> N
     assert digest("import", ESSEX, "--content", content).returncode == 0
 
 
-def test_an_import_killed_half_way_keeps_whole_files_and_a_second_run_completes(raw_corpus: Path,
+def test_an_import_killed_half_way_keeps_whole_files_and_a_second_run_completes(raw_corpus: Path, imported_serially,
                                                                                  tmp_path: Path) -> None:
     content = tmp_path / "content"
     decisions = content / "decisions"
@@ -251,9 +257,7 @@ def test_an_import_killed_half_way_keeps_whole_files_and_a_second_run_completes(
     assert again.returncode == 0, again.stderr
     assert out(again)[-1].startswith("300 statements: ")
     assert not [p for p in decisions.iterdir() if p.name.endswith(".tmp")]
-    clean = tmp_path / "clean"
-    assert digest("import", raw_corpus, "--content", clean, "--jobs", "1").returncode == 0
-    assert tree(decisions) == tree(clean / "decisions")
+    assert tree(decisions) == tree(imported_serially[0] / "decisions")
 
 
 def test_the_import_progress_bar_says_the_time_left_and_gives_way_to_a_line() -> None:
