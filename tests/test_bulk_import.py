@@ -125,6 +125,13 @@ def test_two_statements_in_one_file_are_both_imported(tmp_path: Path) -> None:
     again = digest("import", twice, "--content", tmp_path / "other")          # not vouched for by the record
     assert again.returncode == 1 and err(again) == err(result)
 
+    pasted_twice = tmp_path / "pasted-twice.txt"   # one after the other: the second starts after the signature
+    pasted_twice.write_bytes(ESSEX.read_bytes() + b"\n" + ESSEX.read_bytes())
+    result = digest("import", pasted_twice, "--content", tmp_path / "third")
+    assert result.returncode == 1
+    assert err(result) == [f"error: 24-001-566: the same reference is in {pasted_twice} (statement 1) and "
+                           f"{pasted_twice} (statement 2); import them one at a time"]
+
 
 def test_a_saved_page_of_two_statements_is_refused_naming_both(tmp_path: Path) -> None:
     page = (ROOT / "tests/fixtures/raw/html_saved_page_sen_upheld.html").read_text(encoding="utf-8")

@@ -267,18 +267,22 @@ def _raw_lines(text: str, where: Path | str) -> tuple[list[Line], str | None]:
 
 
 def _statement_starts(lines: list[Line], where: Path | str, saved_page: bool) -> list[int]:
-    """Where each statement starts: the first title line, then every title line of another reference that
-    a header field follows ("Summary:", "Decision : Upheld" ...), so a title quoted in the text is no start.
-    A saved page is one statement: a second there is refused, naming both."""
+    """Where each statement starts: the first title line, then every title line that a header field follows
+    ("Summary:", "Decision : Upheld" ...), so a title quoted in the text is no start, and that is of another
+    reference or comes after the statement's signature (the same statement pasted twice: a web page's
+    breadcrumb and heading both name it). A saved page is one statement: a second is refused, naming both."""
     if not lines:
         raise RawFormatError(where, "the file is empty; paste the whole decision statement into it")
     first = _find_title(lines, where)[0]
-    starts, reference = [first], _title_reference(lines[first])
+    starts, reference, signed = [first], _title_reference(lines[first]), False
     for index in range(first + 1, len(lines)):
-        parsed = _parse_title(lines[index].text)
-        if parsed and parsed[1] != reference and _header_follows(lines, index):
+        text = lines[index].text
+        parsed = _parse_title(text)
+        if parsed and (parsed[1] != reference or signed) and _header_follows(lines, index):
             starts.append(index)
-            reference = parsed[1]
+            reference, signed = parsed[1], False
+        elif not signed and _signature(text):
+            signed = True
     if saved_page and len(starts) > 1:
         found = " and ".join(_title_reference(lines[start]) for start in starts)
         raise RawFormatError(where, f"this saved page holds {len(starts)} statements ({found}); save each "
