@@ -19,6 +19,7 @@ from .progress import ProgressBar
 if TYPE_CHECKING:
     from .importing import Outcome
 
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
