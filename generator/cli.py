@@ -5,9 +5,10 @@ import argparse
 import sys
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from .build import BuildRequest, build
-from .content.folder import load_decisions, save_decision
+from .content.folder import load_decisions
 from .content.settings import load_config
 from .errors import BuildErrors, DigestError
 from .incremental.journal import MARKER, unfinished
@@ -15,7 +16,8 @@ from .incremental.workers import default_jobs
 from .model import Decision
 from .progress import ProgressBar
 
-RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
+if TYPE_CHECKING:
+    from .importing import Outcome
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,9 +42,15 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     command = commands.add_parser("import", help="turn raw decision statements into content files")
-    command.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a raw decision file or a folder of them")
+    command.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                         help="a raw decision file, a folder of them, or - for standard input (a pasted statement)")
     command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    command.add_argument("--force", action="store_true", help="replace existing content files (a .bak is kept)")
+    command.add_argument("--force", action="store_true",
+                         help="replace existing content files that differ (the old text is kept in a .bak)")
+    command.add_argument("--name", default=None, metavar="FILE",
+                         help="the file name `source` records for standard input (default: stdin)")
+    add_jobs_option(command, "read")
+    command.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     command.set_defaults(run=run_import)
 
     command = commands.add_parser("build", help="build the site")
@@ -81,9 +89,9 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def add_jobs_option(command: argparse.ArgumentParser) -> None:
+def add_jobs_option(command: argparse.ArgumentParser, verb: str = "render") -> None:
     command.add_argument("--jobs", "-j", type=positive_int, default=None, metavar="N",
-                         help=f"render with N processes (default: all {default_jobs()} cores)")
+                         help=f"{verb} with N processes (default: all {default_jobs()} cores)")
 
 
 def positive_int(text: str) -> int:
@@ -96,56 +104,67 @@ def positive_int(text: str) -> int:
     return value
 
 
-def raw_files(paths: list[Path]) -> list[Path]:
-    """Files named directly, and the raw-looking files of named folders (sorted)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*"))
-                         if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not p.name.startswith("."))
-        else:
-            found.append(path)
-    return found
-
-
 def run_import(args: argparse.Namespace) -> int:
-    from .importer.statement import read_raw_file      # here, not at the top: every `digest build` would load the reader
-    failed = False
-    records: dict[str, list[tuple[Path, Decision]]] = {}
-    for path in raw_files(args.paths):
-        if not path.exists():
-            print(f"error: {path}: no such file or folder", file=sys.stderr)
-            failed = True
-            continue
-        try:
-            decision = read_raw_file(path)
-        except DigestError as error:
-            print(f"error: {error}", file=sys.stderr)
-            failed = True
-            continue
-        records.setdefault(decision.slug, []).append((path, decision))
+    from .importer.text import MAX_BYTES                # the reader: not loaded for every build
+    from .importing import STDIN, ImportRequest, import_statements
 
-    for slug, found in sorted(records.items()):
-        if len(found) > 1:
-            files = " and ".join(str(path) for path, _ in found)
-            print(f"error: {slug}: the same reference is in {files}; import them one at a time", file=sys.stderr)
-            failed = True
-            continue
-        path, decision = found[0]
-        try:
-            target, what = save_decision(decision, args.content, force=args.force)
-        except OSError as error:            # disk full, no permission: written whole or not at all
-            where = error.filename or args.content / "decisions" / f"{slug}.md"
-            print(f"error: {where}: {error.strerror or error}; not imported: fix that and import it again",
-                  file=sys.stderr)
-            failed = True
-            continue
-        guessed = f"  guessed: {', '.join(decision.needs_review)}" if decision.needs_review else ""
-        if what == "exists":
-            print(f"{slug}  kept: {target} exists and differs (use --force to replace it){guessed}")
-        else:
-            print(f"{slug}  {what}: {target}{guessed}")
-    return 1 if failed else 0
+    stdin = b""
+    if any(str(path) == STDIN for path in args.paths):
+        if sys.stdin.isatty():
+            print("Paste the statement (or several), then press Ctrl-D on a line of its own (Ctrl-Z, Enter on "
+                  "Windows):", file=sys.stderr)
+        stdin = sys.stdin.buffer.read(MAX_BYTES + 1)
+    request = ImportRequest(tuple(args.paths), args.content, force=args.force, jobs=args.jobs, stdin=stdin,
+                            stdin_name=args.name)
+    bar = Bars(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+
+    def tell(item: Outcome | DigestError) -> None:
+        if bar and (isinstance(item, DigestError) or (not args.quiet and sys.stdout.isatty())):
+            bar.clear()                                         # the line goes where the bar is
+        if isinstance(item, DigestError):
+            print(f"error: {item}", file=sys.stderr)
+        elif not args.quiet:
+            print(outcome_line(item))
+
+    try:
+        report = import_statements(request, tell, progress=bar)
+    finally:
+        if bar:
+            bar.close()
+    print(report.summary())
+    return 1 if report.errors else 0
+
+
+def outcome_line(outcome: Outcome) -> str:
+    guessed = f"  guessed: {', '.join(outcome.guessed)}" if outcome.guessed else ""
+    if outcome.what == "kept":
+        return f"{outcome.slug}  kept: {outcome.path} exists and differs (use --force to replace it){guessed}"
+    if outcome.what == "replaced":
+        kept = f" (the old text is in {outcome.backup.name})" if outcome.backup else ""
+        return f"{outcome.slug}  replaced: {outcome.path}{kept}{guessed}"
+    return f"{outcome.slug}  {outcome.what}: {outcome.path}{guessed}"
+
+
+class Bars:
+    """A progress bar a stage: (label, done, total) -> that stage's bar; cleared for a line printed meanwhile."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar: ProgressBar | None = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if self.bar is None or self.bar.label != label:
+            self.close()
+            self.bar = ProgressBar(self.stream, label, time_left=True)
+        self.bar(done, total)
+
+    def clear(self) -> None:
+        if self.bar:
+            self.bar.clear()
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.close()
 
 
 def run_build(args: argparse.Namespace) -> int:

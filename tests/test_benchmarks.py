@@ -19,3 +19,34 @@ def test_the_build_without_the_index_is_the_same_site_less_the_index(tmp_path: P
     assert len(indexed - plain) > 12                      # text files (one or two decisions each) and the index files
     for path in plain:
         assert (tmp_path / "plain" / path).read_bytes() == (tmp_path / "indexed" / path).read_bytes(), path
+
+
+def test_the_raw_statements_import_as_the_decisions_they_were_written_from(tmp_path: Path) -> None:
+    from benchmarks.corpus import make_decisions
+    from benchmarks.raw_corpus import write_raw_corpus
+    from generator.content.folder import load_decisions
+    from generator.importing import ImportRequest, import_statements
+
+    paths = write_raw_corpus(tmp_path / "raw", 12, seed=5)
+    assert {path.name.split("-", 1)[1] for path in paths} == {"bullets.txt", "copy.txt", "page.html"}
+    errors: list = []
+    report = import_statements(ImportRequest((tmp_path / "raw",), tmp_path / "content", jobs=1),
+                               lambda told: errors.append(told) if isinstance(told, Exception) else None)
+    assert errors == [] and report.counts["written"] == 12
+    imported = {d.reference: d for d in load_decisions(tmp_path / "content").decisions}
+    for made in make_decisions(12, seed=5):
+        got = imported[made.reference]
+        assert (got.council, got.decision_date, got.summary) == (made.council, made.decision_date, made.summary)
+        assert got.body.count("\n## ") == made.body.count("\n## ")
+
+
+def test_the_import_benchmark_measures_an_import_and_its_re_run(tmp_path: Path, capsys) -> None:
+    import importlib
+
+    benchmark = importlib.import_module("benchmarks.import")
+    benchmark.main(["--decisions", "12", "--keep", str(tmp_path), "--jobs", "1"])
+    printed = capsys.readouterr().out
+    for figure in ("import", "statements a second", "processor time, all processes", "peak memory, all processes",
+                   "re-run, nothing changed"):
+        assert f"  {figure} " in printed
+    assert len(list((tmp_path / "content" / "decisions").glob("*.md"))) == 12

@@ -24,8 +24,9 @@ def digest(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_importing_the_seeds_reproduces_the_committed_content(tmp_path: Path) -> None:
     result = digest("import", SEEDS, "--content", tmp_path)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    *lines, summary = result.stdout.splitlines()
     assert len(lines) == 5
+    assert summary.startswith("5 statements: 5 written, 0 unchanged, 0 kept, 0 replaced, 0 skipped, 0 errors in ")
     assert lines[0].startswith("24-001-146  written: ") and lines[0].endswith("guessed: remedy")
     assert any(line.startswith("24-013-077  written: ") and "guessed: category, subcategory, outcome, decision_date"
                in line for line in lines)

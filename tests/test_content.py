@@ -176,17 +176,36 @@ def test_load_collects_every_error_and_unknown_keys_warn(tmp_path: Path) -> None
 
 def test_save_never_overwrites_without_force_and_keeps_a_backup(tmp_path: Path) -> None:
     decision = parse(GOOD, Path("24-001-566.md"))
-    path, what = save_decision(decision, tmp_path)
+    path, what, _ = save_decision(decision, tmp_path)
     assert what == "written"
-    assert save_decision(decision, tmp_path) == (path, "unchanged")
+    assert save_decision(decision, tmp_path) == (path, "unchanged", None)
     edited = path.read_text(encoding="utf-8").replace("1. Text.", "1. Edited by hand.")
     path.write_text(edited, encoding="utf-8")
-    assert save_decision(decision, tmp_path) == (path, "exists")
+    assert save_decision(decision, tmp_path) == (path, "exists", None)
     assert path.read_text(encoding="utf-8") == edited
-    assert save_decision(decision, tmp_path, force=True) == (path, "replaced")
-    assert path.with_name("24-001-566.md.bak").read_text(encoding="utf-8") == edited
+    backup = path.with_name("24-001-566.md.bak")
+    assert save_decision(decision, tmp_path, force=True) == (path, "replaced", backup)
+    assert backup.read_text(encoding="utf-8") == edited
     assert "1. Text." in path.read_text(encoding="utf-8")
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_backup_is_never_overwritten(tmp_path: Path) -> None:
+    """Import, hand-edit, replace, hand-edit again, replace: both hand edits are kept, each in its own backup,
+    and none of the backups is read as content."""
+    decision = parse(GOOD, Path("24-001-566.md"))
+    path = save_decision(decision, tmp_path).path
+    edits = []
+    for number in range(3):
+        edits.append(path.read_text(encoding="utf-8").replace("1. Text.", f"1. Edit {number}."))
+        path.write_text(edits[-1], encoding="utf-8")
+        saved = save_decision(decision, tmp_path, force=True)
+        assert saved.what == "replaced"
+        assert saved.backup == path.with_name(["24-001-566.md.bak", "24-001-566.md.1.bak", "24-001-566.md.2.bak"][number])
+    assert [path.with_name(name).read_text(encoding="utf-8") for name in
+            ("24-001-566.md.bak", "24-001-566.md.1.bak", "24-001-566.md.2.bak")] == edits
+    loaded = load_decisions(tmp_path)
+    assert loaded.errors == [] and loaded.warnings == [] and [d.slug for d in loaded.decisions] == ["24-001-566"]
 
 
 def test_body_text_is_kept_verbatim() -> None:
@@ -248,3 +267,26 @@ def test_a_decision_file_named_in_capitals_is_not_read_and_says_so(content_copy:
     assert [str(w) for w in loaded.warnings] == [
         f"{content_copy / 'decisions' / '24-001-566.MD'}: not read: a decision file's name ends in .md, "
         "in lower case"]
+
+
+YAML_MINDED = "abc \"'\\:#-?!&*|>%@`{}[],£’“”é中\u0301\u00a0 0123456789.=~"     # what YAML quotes or escapes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(YAML_MINDED, max_size=60), st.text(max_size=20)), min_size=4, max_size=4))
+def test_a_content_file_is_the_same_text_whichever_yaml_emitter_writes_it(texts: list[str]) -> None:
+    """libyaml's emitter writes the front matter when every string is one it writes as PyYAML's own does."""
+    from generator.content import format as content_format
+
+    if content_format._CDumper is None:
+        pytest.skip("PyYAML without libyaml")
+    summary, council, action, purpose = texts
+    decision = Decision(reference="24 001 566", council=council or "Essex", summary=summary, body="1. Text.\n",
+                        remedy=Remedy(total=100, payments=(Payment(100, purpose),), actions=(action,)))
+    written = dump(decision)
+    python = content_format._CDumper
+    try:
+        content_format._CDumper = None
+        assert dump(decision) == written
+    finally:
+        content_format._CDumper = python

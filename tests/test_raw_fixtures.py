@@ -218,7 +218,9 @@ def test_digest_import_reads_every_case_and_check_lists_what_to_review(tmp_path:
     imported = subprocess.run([*run, "import", FIXTURES, SEEDS, "--content", tmp_path], capture_output=True, text=True,
                               timeout=120, cwd=TESTS.parent)
     assert imported.returncode == 0, imported.stderr
-    assert len(imported.stdout.splitlines()) == len(CASES) and imported.stderr == ""
+    *lines, summary = imported.stdout.splitlines()                  # a line per decision, then the sum
+    assert len(lines) == len(CASES) and imported.stderr == ""
+    assert summary.startswith(f"{len(CASES)} statements: {len(CASES)} written, ")
     assert "17-002-402b  written: " in imported.stdout
     checked = subprocess.run([*run, "check", "--content", tmp_path], capture_output=True, text=True, timeout=120,
                              cwd=TESTS.parent)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..digest import digest
 from ..errors import ContentError, ContentWarning, DigestError
@@ -17,24 +17,39 @@ from .files import write_atomically
 from .format import MAX_CONTENT_BYTES, decode_content, dump, key_line, parse_parts, split_front_matter
 
 
-def save_decision(decision: Decision, content_dir: Path, force: bool = False) -> tuple[Path, str]:
-    """Write `<content>/decisions/<slug>.md`. Returns (path, what happened): written, unchanged, exists, replaced.
+class Saved(NamedTuple):
+    path: Path
+    what: str                     # written, unchanged, exists (and differs: not replaced) or replaced
+    backup: Path | None = None    # where a replaced file's text was kept
 
-    An existing file is never touched without `force`; with it, the old text is kept as `<slug>.md.bak`.
-    """
+
+def save_decision(decision: Decision, content_dir: Path, force: bool = False) -> Saved:
+    """Write `<content>/decisions/<slug>.md`. An existing file is never touched without `force`; with it, the
+    old text is kept in a backup that no earlier one is overwritten by (`backup_name`)."""
     path = content_dir / "decisions" / f"{decision.slug}.md"
     data = dump(decision).encode("utf-8")
     if not path.exists():
         write_atomically(path, data)
-        return path, "written"
+        return Saved(path, "written")
     old = path.read_bytes()
     if old == data:
-        return path, "unchanged"
+        return Saved(path, "unchanged")
     if not force:
-        return path, "exists"
-    write_atomically(path.with_name(path.name + ".bak"), old)
+        return Saved(path, "exists")
+    backup = backup_name(path)
+    write_atomically(backup, old)
     write_atomically(path, data)
-    return path, "replaced"
+    return Saved(path, "replaced", backup)
+
+
+def backup_name(path: Path) -> Path:
+    """The first free name of `<slug>.md.bak`, `<slug>.md.1.bak`, `<slug>.md.2.bak` ...: every hand edit that
+    a replacement undid stays somewhere. Names ending `.bak` are neither read as content nor watched."""
+    candidate, number = path.with_name(f"{path.name}.bak"), 0
+    while candidate.exists() or candidate.is_symlink():
+        number += 1
+        candidate = path.with_name(f"{path.name}.{number}.bak")
+    return candidate
 
 
 @dataclass(frozen=True)

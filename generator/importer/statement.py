@@ -53,6 +53,7 @@ statement (a saved page's <ol start=N>): the printed numbers are the Ombudsman's
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -217,28 +218,93 @@ class _Header:
 def read_raw_file(path: Path) -> Decision:
     """Read a raw statement file: text (UTF-8, UTF-16 or Windows-1252) or a saved web page."""
     path = Path(path)
-    return _read(decode(read_limited(path), path), source=path.name, where=path)
+    return _only(read_statements(decode(read_limited(path), path), source=path.name, where=path), path)
 
 
 def read_raw(text: str, source: str) -> Decision:
     """Read raw statement text (or a page's HTML); `source` names it in messages and in Decision.source."""
-    return _read(text, source=source, where=source)
+    return _only(read_statements(text, source=source, where=source), source)
+
+
+def read_statements(text: str, source: str, where: Path | str) -> list[Decision]:
+    """Every statement in a raw text, in order: a text file may hold several, one after another (a saved
+    page holds one: see `statement_references`)."""
+    lines, page_url = _raw_lines(text, where)
+    starts = _statement_starts(lines, where, page_url is not None)
+    ends = [*starts[1:], len(lines)]
+    return [_read_lines(lines[start:end] if at else lines[:end], source, where, page_url)
+            for at, (start, end) in enumerate(zip(starts, ends))]
+
+
+def statement_references(text: str, where: Path | str) -> list[str]:
+    """The references of the statements in a raw text, in order, read from their title lines alone: what
+    `read_statements` will give, for a tenth of the work."""
+    lines, page_url = _raw_lines(text, where)
+    return [_title_reference(lines[start]) for start in _statement_starts(lines, where, page_url is not None)]
+
+
+def _only(decisions: list[Decision], where: Path | str) -> Decision:
+    if len(decisions) > 1:
+        raise RawFormatError(where, f"holds {len(decisions)} statements ({_listed(decisions)}); "
+                                    "read it with read_statements")
+    return decisions[0]
+
+
+def _listed(decisions: list[Decision]) -> str:
+    return ", ".join(decision.reference for decision in decisions)
 
 
 # --------------------------------------------------------------------------- reading
 
-def _read(text: str, source: str, where: Path | str) -> Decision:
+def _raw_lines(text: str, where: Path | str) -> tuple[list[Line], str | None]:
+    """The text's lines, and the page's own address if it is a saved page ("" for one without)."""
     check_length(text, where)
     reject_binary(text, where)
     if looks_like_html(text):
         page = page_lines(text)
-        return _read_lines(page.lines, source, where, page.url)
-    return _read_lines(text_lines(text), source, where, None)
+        return page.lines, page.url or ""
+    return text_lines(text), None
+
+
+def _statement_starts(lines: list[Line], where: Path | str, saved_page: bool) -> list[int]:
+    """Where each statement starts: the first title line, then every title line that a header field follows
+    ("Summary:", "Decision : Upheld" ...), so a title quoted in the text is no start, and that is of another
+    reference or comes after the statement's signature (the same statement pasted twice: a web page's
+    breadcrumb and heading both name it). A saved page is one statement: a second is refused, naming both."""
+    if not lines:
+        raise RawFormatError(where, "the file is empty; paste the whole decision statement into it")
+    first = _find_title(lines, where)[0]
+    starts, reference, signed = [first], _title_reference(lines[first]), False
+    for index in range(first + 1, len(lines)):
+        text = lines[index].text
+        parsed = _parse_title(text)
+        if parsed and (parsed[1] != reference or signed) and _header_follows(lines, index):
+            starts.append(index)
+            reference, signed = parsed[1], False
+        elif not signed and _signature(text):
+            signed = True
+    if saved_page and len(starts) > 1:
+        found = " and ".join(_title_reference(lines[start]) for start in starts)
+        raise RawFormatError(where, f"this saved page holds {len(starts)} statements ({found}); save each "
+                                    "decision's page to a file of its own", line=lines[starts[1]].number)
+    return starts
+
+
+def _title_reference(line: Line) -> str:
+    parsed = _parse_title(line.text)
+    assert parsed is not None
+    return parsed[1]
+
+
+HEADER_REACH = 6         # lines after a title in which a statement's header fields start
+
+
+def _header_follows(lines: list[Line], index: int) -> bool:
+    return any(_label_pair(lines, at) is not None or FINAL_DECISION_LINE.match(plain(lines[at].text))
+               for at in range(index + 1, min(index + 1 + HEADER_REACH, len(lines))))
 
 
 def _read_lines(lines: list[Line], source: str, where: Path | str, page_url: str | None) -> Decision:
-    if not lines:
-        raise RawFormatError(where, "the file is empty; paste the whole decision statement into it")
     title_index, council, reference = _find_title(lines, where)
     statement, decided_by = _statement_lines(lines[title_index + 1:])
     header = _header(statement)
@@ -264,6 +330,8 @@ def _find_title(lines: list[Line], where: Path | str) -> tuple[int, str, str]:
 
 
 def _parse_title(text: str) -> tuple[str, str] | None:
+    if not unicodedata.normalize("NFKC", text[-1:]).endswith(")"):     # most lines: told at a glance
+        return None
     text = ascii_digits(text)        # "(２４ ００１ ５６６)" is the reference 24 001 566
     if not text.endswith(")") or len(text) > 250 or ITEM.match(text) or SUMMARY.match(text):
         return None
@@ -661,7 +729,10 @@ def _lgsco_url(page_url: str | None, lines: list[Line], reference: str) -> str |
     guidance or to another decision.
     """
     candidates = [page_url] if page_url else []
-    candidates += [match.group(0) for line in lines for match in DECISION_URL.finditer(line.text)]
+    # One search of the lines joined (an address never spans a line break), and none without the site's name.
+    text = "\n".join(line.text for line in lines)
+    if "lgo.org.uk" in text.lower():
+        candidates += [match.group(0) for match in DECISION_URL.finditer(text)]
     slug = reference_slug(reference).lower()
     for candidate in candidates:
         url = candidate.rstrip(".,;:")

@@ -133,6 +133,19 @@ def _invisible_characters() -> dict[int, None]:
     return removed
 
 
+@cache
+def _invisible_set() -> frozenset[str]:
+    return frozenset(map(chr, _invisible_characters()))
+
+
+def without_invisible(text: str) -> str:
+    """`text` less its invisible characters. Most texts have none, and telling so (a set of its characters)
+    takes a fifth of the time a `translate` through the table does."""
+    if _invisible_set().isdisjoint(set(text)):
+        return text
+    return text.translate(_invisible_characters())
+
+
 # "£<no-break space>250": a no-break space a word processor put after the pound sign; the Ombudsman prints "£250".
 SPACED_POUNDS = re.compile(r"£[^\S\n]+(?=\d)")
 
@@ -140,7 +153,7 @@ SPACED_POUNDS = re.compile(r"£[^\S\n]+(?=\d)")
 def clean(text: str) -> str:
     """One line of visible text: invisible characters removed, every run of spaces (no-break, thin, tab ...)
     one space, nothing at either end.  str.split() knows every Unicode space, so none needs a rule."""
-    return SPACED_POUNDS.sub("£", " ".join(text.translate(_invisible_characters()).split()))
+    return SPACED_POUNDS.sub("£", " ".join(without_invisible(text).split()))
 
 
 def normalise_breaks(text: str) -> str:
@@ -150,7 +163,7 @@ def normalise_breaks(text: str) -> str:
 def text_lines(text: str) -> list[Line]:
     """The non-blank lines of a text, with CRLF, BOM, tabs and control characters smoothed out."""
     lines, after_blank = [], False
-    text = SPACED_POUNDS.sub("£", normalise_breaks(text).translate(_invisible_characters()))
+    text = SPACED_POUNDS.sub("£", without_invisible(normalise_breaks(text)))
     for number, raw in enumerate(text.split("\n"), start=1):
         raw = raw.expandtabs(4)
         content = " ".join(raw.split())
@@ -164,14 +177,18 @@ def text_lines(text: str) -> list[Line]:
 
 # --------------------------------------------------------------------------- matching helpers
 
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'"})
+APOSTROPHE_FORMS = ("’", "‘", "ʼ", "′")
 ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St No eg ie e.g i.e etc para paras vs v".split())
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[A-Z£“‘\"'(])")
 
 
 def plain(text: str) -> str:
-    """For matching only: straight apostrophes."""
-    return text.translate(APOSTROPHES)
+    """For matching only: straight apostrophes. (`replace` a kind: several times quicker than `translate`.)"""
+    if text.isascii():
+        return text
+    for curly in APOSTROPHE_FORMS:
+        text = text.replace(curly, "'")
+    return text
 
 
 def key(text: str) -> str:
