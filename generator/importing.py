@@ -114,9 +114,9 @@ class ImportReport:
         counts = self.counts
         known = f" ({self.recorded:,} known from the import record)" if self.recorded else ""
         statements = sum(counts.values()) + self.skipped
-        return (f"{statements:,} statements: {counts['written']:,} written, {counts['unchanged']:,} unchanged{known}, "
-                f"{counts['kept']:,} kept, {counts['replaced']:,} replaced, {self.skipped:,} skipped, "
-                f"{self.errors:,} errors in {self.seconds:.1f} s")
+        return (f"{statements:,} statement{'s' * (statements != 1)}: {counts['written']:,} written, "
+                f"{counts['unchanged']:,} unchanged{known}, {counts['kept']:,} kept, {counts['replaced']:,} replaced, "
+                f"{self.skipped:,} skipped, {self.errors:,} error{'s' * (self.errors != 1)} in {self.seconds:.1f} s")
 
 
 # ---------------------------------------------------------------- the run

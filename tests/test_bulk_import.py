@@ -93,7 +93,7 @@ def test_a_reference_in_two_files_writes_neither(tmp_path: Path) -> None:
     assert err(result) == [f"error: 24-001-566: the same reference is in {raw / 'essex-again.txt'} and "
                            f"{raw / 'essex.txt'}; import them one at a time"]
     assert sorted(p.name for p in (content / "decisions").iterdir()) == ["24-012-183.md"]
-    assert out(result)[-1].startswith("3 statements: 1 written, 0 unchanged, 0 kept, 0 replaced, 2 skipped, 1 errors")
+    assert out(result)[-1].startswith("3 statements: 1 written, 0 unchanged, 0 kept, 0 replaced, 2 skipped, 1 error")
 
     # One of them imported before, and known from the import record: still a duplicate, still neither written.
     (raw / "essex-again.txt").rename(tmp_path / "essex-again.txt")
