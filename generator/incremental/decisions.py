@@ -24,6 +24,7 @@ from ..search.files import IndexMemo, index_files, text_file, text_groups, text_
 from ..search.postings import SearchState, common_prefix, drop_from, extend_state, replace_reading
 from ..search.reading import Reading, text_record
 from ..site.entries import Entry
+from ..site.related import Line
 from ..site.markdown import render_body
 from .plan import Plan
 from .state import SearchRecord, Unit
@@ -41,6 +42,7 @@ class DecisionPlan:
     search_made_from: str
     search_fresh: bool                   # the index stays as it is
     sources: dict[str, Source] = field(default_factory=dict)     # `<slug>.md` -> its content file, as read now
+    related: Related = field(default_factory=lambda: Related({}, {}))
     edited: set[str] | None = None       # in a patch, the slugs whose files changed, came or went
     keep: int = 0
     changed: set[int] = field(default_factory=set)       # ids below `keep` whose decision changed
@@ -51,14 +53,25 @@ class DecisionPlan:
     def made_from(self, doc: int) -> str:
         """What the page unit of decision `doc` is made from (its files are named by slug, not id; where its
         page is stored depends on the layout)."""
-        return f"{self.page_template}|{self.digests[doc]}|{self.ordered[doc].page}"
+        slug = self.ordered[doc].decision.slug
+        return f"{self.page_template}|{self.digests[doc]}|{self.ordered[doc].page}|{self.related.digests.get(slug, '')}"
+
+
+@dataclass(frozen=True)
+class Related:
+    """Each decision's related decisions and the digest of what its page shows of them, by slug; `moved`: in
+    a patch, the slugs whose related digest changed (None: not known, so every page is looked at)."""
+    lines: dict[str, tuple[Line, ...]]
+    digests: dict[str, str]
+    moved: set[str] | None = None
 
 
 def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source], before: dict[str, Source],
-                   search: SearchRecord | None, edited: set[str] | None = None) -> DecisionPlan:
+                   search: SearchRecord | None, related: Related, edited: set[str] | None = None) -> DecisionPlan:
     """`entries` newest first; `sources` as read now (by file name, `<slug>.md`) and `before` as last read;
-    `search` the last index. `edited`: in a patch, the slugs whose files changed, came or went (the rest
-    are as the last build left them)."""
+    `search` the last index; `related` each decision's related decisions. `edited`: in a patch, the slugs
+    whose files changed, came or went (the rest are as the last build left them, but for those whose related
+    decisions moved)."""
     ordered = list(reversed(entries))               # ids count from the oldest
     slugs = [entry.decision.slug for entry in ordered]
     digests = [sources[f"{slug}.md"].digest for slug in slugs]
@@ -66,7 +79,8 @@ def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source],
     search_made_from = digest(plan.settings, "\n".join(slugs), "\n".join(digests))
     fresh = search is not None and search.digests == digests and plan.fresh("search", search_made_from)
     dp = DecisionPlan(ordered, digests, page_template, search or SearchRecord(SearchState(), []),
-                      search_made_from, fresh, sources=sources, edited=edited, keep=len(slugs) if fresh else 0)
+                      search_made_from, fresh, sources=sources, related=related, edited=edited,
+                      keep=len(slugs) if fresh else 0)
     earlier: dict[int, Source] = {}
     if search is not None and not fresh:
         keep, count = common_prefix(search.index.slugs, slugs), len(search.index.slugs)
@@ -78,13 +92,14 @@ def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source],
             dp.dropping = len(dp.jobs)
     if not fresh and dp.keep == 0:
         dp.search = SearchRecord(SearchState(), [])
-    if edited is None:
+    if edited is None or related.moved is None:
         docs: Iterable[int] = range(len(slugs))
     else:                            # the rest are as they were, pages and readings
         at = dict(zip(slugs, range(len(slugs))))
         for slug in edited - at.keys():
             plan.drop_decision(slug)
-        docs = sorted({at[slug] for slug in edited if slug in at} | dp.changed | set(range(dp.keep, len(slugs))))
+        docs = sorted({at[slug] for slug in edited | related.moved if slug in at} | dp.changed
+                      | set(range(dp.keep, len(slugs))))
     _add_jobs(plan, dp, docs, sources, earlier)
     return dp
 
@@ -105,7 +120,7 @@ def _add_jobs(plan: Plan, dp: DecisionPlan, docs: Iterable[int], sources: dict[s
         recorded = None
         if previous and page and entry.page in previous:
             recorded = {entry.page: previous[entry.page]}
-        dp.jobs.append(Job(entry, sources[f"{slug}.md"].body, page=page, read=read,
+        dp.jobs.append(Job(entry, sources[f"{slug}.md"].body, dp.related.lines.get(slug, ()), page=page, read=read,
                            earlier=earlier[doc] if doc in dp.changed else None, recorded=recorded))
         dp.ids.append(doc)
 

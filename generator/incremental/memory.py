@@ -15,6 +15,7 @@ from ..site.downloads import DataMemo
 from ..site.entries import Entry
 from ..site.layout import Layout
 from ..site.pages import Planned
+from ..site.related import Line
 from .state import BuildState, record_stamp
 
 
@@ -32,6 +33,13 @@ class EntriesMemo:
     by_slug: dict[str, Entry]
     listed: str                         # a digest that changes whenever any entry's facts do
     layout: Layout                      # where their pages are stored
+
+
+@dataclass
+class RelatedMemo:
+    listed: str                         # the entries' facts they were chosen from (`EntriesMemo.listed`)
+    lines: dict[str, tuple[Line, ...]]
+    digests: dict[str, str]
 
 
 @dataclass
@@ -91,6 +99,7 @@ class PreviewMemory:
     templates: TemplatesMemo | None = None
     entries: EntriesMemo | None = None
     units: UnitsMemo | None = None
+    related: RelatedMemo | None = None
     index: IndexMemo = field(default_factory=IndexMemo)
     downloads: DataMemo = field(default_factory=DataMemo)
 
