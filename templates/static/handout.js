@@ -5,6 +5,6 @@
   var stamp = document.getElementById("printed-on");
   if (!stamp) return;
   window.addEventListener("beforeprint", function () {
-    stamp.textContent = "Printed " + new Date().toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric"});
+    stamp.textContent = "· printed " + new Date().toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric"});
   });
 })();
