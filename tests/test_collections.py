@@ -13,7 +13,7 @@ from generator.model import FrontMatter, Remedy
 from generator.serve import Preview
 from generator.site.entries import make_entries
 from generator.site.markdown import render_body
-from generator.site.related import related_decisions
+from generator.site.related import related_decisions, related_digests
 
 from .conftest import CONTENT, TEMPLATES
 from .sitecheck import soup
@@ -160,6 +160,7 @@ def test_related_are_the_same_subcategory_then_council_then_nearest_date_remedy_
 
 
 def test_related_lists_for_twenty_thousand_decisions_take_well_under_a_second() -> None:
+    """Nine categories of five subcategories (one decision in seven without), 350 councils, 2% undated."""
     categories = [(f"Category {c}", [f"Sub {c}.{s}" for s in range(5)]) for c in range(9)]
     decisions = []
     for n in range(20_000):
@@ -169,10 +170,12 @@ def test_related_lists_for_twenty_thousand_decisions_take_well_under_a_second() 
                                   category=category, subcategory=subs[n % 7] if n % 7 < 5 else None, day=day,
                                   total=(n * 37) % 2000))
     entries = make_entries(decisions, load_config(CONTENT))
-    start = time.perf_counter()
+    start = time.process_time()                 # this process's time: the machine may be busy with others
     related = related_decisions(entries)
-    took = time.perf_counter() - start
-    assert took < 0.8, took
+    digests = related_digests(related)
+    took = time.process_time() - start
+    assert took < 0.8, took                     # about 0.4 s on the machine of BENCHMARKS.md
+    assert len(digests) == 20_000
     assert all(len(lines) == 5 for lines in related.values())
 
 

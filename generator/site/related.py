@@ -11,7 +11,7 @@ second.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,24 +57,30 @@ def related_decisions(entries: list[Entry]) -> dict[str, tuple[Line, ...]]:
     lines = [line_of(entry) for entry in entries]
     groups: dict[tuple, list[Line]] = {}
     for entry, line in zip(entries, lines):
-        for key in _keys(entry):
+        for key in _tiers(entry):
             groups.setdefault(key, []).append(line)
-    made = {key: _group(members) for key, members in groups.items()}
-    return {line.slug: tuple(_chosen(entry, line, made)) for entry, line in zip(entries, lines)}
+    made = {key: _group(members) for key, members in groups.items() if len(members) > 1}
+    return {line.slug: _chosen(entry, line, made) for entry, line in zip(entries, lines)}
 
 
 def related_digests(related: dict[str, tuple[Line, ...]]) -> dict[str, str]:
     """What each decision's page shows of its related decisions, as one digest (part of its unit's inputs)."""
-    return {slug: digest(*(line.key for line in lines)) for slug, lines in related.items()}
+    keys: dict[str, str] = {}
+    for lines in related.values():
+        for line in lines:
+            if line.slug not in keys:
+                keys[line.slug] = line.key
+    return {slug: digest(*(keys[line.slug] for line in lines)) for slug, lines in related.items()}
 
 
-def _keys(entry: Entry) -> Iterator[tuple]:
+def _tiers(entry: Entry) -> tuple[tuple, ...]:
+    """The groups a decision's related ones are looked for in, in order: the same subcategory and council,
+    the same subcategory, the same category and council, the same category."""
     d = entry.decision
     if d.subcategory:
-        yield "sub", d.category, d.subcategory
-        yield "sub", d.category, d.subcategory, d.council
-    yield "cat", d.category
-    yield "cat", d.category, d.council
+        return (("sub", d.category, d.subcategory, d.council), ("sub", d.category, d.subcategory),
+                ("cat", d.category, d.council), ("cat", d.category))
+    return ("cat", d.category, d.council), ("cat", d.category)
 
 
 def _group(members: list[Line]) -> _Group:
@@ -83,53 +89,49 @@ def _group(members: list[Line]) -> _Group:
     return _Group([line.day.toordinal() for line in dated if line.day], dated, undated)
 
 
-def _chosen(entry: Entry, line: Line, groups: dict[tuple, _Group]) -> Iterator[Line]:
-    """The tiers in order (same subcategory and council, same subcategory, same category and council, same
-    category), each ranked by nearness, skipping decisions an earlier tier gave."""
-    d = entry.decision
-    tiers = [("cat", d.category, d.council), ("cat", d.category)]
-    if d.subcategory:
-        tiers = [("sub", d.category, d.subcategory, d.council), ("sub", d.category, d.subcategory), *tiers]
+def _chosen(entry: Entry, line: Line, groups: dict[tuple, _Group]) -> tuple[Line, ...]:
+    """Each tier ranked by nearness, skipping decisions an earlier tier gave, until there are RELATED."""
     taken = {line.slug}
-    for key in tiers:
-        for found in _nearest(groups[key], line, RELATED - len(taken) + 1, taken):
-            taken.add(found.slug)
-            yield found
-        if len(taken) > RELATED:
-            return
+    chosen: list[Line] = []
+    for key in _tiers(entry):
+        group = groups.get(key)          # none: the decision is alone in it
+        if group is not None:
+            found = _nearest(group, line, RELATED - len(chosen), taken)
+            chosen += found
+            taken.update(other.slug for other in found)
+            if len(chosen) >= RELATED:
+                break
+    return tuple(chosen)
 
 
 def _nearest(group: _Group, line: Line, wanted: int, skip: set[str]) -> list[Line]:
-    """Up to `wanted` of `group` nearest to `line` (day, then remedy, then slug), none of `skip`."""
-    found: list[Line] = []
+    """Up to `wanted` of `group` nearest to `line` (day, then remedy, then slug), none of `skip`: the dated
+    taken outwards from the line's day, a run as far apart at a time."""
+    def by_remedy(other: Line) -> tuple[int, str]:
+        return abs(other.remedy - line.remedy), other.slug
+
     if line.day is None:                 # every other decision is as far: the nearest remedies
-        rest = [other for other in (*group.dated, *group.undated) if other.slug not in skip]
-        return sorted(rest, key=lambda other: (abs(other.remedy - line.remedy), other.slug))[:wanted]
-    for tied in _by_distance(group, line.day.toordinal()):
-        found += sorted((other for other in tied if other.slug not in skip),
-                        key=lambda other: (abs(other.remedy - line.remedy), other.slug))
-        if len(found) >= wanted:
-            return found[:wanted]
-    rest = sorted((other for other in group.undated if other.slug not in skip),
-                  key=lambda other: (abs(other.remedy - line.remedy), other.slug))
-    return (found + rest)[:wanted]
-
-
-def _by_distance(group: _Group, day: int) -> Iterator[list[Line]]:
-    """The dated decisions of `group` in runs as far from `day` as each other, nearest first."""
-    days, dated = group.days, group.dated
-    left = bisect_left(days, day) - 1          # days[left] < day <= days[right]
-    right = left + 1
-    while left >= 0 or right < len(days):
-        apart = min(day - days[left] if left >= 0 else UNDATED, days[right] - day if right < len(days) else UNDATED)
+        return sorted((other for other in (*group.dated, *group.undated) if other.slug not in skip),
+                      key=by_remedy)[:wanted]
+    days, dated, day = group.days, group.dated, line.day.toordinal()
+    left = bisect_left(days, day) - 1    # days[left] < day <= days[right]
+    right, end = left + 1, len(days)
+    found: list[Line] = []
+    while len(found) < wanted and (left >= 0 or right < end):
+        apart = min(day - days[left] if left >= 0 else UNDATED, days[right] - day if right < end else UNDATED)
         tied: list[Line] = []
         while left >= 0 and day - days[left] == apart:
-            tied.append(dated[left])
+            if dated[left].slug not in skip:
+                tied.append(dated[left])
             left -= 1
-        while right < len(days) and days[right] - day == apart:
-            tied.append(dated[right])
+        while right < end and days[right] - day == apart:
+            if dated[right].slug not in skip:
+                tied.append(dated[right])
             right += 1
-        yield tied
+        found += sorted(tied, key=by_remedy) if len(tied) > 1 else tied
+    if len(found) < wanted:
+        found += sorted((other for other in group.undated if other.slug not in skip), key=by_remedy)
+    return found[:wanted]
 
 
 def changed_slugs(before: dict[str, str] | None, now: dict[str, str], among: Iterable[str]) -> set[str] | None:
