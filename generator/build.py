@@ -35,7 +35,7 @@ from .incremental.state import (BuildState, OutputRecord, SearchRecord, load_rec
 from .incremental.workers import Setup, Workers, rendering, workers_for
 from .site.collections import Quoting, quoting
 from .site.entries import Entry, make_entries, newest_first, with_changes
-from .site.related import changed_slugs, related_decisions, related_digests
+from .site.related import chosen_by, related_decisions, related_digests
 from .site.layout import check_folder_limit, choose_layout
 from .site.pages import Planned
 from .site.templates import ListItems, make_environment
@@ -112,7 +112,7 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
                               patch=changed is not None)
             plan = Plan(request.output, record, staging, verify and not cold, inputs.settings, inputs.templates)
             decisions = plan_decisions(plan, entries, loaded.sources, before.sources, before.search,
-                                       related_of(entries, memory), slugs_of(changed))
+                                       related_of(entries, memory, slugs_of(changed)), slugs_of(changed))
             with discarded_on_failure(staging, memory):
                 search = render_site(plan, inputs, entries, quoting, decisions, workers, memory, progress, clock)
                 within_folder_limit(staging, request.output, inputs.config, record.settings != inputs.everything)
@@ -190,6 +190,8 @@ def keep_state(state: BuildState, folder: Path, memory: PreviewMemory | None) ->
     if memory is not None:
         memory.state = state
         memory.changes.taken_in()
+        if memory.related is not None:
+            memory.related.committed = True
         return []
     try:
         save_state(folder, state)
@@ -217,18 +219,20 @@ def entries_of(loaded: Loaded, inputs: Inputs, memory: PreviewMemory | None, bef
     return entries
 
 
-def related_of(entries: list[Entry], memory: PreviewMemory | None) -> Related:
-    """Each decision's related decisions. A preview keeps them while the entries' facts are the same (an edit
-    to a body), and says which decisions' lists changed when they are not (an edit to front matter)."""
-    listed = memory.entries.listed if memory is not None and memory.entries is not None else None
+def related_of(entries: list[Entry], memory: PreviewMemory | None, edited: set[str] | None) -> Related:
+    """Each decision's related decisions. A preview keeps those its last build committed after edits
+    (`edited`: slugs) that leave every fact they are chosen by as it was (a summary, a body): then no
+    decision's list moved. Otherwise they are chosen again, and a patch looks for the pages they change."""
     kept = memory.related if memory is not None else None
-    if kept is not None and listed is not None and kept.listed == listed:
+    now = memory.entries.by_slug if memory is not None and memory.entries is not None else None
+    if kept is not None and kept.committed and edited is not None and now is not None and all(
+            (chosen_by(now[slug]) if slug in now else None) == kept.chosen_by.get(slug) for slug in edited):
         return Related(kept.lines, kept.digests, set())
     lines = related_decisions(entries)
     digests = related_digests(lines)
-    if memory is not None and listed is not None:
-        memory.related = RelatedMemo(listed, lines, digests)
-    return Related(lines, digests, changed_slugs(kept.digests if kept else None, digests, digests))
+    if memory is not None:
+        memory.related = RelatedMemo({e.decision.slug: chosen_by(e) for e in entries}, lines, digests)
+    return Related(lines, digests)
 
 
 def _patched_entries(kept: EntriesMemo, loaded: Loaded, inputs: Inputs, before: BuildState,

@@ -93,6 +93,7 @@ def test_an_unknown_reference_or_paragraph_is_a_file_line_error_from_build_and_c
 def test_the_preview_rebuilds_a_collection_after_an_edit_to_it_or_to_a_quoted_paragraph(content_copy: Path,
                                                                                         tmp_path: Path) -> None:
     preview = Preview(content_copy, tmp_path / "site", TEMPLATES, jobs=1)
+    preview.memory.changes.watching()             # as `digest serve` does: each rebuild is told what changed
     preview.rebuild()
     collection = content_copy / "collections" / "looked-after-children.yaml"
     write(collection, collection.read_text(encoding="utf-8").replace("Two decisions", "TWO decisions"))
@@ -202,6 +203,7 @@ def test_a_front_matter_edit_elsewhere_renders_the_pages_listing_it_and_a_body_e
 def test_in_the_preview_only_pages_whose_related_list_changed_are_rendered_again(content_copy: Path,
                                                                                 tmp_path: Path) -> None:
     preview = Preview(content_copy, tmp_path / "site", TEMPLATES, jobs=1)
+    preview.memory.changes.watching()             # as `digest serve` does: each rebuild is told what changed
     preview.rebuild()
     page = tmp_path / "site" / "decisions" / "24-001-566" / "index.html"
     before = page.stat().st_mtime_ns
@@ -213,9 +215,12 @@ def test_in_the_preview_only_pages_whose_related_list_changed_are_rendered_again
     assert page.stat().st_mtime_ns != before
     untouched = tmp_path / "site" / "decisions" / "24-012-183" / "index.html"
     stamp = untouched.stat().st_mtime_ns
+    kept = preview.memory.related
     body = content_copy / "decisions" / "24-001-146.md"
-    write(body, body.read_text(encoding="utf-8").replace("We investigate complaints", "We look into complaints"))
+    write(body, body.read_text(encoding="utf-8").replace("We investigate complaints", "We look into complaints")
+          .replace("summary: \"", "summary: \"EDITED "))                # the body and the summary: no list moves
     preview.rebuild([str(body)])
+    assert not preview.errors and preview.memory.related is kept          # not even chosen again
     assert untouched.stat().st_mtime_ns == stamp
     cold = tmp_path / "cold"
     build(BuildRequest(content_copy, cold, TEMPLATES, mode="cold"))

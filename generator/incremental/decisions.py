@@ -60,7 +60,8 @@ class DecisionPlan:
 @dataclass(frozen=True)
 class Related:
     """Each decision's related decisions and the digest of what its page shows of them, by slug; `moved`: in
-    a patch, the slugs whose related digest changed (None: not known, so every page is looked at)."""
+    a patch, the slugs whose related lists changed (None: not known: each page's is compared with the
+    record's)."""
     lines: dict[str, tuple[Line, ...]]
     digests: dict[str, str]
     moved: set[str] | None = None
@@ -92,16 +93,30 @@ def plan_decisions(plan: Plan, entries: list[Entry], sources: dict[str, Source],
             dp.dropping = len(dp.jobs)
     if not fresh and dp.keep == 0:
         dp.search = SearchRecord(SearchState(), [])
-    if edited is None or related.moved is None:
+    if edited is None:
         docs: Iterable[int] = range(len(slugs))
     else:                            # the rest are as they were, pages and readings
         at = dict(zip(slugs, range(len(slugs))))
         for slug in edited - at.keys():
             plan.drop_decision(slug)
-        docs = sorted({at[slug] for slug in edited | related.moved if slug in at} | dp.changed
+        moved = related.moved if related.moved is not None else _related_moved(plan, dp)
+        docs = sorted({at[slug] for slug in edited | moved if slug in at} | dp.changed
                       | set(range(dp.keep, len(slugs))))
     _add_jobs(plan, dp, docs, sources, earlier)
     return dp
+
+
+def _related_moved(plan: Plan, dp: DecisionPlan) -> set[str]:
+    """The decisions whose pages the last build made from other related decisions (or did not make): after
+    an edit to the facts they are chosen by, a few besides those edited (a pass over the record: 20 ms at
+    20,000 decisions)."""
+    recorded = plan.record.decision_units
+    moved = set()
+    for doc, entry in enumerate(dp.ordered):
+        unit = recorded.get(entry.decision.slug)
+        if unit is None or unit.made_from != dp.made_from(doc):
+            moved.add(entry.decision.slug)
+    return moved
 
 
 def _add_jobs(plan: Plan, dp: DecisionPlan, docs: Iterable[int], sources: dict[str, Source],

@@ -37,9 +37,11 @@ class EntriesMemo:
 
 @dataclass
 class RelatedMemo:
-    listed: str                         # the entries' facts they were chosen from (`EntriesMemo.listed`)
+    """Each decision's related decisions (`site.related`), with the facts they were chosen from."""
+    chosen_by: dict[str, tuple]         # slug -> `related.chosen_by` of its entry
     lines: dict[str, tuple[Line, ...]]
     digests: dict[str, str]
+    committed: bool = False             # the build that chose them put its pages in place
 
 
 @dataclass

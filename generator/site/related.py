@@ -11,7 +11,6 @@ second.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,6 +36,13 @@ class Line:
     @property
     def key(self) -> str:
         return repr((self.url, self.title, self.day, self.outcome, self.remedy))
+
+
+def chosen_by(entry: Entry) -> tuple:
+    """Every fact of a decision that its place in others' related lists, or what they show of it, depends on:
+    an edit that leaves these alone (a summary, a body) changes no related list."""
+    d = entry.decision
+    return d.reference, d.council, d.category, d.subcategory, d.decision_date, d.outcome, d.remedy.total
 
 
 def line_of(entry: Entry) -> Line:
@@ -132,10 +138,3 @@ def _nearest(group: _Group, line: Line, wanted: int, skip: set[str]) -> list[Lin
     if len(found) < wanted:
         found += sorted((other for other in group.undated if other.slug not in skip), key=by_remedy)
     return found[:wanted]
-
-
-def changed_slugs(before: dict[str, str] | None, now: dict[str, str], among: Iterable[str]) -> set[str] | None:
-    """The slugs of `among` whose related digest is not as `before` had it; None when `before` is unknown."""
-    if before is None:
-        return None
-    return {slug for slug in among if before.get(slug) != now.get(slug)}
