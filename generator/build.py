@@ -220,19 +220,35 @@ def entries_of(loaded: Loaded, inputs: Inputs, memory: PreviewMemory | None, bef
 
 
 def related_of(entries: list[Entry], memory: PreviewMemory | None, edited: set[str] | None) -> Related:
-    """Each decision's related decisions. A preview keeps those its last build committed after edits
-    (`edited`: slugs) that leave every fact they are chosen by as it was (a summary, a body): then no
-    decision's list moved. Otherwise they are chosen again, and a patch looks for the pages they change."""
+    """Each decision's related decisions. A preview starts from those its last build committed: after edits
+    (`edited`: slugs) that leave every fact they are chosen by as it was (a summary, a body), no list moved;
+    after others, only the lists of the edited decisions' categories (before and after) are chosen again,
+    since every related decision is of a decision's own category. Otherwise all are chosen, and a patch
+    compares each page with the record."""
     kept = memory.related if memory is not None else None
     now = memory.entries.by_slug if memory is not None and memory.entries is not None else None
-    if kept is not None and kept.committed and edited is not None and now is not None and all(
-            (chosen_by(now[slug]) if slug in now else None) == kept.chosen_by.get(slug) for slug in edited):
+    if memory is None or kept is None or not kept.committed or edited is None or now is None:
+        lines = related_decisions(entries)
+        digests = related_digests(lines)
+        if memory is not None:
+            memory.related = RelatedMemo({e.decision.slug: chosen_by(e) for e in entries}, lines, digests)
+        return Related(lines, digests)
+    facts = {slug: chosen_by(now[slug]) if slug in now else None for slug in edited}
+    moved = {slug for slug, chosen in facts.items() if chosen != kept.chosen_by.get(slug)}
+    if not moved:
         return Related(kept.lines, kept.digests, set())
-    lines = related_decisions(entries)
+    categories = {chosen[2] for chosen in (*(kept.chosen_by.get(slug) for slug in moved), *facts.values()) if chosen}
+    lines = related_decisions([entry for entry in entries if entry.decision.category in categories])
     digests = related_digests(lines)
-    if memory is not None:
-        memory.related = RelatedMemo({e.decision.slug: chosen_by(e) for e in entries}, lines, digests)
-    return Related(lines, digests)
+    redone = RelatedMemo(dict(kept.chosen_by), {**kept.lines, **lines}, {**kept.digests, **digests})
+    for slug in moved:
+        chosen = facts[slug]
+        if chosen is not None:
+            redone.chosen_by[slug] = chosen
+        else:                                                  # gone
+            del redone.chosen_by[slug], redone.lines[slug], redone.digests[slug]
+    memory.related = redone
+    return Related(redone.lines, redone.digests, {slug for slug in digests if digests[slug] != kept.digests.get(slug)})
 
 
 def _patched_entries(kept: EntriesMemo, loaded: Loaded, inputs: Inputs, before: BuildState,
