@@ -174,8 +174,7 @@ def slugs_of(changed: set[str] | None) -> set[str] | None:
 def collections_of(content_dir: Path, loaded: Loaded) -> Quoting:
     """The collections with the text they quote; the decisions' errors and theirs are reported together
     (a reference to a decision that has an error is not reported twice)."""
-    slugs = {source.front.slug for source in loaded.sources.values()}
-    found = load_collections(content_dir, slugs | {error.path.stem for error in loaded.errors if error.path})
+    found = load_collections(content_dir, loaded)
     if loaded.errors:
         raise BuildErrors([*loaded.errors, *found.errors])
     made, errors = quoting(found, lambda slug: loaded.sources[f"{slug}.md"].body.decode("utf-8"))

@@ -218,10 +218,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 def collection_errors(content: Path, loaded: Loaded) -> list[DigestError]:
     """What the build would report of the collections: unknown references, paragraphs a decision lacks."""
-    slugs = {source.front.slug for source in loaded.sources.values()}
-    found = load_collections(content, slugs | {error.path.stem for error in loaded.errors if error.path})
+    found = load_collections(content, loaded)
     _, errors = quoting(found, lambda slug: loaded.sources[f"{slug}.md"].body.decode("utf-8")
-                        if f"{slug}.md" in loaded.sources else "")
+                        if f"{slug}.md" in loaded.sources else None)
     return errors
 
 

@@ -53,9 +53,11 @@ def test_a_collection_quotes_its_paragraphs_each_linked_and_a_summary(built_site
 
 
 def test_paras_take_a_number_a_range_a_list_or_all(content_copy: Path, tmp_path: Path) -> None:
+    renamed = content_copy / "decisions" / "24-001-146.md"            # its former reference stands for it
+    write(renamed, renamed.read_text(encoding="utf-8").replace("aliases: []", "aliases: [23-999-001]"))
     path = write(content_copy / "collections" / "mixed.yaml", 'title: Mixed\nintro: "*Read* these."\nitems:\n'
                  '  - {reference: "24001566", paras: [3, "12-13"]}\n  - {reference: 24-013-077, paras: all}\n'
-                 '  - {reference: 24 001 146, paras: 2}\n')
+                 '  - {reference: 23 999 001, paras: 2}\n')
     collection = read_collection(path)
     assert [item.paras for item in collection.items] == [(3, 12, 13), (), (2,)]
     assert [item.whole for item in collection.items] == [False, True, False]
@@ -65,6 +67,7 @@ def test_paras_take_a_number_a_range_a_list_or_all(content_copy: Path, tmp_path:
     lists = page.select("ol.quoted")
     assert [a["href"].rpartition("#")[2] for a in lists[0].select("a.para-num")] == ["para-3", "para-12", "para-13"]
     assert len(lists[1].select("li")) == 11                 # every numbered paragraph of 24 013 077
+    assert lists[2].select_one("a.para-num")["href"] == "/decisions/24-001-146/#para-2"
 
 
 def test_an_unknown_reference_or_paragraph_is_a_file_line_error_from_build_and_check(content_copy: Path,
@@ -85,6 +88,13 @@ def test_an_unknown_reference_or_paragraph_is_a_file_line_error_from_build_and_c
     assert checked.returncode == 1
     assert f"error: {path}:5: reference '99 999 999'" in checked.stdout
     assert f"error: {path}:7: 24 001 566 has no paragraph 40" in checked.stdout
+    decision = content_copy / "decisions" / "24-001-566.md"        # a decision with an error: that one error
+    write(decision, decision.read_text(encoding="utf-8").replace("decision_date: 2025-01-14", "decision_date: soon"))
+    broken = digest("check", "--content", content_copy, "--out", out)
+    assert broken.returncode == 1 and [line for line in broken.stdout.splitlines() if line.startswith("error")] == [
+        f"error: {decision}:7: decision_date: must be a date like 2025-01-14 (or null), not 'soon'",
+        f"error: {path}:5: reference '99 999 999' is not a decision in the digest: check it, or import the "
+        "decision first"]
     write(path, "title: A course\nitems:\n  - reference: &r 24 001 566\n")
     refused = digest("build", "--content", content_copy, "--out", out)
     assert refused.returncode == 1 and f"{path}:3: the file uses the YAML anchor &r" in refused.stderr

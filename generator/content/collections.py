@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import ContentError, DigestError
 from ..model import normalise_reference, reference_slug
+from .folder import Loaded
 from .yaml_text import Places, read_mapping
 
 FOLDER = "collections"
@@ -64,9 +65,14 @@ def collection_files(content_dir: Path) -> list[Path]:
     return sorted(path for path in folder.iterdir() if path.suffix == ".yaml" and not path.name.startswith("."))
 
 
-def load_collections(content_dir: Path, slugs: set[str]) -> Collections:
+def load_collections(content_dir: Path, loaded: Loaded) -> Collections:
     """Every collection of the content folder, and the errors of those that cannot be read or name a
-    reference not among `slugs` (the decisions read: such an item is left out, and the rest still checked)."""
+    reference that is not a decision of `loaded` (such an item is left out, and the rest still checked). A
+    former reference (one of a decision's aliases) stands for the decision. A decision whose file has an
+    error is taken as there: that error is reported already."""
+    slugs = {source.front.slug for source in loaded.sources.values()}
+    slugs |= {error.path.stem for error in loaded.errors if error.path}
+    aliases = {alias: source.front.slug for source in loaded.sources.values() for alias in source.front.aliases}
     found: list[Collection] = []
     errors: list[DigestError] = []
     for path in collection_files(content_dir):
@@ -75,10 +81,12 @@ def load_collections(content_dir: Path, slugs: set[str]) -> Collections:
         except ContentError as error:
             errors.append(error)
             continue
-        unknown = [item for item in collection.items if item.slug not in slugs]
+        items = [replace(item, slug=aliases[item.slug]) if item.slug in aliases and item.slug not in slugs else item
+                 for item in collection.items]
+        unknown = [item for item in items if item.slug not in slugs]
         errors += [ContentError(path, f"reference {item.reference!r} is not a decision in the digest: check it, "
                                       "or import the decision first", line=item.line) for item in unknown]
-        found.append(replace(collection, items=tuple(item for item in collection.items if item not in unknown)))
+        found.append(replace(collection, items=tuple(item for item in items if item not in unknown)))
     return Collections(tuple(found), tuple(errors))
 
 

@@ -39,7 +39,7 @@ class Quoting:
     made_from: str = ""
 
 
-def quoting(found: Collections, body_of: Callable[[str], str]) -> tuple[Quoting, list[DigestError]]:
+def quoting(found: Collections, body_of: Callable[[str], str | None]) -> tuple[Quoting, list[DigestError]]:
     """`found` with its quoted paragraphs' text; the errors of `found`, and of paragraphs not there."""
     texts, errors = quoted_paragraphs(found.found, body_of)
     made_from = digest(*(repr((c.slug, c.title, c.intro, c.items)) for c in found.found),
@@ -47,10 +47,11 @@ def quoting(found: Collections, body_of: Callable[[str], str]) -> tuple[Quoting,
     return Quoting(found.found, texts, made_from), [*found.errors, *errors]
 
 
-def quoted_paragraphs(collections: tuple[Collection, ...], body_of: Callable[[str], str]
+def quoted_paragraphs(collections: tuple[Collection, ...], body_of: Callable[[str], str | None]
                       ) -> tuple[dict[str, dict[int, str]], list[DigestError]]:
     """The numbered paragraphs (number -> plain text) of each decision some item quotes, by slug, and an
-    error (with the item's line) for each paragraph asked for that the decision does not have."""
+    error (with the item's line) for each paragraph asked for that the decision does not have. `body_of`:
+    a decision's body, None when its file could not be read (its own error says so)."""
     texts: dict[str, dict[int, str]] = {}
     errors: list[DigestError] = []
     for collection in collections:
@@ -58,7 +59,10 @@ def quoted_paragraphs(collections: tuple[Collection, ...], body_of: Callable[[st
             if item.paras is None:
                 continue
             if item.slug not in texts:
-                texts[item.slug] = dict(render_body(body_of(item.slug)).paragraphs)
+                body = body_of(item.slug)
+                if body is None:
+                    continue
+                texts[item.slug] = dict(render_body(body).paragraphs)
             missing = [number for number in item.paras if number not in texts[item.slug]]
             if missing or (item.whole and not texts[item.slug]):
                 have = f"it has paragraphs 1-{max(texts[item.slug])}" if texts[item.slug] else "it has none numbered"
