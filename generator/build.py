@@ -18,21 +18,24 @@ from typing import Literal
 
 from jinja2 import Environment
 
+from .content.collections import load_collections
 from .content.folder import Loaded, load_decisions
 from .content.settings import SiteConfig
 from .digest import digest
 from .errors import BuildErrors, DigestError
-from .incremental.decisions import DecisionPlan, plan_decisions, take_decisions
+from .incremental.decisions import DecisionPlan, Related, plan_decisions, take_decisions
 from .incremental.guards import Waiting, check_output_folder, disk_error, failures_reported, one_build_at_a_time
 from .incremental.inputs import Inputs, default_templates, nothing_changed, read_inputs
-from .incremental.memory import EntriesMemo, PreviewMemory, TemplatesMemo, UnitsMemo
+from .incremental.memory import EntriesMemo, PreviewMemory, RelatedMemo, TemplatesMemo, UnitsMemo
 from .incremental.journal import MARKER
 from .incremental.output import Staging, built_here, staging_folder
 from .incremental.plan import Plan
 from .incremental.state import (BuildState, OutputRecord, SearchRecord, load_record, load_state, owner_of,
                                 save_state, state_folder)
 from .incremental.workers import Setup, Workers, rendering, workers_for
+from .site.collections import Quoting, quoting
 from .site.entries import Entry, make_entries, newest_first, with_changes
+from .site.related import chosen_by, related_decisions, related_digests
 from .site.layout import check_folder_limit, choose_layout
 from .site.pages import Planned
 from .site.templates import ListItems, make_environment
@@ -101,8 +104,7 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
             before = previous_state(request, folder, record, memory)
             loaded = load_decisions(request.content, request.strict, before.sources, inputs.stamps, workers.reader(),
                                     changed)
-            if loaded.errors:
-                raise BuildErrors(loaded.errors)
+            quoting = collections_of(request.content, loaded)         # every error of the content, together
             entries = entries_of(loaded, inputs, memory, before, changed)
             clock.lap("read")
             # Every stale unit rendered into a staging folder, then put in place at once.
@@ -110,9 +112,9 @@ def build(request: BuildRequest, memory: PreviewMemory | None = None, progress: 
                               patch=changed is not None)
             plan = Plan(request.output, record, staging, verify and not cold, inputs.settings, inputs.templates)
             decisions = plan_decisions(plan, entries, loaded.sources, before.sources, before.search,
-                                       slugs_of(changed))
+                                       related_of(entries, memory, slugs_of(changed)), slugs_of(changed))
             with discarded_on_failure(staging, memory):
-                search = render_site(plan, inputs, entries, decisions, workers, memory, progress, clock)
+                search = render_site(plan, inputs, entries, quoting, decisions, workers, memory, progress, clock)
                 within_folder_limit(staging, request.output, inputs.config, record.settings != inputs.everything)
                 commit(staging, request.output, scan=verify)
             clock.lap("commit")
@@ -169,12 +171,26 @@ def slugs_of(changed: set[str] | None) -> set[str] | None:
     return {name[10:-3] for name in changed if name.startswith("decisions/") and name.endswith(".md")}
 
 
+def collections_of(content_dir: Path, loaded: Loaded) -> Quoting:
+    """The collections with the text they quote; the decisions' errors and theirs are reported together
+    (a reference to a decision that has an error is not reported twice)."""
+    found = load_collections(content_dir, loaded)
+    if loaded.errors:
+        raise BuildErrors([*loaded.errors, *found.errors])
+    made, errors = quoting(found, lambda slug: loaded.sources[f"{slug}.md"].body.decode("utf-8"))
+    if errors:
+        raise BuildErrors(errors)
+    return made
+
+
 def keep_state(state: BuildState, folder: Path, memory: PreviewMemory | None) -> list[DigestError]:
     """Saved for the next build (a warning if that fails: the site is built, the next build only has more
     to check), or kept in the preview's memory, whose file events now start again from it."""
     if memory is not None:
         memory.state = state
         memory.changes.taken_in()
+        if memory.related is not None:
+            memory.related.committed = True
         return []
     try:
         save_state(folder, state)
@@ -202,6 +218,38 @@ def entries_of(loaded: Loaded, inputs: Inputs, memory: PreviewMemory | None, bef
     return entries
 
 
+def related_of(entries: list[Entry], memory: PreviewMemory | None, edited: set[str] | None) -> Related:
+    """Each decision's related decisions. A preview starts from those its last build committed: after edits
+    (`edited`: slugs) that leave every fact they are chosen by as it was (a summary, a body), no list moved;
+    after others, only the lists of the edited decisions' categories (before and after) are chosen again,
+    since every related decision is of a decision's own category. Otherwise all are chosen, and a patch
+    compares each page with the record."""
+    kept = memory.related if memory is not None else None
+    now = memory.entries.by_slug if memory is not None and memory.entries is not None else None
+    if memory is None or kept is None or not kept.committed or edited is None or now is None:
+        lines = related_decisions(entries)
+        digests = related_digests(lines)
+        if memory is not None:
+            memory.related = RelatedMemo({e.decision.slug: chosen_by(e) for e in entries}, lines, digests)
+        return Related(lines, digests)
+    facts = {slug: chosen_by(now[slug]) if slug in now else None for slug in edited}
+    moved = {slug for slug, chosen in facts.items() if chosen != kept.chosen_by.get(slug)}
+    if not moved:
+        return Related(kept.lines, kept.digests, set())
+    categories = {chosen[2] for chosen in (*(kept.chosen_by.get(slug) for slug in moved), *facts.values()) if chosen}
+    lines = related_decisions([entry for entry in entries if entry.decision.category in categories])
+    digests = related_digests(lines)
+    redone = RelatedMemo(dict(kept.chosen_by), {**kept.lines, **lines}, {**kept.digests, **digests})
+    for slug in moved:
+        chosen = facts[slug]
+        if chosen is not None:
+            redone.chosen_by[slug] = chosen
+        else:                                                  # gone
+            del redone.chosen_by[slug], redone.lines[slug], redone.digests[slug]
+    memory.related = redone
+    return Related(redone.lines, redone.digests, {slug for slug in digests if digests[slug] != kept.digests.get(slug)})
+
+
 def _patched_entries(kept: EntriesMemo, loaded: Loaded, inputs: Inputs, before: BuildState,
                      changed: set[str]) -> bool:
     """The entries after a few edits: only those whose facts changed are made again, and put in place.
@@ -224,12 +272,12 @@ def _patched_entries(kept: EntriesMemo, loaded: Loaded, inputs: Inputs, before: 
 
 # ---------------------------------------------------------------- rendering
 
-def render_site(plan: Plan, inputs: Inputs, entries: list[Entry], decisions: DecisionPlan, workers: Workers,
-                memory: PreviewMemory | None, progress: Progress | None, clock: Clock) -> SearchRecord:
+def render_site(plan: Plan, inputs: Inputs, entries: list[Entry], quoting: Quoting, decisions: DecisionPlan,
+                workers: Workers, memory: PreviewMemory | None, progress: Progress | None, clock: Clock) -> SearchRecord:
     """Render every stale unit into the staging folder; return the search index brought up to date. The
     pages listing decisions are rendered here while the worker processes render the decisions."""
     env = environment(inputs, memory)
-    units, again = site_units_of(env, inputs, entries, memory)
+    units, again = site_units_of(env, inputs, entries, quoting, memory)
     if plan.patch and again:             # as the last build made them all: they stay without a look
         units = []
     made_from = [plan.made_from(item) for item in units]
@@ -267,18 +315,18 @@ def environment(inputs: Inputs, memory: PreviewMemory | None) -> Environment:
     return kept.environment
 
 
-def site_units_of(env: Environment, inputs: Inputs, entries: list[Entry],
+def site_units_of(env: Environment, inputs: Inputs, entries: list[Entry], quoting: Quoting,
                   memory: PreviewMemory | None) -> tuple[list[Planned], bool]:
     """Every unit but the decisions' pages and the search index, and whether they are those of the last
-    build: a preview keeps the list while the entries' facts, the settings and the templates are the same
-    (after an edit to a decision's body only, say)."""
+    build: a preview keeps the list while the entries' facts, the collections and what they quote, the
+    settings and the templates are the same (after an edit to a decision's body only, say)."""
     if memory is None:
-        return list(site_units(env, inputs.config, entries)), False
+        return list(site_units(env, inputs.config, entries, quoting=quoting)), False
     listed = memory.entries.listed if memory.entries is not None else digest(*(e.facts_digest for e in entries))
-    made_for = digest(inputs.everything, listed)
+    made_for = digest(inputs.everything, listed, quoting.made_from)
     if memory.units is not None and memory.units.made_for == made_for:
         return memory.units.planned, True
-    memory.units = UnitsMemo(made_for, list(site_units(env, inputs.config, entries, memory.downloads)))
+    memory.units = UnitsMemo(made_for, list(site_units(env, inputs.config, entries, memory.downloads, quoting)))
     return memory.units.planned, False
 
 

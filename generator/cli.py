@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .build import BuildRequest, build
-from .content.folder import load_decisions
+from .content.collections import load_collections
+from .content.folder import Loaded, load_decisions
 from .content.settings import load_config
 from .errors import BuildErrors, DigestError
 from .incremental.journal import MARKER, unfinished
 from .incremental.workers import default_jobs
 from .model import Decision
 from .progress import ProgressBar
+from .site.collections import quoting
 
 if TYPE_CHECKING:
     from .importing import Outcome
@@ -218,6 +220,7 @@ def run_check(args: argparse.Namespace) -> int:
             errors.insert(0, settings_error)
     if unfinished(args.out):
         errors.insert(0, unfinished_folder(args.out))
+    errors += collection_errors(args.content, loaded)
     for warning in loaded.warnings:
         print(f"warning: {warning}")
     for error in errors:
@@ -230,6 +233,14 @@ def run_check(args: argparse.Namespace) -> int:
     print(f"{len(loaded.decisions)} decisions checked: {len(errors)} error(s), "
           f"{len(loaded.warnings)} warning(s), {len(review)} need review")
     return 1 if errors else 0
+
+
+def collection_errors(content: Path, loaded: Loaded) -> list[DigestError]:
+    """What the build would report of the collections: unknown references, paragraphs a decision lacks."""
+    found = load_collections(content, loaded)
+    _, errors = quoting(found, lambda slug: loaded.sources[f"{slug}.md"].body.decode("utf-8")
+                        if f"{slug}.md" in loaded.sources else None)
+    return errors
 
 
 def describe(decision: Decision, name: str) -> str:

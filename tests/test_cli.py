@@ -168,7 +168,7 @@ def test_build_flags_clean_quiet_verbose_and_jobs(tmp_path: Path) -> None:
     out, cache = tmp_path / "site", state_folder(tmp_path / "site")
     first = digest("build", "--content", CONTENT, "--out", out, "--jobs", "2")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("5 decisions: ") and " files written (33 pages), 0 unchanged" in first.stdout
+    assert first.stdout.startswith("5 decisions: ") and " files written (35 pages), 0 unchanged" in first.stdout
     assert (cache / "record.pickle").is_file() and (cache.parent / ".gitignore").read_text() == "*\n"
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
 

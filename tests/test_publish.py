@@ -324,15 +324,15 @@ def test_copy_citation_for_a_paragraph(guarded_page, site_url: str) -> None:
     assert page.inner_text("#cite .cite-text") == "Essex County Council (24 001 566), para 12"
     page.click("#para-12 > .copy-cite")
     expected = f"Essex County Council (24 001 566), para 12 — {BASE}/decisions/24-001-566/#para-12"
-    wait_for(page, "document.getElementById('cite-status').textContent.length > 0")
-    assert page.inner_text("#cite-status") == "Copied: " + expected
+    wait_for(page, "document.querySelector('#para-12 > .copy-status').textContent.length > 0")
+    assert page.inner_text("#para-12 > .copy-status") == "Citation copied: " + expected
     assert page.evaluate("navigator.clipboard.readText()") == expected
     page.click("#para-3 > a.para-num")
-    wait_for(page, "document.getElementById('cite-status').textContent.includes('paragraph 3')")
+    wait_for(page, "document.querySelector('#para-3 > .copy-status').textContent.includes('paragraph 3')")
     assert page.evaluate("navigator.clipboard.readText()") == f"{BASE}/decisions/24-001-566/#para-3"
     assert page.url.endswith("#para-3")
     page.click("#agreed-action > .copy-cite")
-    wait_for(page, "document.getElementById('cite-status').textContent.includes('Agreed action')")
+    wait_for(page, "document.querySelector('#agreed-action > .copy-status').textContent.includes('Agreed action')")
     assert page.evaluate("navigator.clipboard.readText()") == \
         f"Essex County Council (24 001 566), Agreed action — {BASE}/decisions/24-001-566/#agreed-action"
 

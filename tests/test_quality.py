@@ -107,7 +107,7 @@ def test_decision_page_works_from_the_keyboard(guarded_page, site_url: str) -> N
     assert seen[-1]["label"] == "Cite paragraph 12: copy its citation", "paragraph 12's controls are not reachable"
     assert any(s["text"] == "12." for s in seen)
     page.keyboard.press("Enter")
-    wait_for(page, "document.getElementById('cite-status').textContent.startsWith('Copied')")
+    wait_for(page, "document.querySelector('#para-12 > .copy-status').textContent.startsWith('Citation copied')")
 
 
 def test_search_works_from_the_keyboard(guarded_page, site_url: str) -> None:

@@ -529,3 +529,16 @@ def test_a_page_open_in_chromium_reloads_itself_after_an_edit(guarded_page, serv
             encoding="utf-8")
     assert "Reloaded by itself" in page.inner_text("main")
     assert failures == []
+
+
+def test_an_edit_to_a_collection_is_rebuilt_and_served(server) -> None:
+    port, content = server
+    path = content / "collections" / "looked-after-children.yaml"
+    original = path.read_text(encoding="utf-8")
+
+    def edit() -> None:
+        path.write_text(original.replace("title: Looked-after children", "title: EDITED children"), encoding="utf-8")
+
+    url = "/collections/looked-after-children/"
+    run_in_thread(reload_after(port, edit, lambda: "EDITED children" in fetch(port, url)[1]))
+    assert "EDITED children" in fetch(port, "/collections/")[1]

@@ -196,7 +196,7 @@ def _source_or_error(path: Path, before: Source | None, stamp: Stamp) -> Source 
         return error
 
 
-STAMPED_FOLDERS = ("", "decisions/")        # the folders, in the content folder, whose files are stamped
+STAMPED_FOLDERS = ("", "decisions/", "collections/")    # the folders, in the content folder, whose files are stamped
 
 
 def stamped(name: str) -> bool:

@@ -15,6 +15,7 @@ from ..site.downloads import DataMemo
 from ..site.entries import Entry
 from ..site.layout import Layout
 from ..site.pages import Planned
+from ..site.related import Line
 from .state import BuildState, record_stamp
 
 
@@ -32,6 +33,15 @@ class EntriesMemo:
     by_slug: dict[str, Entry]
     listed: str                         # a digest that changes whenever any entry's facts do
     layout: Layout                      # where their pages are stored
+
+
+@dataclass
+class RelatedMemo:
+    """Each decision's related decisions (`site.related`), with the facts they were chosen from."""
+    chosen_by: dict[str, tuple]         # slug -> `related.chosen_by` of its entry
+    lines: dict[str, tuple[Line, ...]]
+    digests: dict[str, str]
+    committed: bool = False             # the build that chose them put its pages in place
 
 
 @dataclass
@@ -91,6 +101,7 @@ class PreviewMemory:
     templates: TemplatesMemo | None = None
     entries: EntriesMemo | None = None
     units: UnitsMemo | None = None
+    related: RelatedMemo | None = None
     index: IndexMemo = field(default_factory=IndexMemo)
     downloads: DataMemo = field(default_factory=DataMemo)
 

@@ -33,6 +33,7 @@ from ..site.assets import Assets
 from ..site.entries import Entry
 from ..site.markdown import render_body
 from ..site.pages import render_decision
+from ..site.related import Line
 from ..site.templates import make_environment
 from .output import Output, stage_file
 
@@ -43,6 +44,7 @@ T = TypeVar("T")
 class Job:
     entry: Entry | None = None          # render this decision's page and search text
     body: bytes = b""                   # its body (entries are kept without), UTF-8
+    related: tuple[Line, ...] = ()      # its related decisions, as its page lists them
     page: bool = True                   # render its page
     read: bool = False                  # read it for the index
     earlier: Source | None = None       # read this earlier version too (to take it out of the index)
@@ -129,7 +131,7 @@ def run(job: Job) -> Done:
         if job.read:
             reading = read_decision(decision, body.paragraphs)
         if job.page:
-            page = render_decision(_worker.env, _worker.setup.config, job.entry, body)
+            page = render_decision(_worker.env, _worker.setup.config, job.entry, body, job.related)
             files = (_staged(_worker, page.path, page.text, job.recorded or {}),)
     if job.earlier is not None:
         old = job.earlier.full()

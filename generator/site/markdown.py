@@ -96,6 +96,11 @@ def render_body(markdown: str) -> Body:
     return _anchored(*(_compiled(markdown) or _checked(markdown)))
 
 
+def render_prose(markdown: str) -> str:
+    """Markdown that is not a decision (a collection's introduction): safe HTML, no anchors."""
+    return CHECKED.render(markdown)
+
+
 def _compiled(markdown: str) -> tuple[str, list[int]] | None:
     """The HTML of a body and the number written before each item of its top-level ordered lists, from
     markdown-it.rs; None when that is for the reference to do."""

@@ -19,6 +19,7 @@ from .entries import Entry
 from .indexes import Taxonomy, Term, search_url
 from .lists import ListPage, paginate
 from .markdown import Body
+from .related import Line
 
 HOME_TERMS = 12             # the home page lists up to this many of an index's terms (councils run to hundreds)
 SECTION_NEWEST = 5          # a category page shows each subcategory's newest decisions
@@ -69,9 +70,12 @@ def render(env: Environment, config: SiteConfig, template: str, url: str, **cont
     return Page(page_path(url) if url.endswith("/") else url.lstrip("/"), text)
 
 
-def render_decision(env: Environment, config: SiteConfig, entry: Entry, body: Body) -> Page:
-    """At its address (`entry.url`), stored where the layout puts it (`entry.page`)."""
-    text = env.get_template("decision.html").render(site=config, url=entry.url, entry=entry, body=body)
+def render_decision(env: Environment, config: SiteConfig, entry: Entry, body: Body,
+                    related: Sequence[Line] = ()) -> Page:
+    """At its address (`entry.url`), stored where the layout puts it (`entry.page`), with its related
+    decisions."""
+    text = env.get_template("decision.html").render(site=config, url=entry.url, entry=entry, body=body,
+                                                    related=related)
     return Page(entry.page, text)
 
 

@@ -9,6 +9,7 @@ from jinja2 import Environment
 
 from ..content.settings import SiteConfig
 from ..digest import digest
+from .collections import Quoting, plan_collections
 from .downloads import DataMemo, render_data
 from .entries import Entry
 from .feeds import plan_feeds
@@ -20,11 +21,11 @@ from .redirects import render_redirects
 
 
 def site_units(env: Environment, config: SiteConfig, entries: list[Entry],
-               data_memo: DataMemo | None = None) -> Iterator[Planned]:
-    """In a fixed order. `entries`: newest first."""
+               data_memo: DataMemo | None = None, quoting: Quoting = Quoting()) -> Iterator[Planned]:
+    """In a fixed order. `entries`: newest first; `quoting`: the collections."""
     taxonomies = make_taxonomies(entries, config)
     listed = digest(*(e.facts_digest for e in entries))
-    pages = list(plan_pages(env, config, entries, taxonomies))
+    pages = [*plan_pages(env, config, entries, taxonomies), *plan_collections(env, config, entries, quoting)]
     yield from pages
     yield from plan_feeds(env, config, entries, taxonomies, listed)
     urls = [page.name for page in pages] + [entry.url for entry in entries]

@@ -1,30 +1,99 @@
-// Citations for trainers. "Cite as" names the targeted paragraph ("Council (ref), para 12 — URL#para-12").
-// Next to each paragraph number and section anchor (plain links that work without JavaScript) a button
-// copies the citation; clicking a paragraph number or section anchor also copies its link.
+// Citations and links for trainers. Next to each paragraph number and section anchor (plain links that work
+// without JavaScript) a button copies the citation, in the style chosen under "Cite as" (plain, Markdown
+// link, or legal style; remembered in localStorage); clicking a paragraph number or section anchor copies its
+// link. Each confirmation appears beside its button, in a live region screen readers announce.
+// Paragraph ranges: /decisions/<slug>/#para-12-14 scrolls to paragraph 12 and marks 12 to 14 as a single
+// #para-12 is marked; selecting text over several paragraphs offers a link to them.
 (function () {
   "use strict";
   var article = document.querySelector("article.decision");
   var cite = document.getElementById("cite");
-  var status = document.getElementById("cite-status");
-  if (!article || !cite || !status) return;
-  var title = article.getAttribute("data-cite");
+  if (!article || !cite) return;
+  var title = article.getAttribute("data-cite");          // "Essex County Council (24 001 566)"
+  var day = article.getAttribute("data-date") || "";      // "14 January 2025", or none printed
   var base = cite.getAttribute("data-base");
   var citeText = cite.querySelector(".cite-text");
   var citeLink = cite.querySelector(".cite-url");
   var pagePath = citeLink.getAttribute("href");
+  var STYLES = [["plain", "Plain"], ["markdown", "Markdown link"], ["legal", "Legal style"]];
+  var KEY = "digest-cite-style";
+  var style = remembered();
 
-  function showTargetedParagraph() {
-    var match = /^#para-(\d+)$/.exec(window.location.hash);
-    var number = match && document.getElementById("para-" + match[1]) ? match[1] : null;
-    citeText.textContent = number ? title + ", para " + number : title;
-    citeLink.setAttribute("href", number ? pagePath + "#para-" + number : pagePath);
-    citeLink.textContent = number ? base + "#para-" + number : base;
+  function remembered() {
+    try {
+      var value = window.localStorage.getItem(KEY);
+      return STYLES.some(function (s) { return s[0] === value; }) ? value : "plain";
+    } catch (e) { return "plain"; }
   }
-  window.addEventListener("hashchange", showTargetedParagraph);
-  showTargetedParagraph();
 
-  function copy(text, message) {
-    function done() { status.textContent = message; }
+  // `where`: "" (the whole decision), "para 12", "paras 12–14" or a section's heading; `anchor` its fragment.
+  function citation(where, anchor) {
+    var named = where ? title + ", " + where : title;
+    if (style === "markdown") return "[" + named + "](" + base + anchor + ")";
+    if (style === "legal") return title + (day ? ", " + day : "") + (where ? ", " + where : "");
+    return named + " — " + base + anchor;
+  }
+
+  // ---------------------------------------------------------------- the paragraphs a link targets
+
+  function span(first, last) {
+    return first === last ? "para " + first : "paras " + first + "–" + last;
+  }
+
+  function fragment(first, last) {
+    return first === last ? "#para-" + first : "#para-" + first + "-" + last;
+  }
+
+  function targeted() {
+    var match = /^#para-(\d+)(?:-(\d+))?$/.exec(window.location.hash);
+    if (!match) return null;
+    var first = +match[1], last = match[2] ? +match[2] : first;
+    if (last < first || !document.getElementById("para-" + first)) return null;
+    return {first: first, last: last};
+  }
+
+  function showTargeted(scroll) {
+    document.querySelectorAll(".decision-text li.in-range").forEach(function (item) {
+      item.classList.remove("in-range");
+    });
+    var target = targeted();
+    if (target && target.last > target.first) {
+      for (var n = target.first; n <= target.last; n++) {
+        var item = document.getElementById("para-" + n);
+        if (item) item.classList.add("in-range");
+      }
+      if (scroll) document.getElementById("para-" + target.first).scrollIntoView();
+    }
+    var where = target ? span(target.first, target.last) : "";
+    var anchor = target ? fragment(target.first, target.last) : "";
+    citeText.textContent = where ? title + ", " + where : title;
+    citeLink.setAttribute("href", pagePath + anchor);
+    citeLink.textContent = base + anchor;
+  }
+  window.addEventListener("hashchange", function () { showTargeted(true); });
+  showTargeted(true);
+
+  // ---------------------------------------------------------------- copying, confirmed beside the button
+
+  function statusAfter(element) {
+    var status = document.createElement("span");
+    status.className = "copy-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    element.insertAdjacentElement("afterend", status);
+    return status;
+  }
+
+  function copy(text, button, status, message) {
+    function done() {
+      status.textContent = message;
+      button.classList.add("copied");
+      window.clearTimeout(status.clearing);
+      status.clearing = window.setTimeout(function () {
+        status.textContent = "";
+        button.classList.remove("copied");
+      }, 5000);
+    }
     function fallback() {
       var area = document.createElement("textarea");
       area.value = text;
@@ -42,41 +111,106 @@
     }
   }
 
-  function citation(number) {
-    return number ? title + ", para " + number + " — " + base + "#para-" + number : title + " — " + base;
-  }
-
-  function sectionCitation(heading, anchor) {
-    return title + ", " + heading + " — " + base + anchor;
-  }
-
-  function addButton(after, label, text, message) {
+  function addButton(after, label, where, anchor) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-cite";
     button.textContent = "Cite";
     button.setAttribute("aria-label", label);
-    button.addEventListener("click", function () { copy(text, message); });
     after.insertAdjacentElement("afterend", button);
+    var status = statusAfter(button);
+    button.addEventListener("click", function () {
+      copy(citation(where, anchor), button, status, "Citation copied: " + citation(where, anchor));
+    });
+    return {button: button, status: status};
   }
 
   document.querySelectorAll(".decision-text li[id^='para-'] > a.para-num").forEach(function (link) {
     var number = link.parentElement.id.slice(5);
-    addButton(link, "Cite paragraph " + number + ": copy its citation", citation(number),
-              "Copied: " + citation(number));
+    var control = addButton(link, "Cite paragraph " + number + ": copy its citation", "para " + number,
+                            "#para-" + number);
     link.addEventListener("click", function () {
-      copy(base + "#para-" + number, "Link to paragraph " + number + " copied: " + base + "#para-" + number);
+      copy(base + "#para-" + number, control.button, control.status, "Link to paragraph " + number + " copied");
     });
   });
   document.querySelectorAll(".decision-text a.anchor").forEach(function (link) {
     var anchor = link.getAttribute("href");
     var heading = link.parentElement.firstChild.textContent.trim();
-    addButton(link, "Cite section " + heading + ": copy its citation", sectionCitation(heading, anchor),
-              "Copied: " + sectionCitation(heading, anchor));
+    var control = addButton(link, "Cite section " + heading + ": copy its citation", heading, anchor);
     link.addEventListener("click", function () {
-      copy(base + anchor, "Link to this section copied: " + base + anchor);
+      copy(base + anchor, control.button, control.status, "Link to this section copied");
     });
   });
-  addButton(cite.querySelector(".cite-url"), "Cite the whole decision: copy its citation", citation(null),
-            "Copied: " + citation(null));
+  addButton(citeLink, "Cite the whole decision: copy its citation", "", "");
+
+  // ---------------------------------------------------------------- the citation style, remembered
+
+  var chooser = document.createElement("span");
+  chooser.className = "cite-style";
+  var label = document.createElement("label");
+  label.setAttribute("for", "cite-style");
+  label.textContent = "Citation style";
+  var select = document.createElement("select");
+  select.id = "cite-style";
+  STYLES.forEach(function (pair) {
+    var option = document.createElement("option");
+    option.value = pair[0];
+    option.textContent = pair[1];
+    option.selected = pair[0] === style;
+    select.appendChild(option);
+  });
+  select.addEventListener("change", function () {
+    style = select.value;
+    try { window.localStorage.setItem(KEY, style); } catch (e) { /* private browsing: for this page only */ }
+  });
+  chooser.appendChild(label);
+  chooser.appendChild(document.createTextNode(" "));
+  chooser.appendChild(select);
+  cite.appendChild(chooser);
+
+  // ---------------------------------------------------------------- a link to the paragraphs selected
+
+  var offer = document.createElement("div");
+  offer.className = "range-offer";
+  offer.hidden = true;
+  var offerButton = document.createElement("button");
+  offerButton.type = "button";
+  offer.appendChild(offerButton);
+  var offerStatus = statusAfter(offerButton);
+  document.body.appendChild(offer);
+  var selected = null;
+
+  function paragraphOf(node) {
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    var item = element && element.closest(".decision-text li[id^='para-']");
+    return item ? +item.id.slice(5) : null;
+  }
+
+  function offerRange() {
+    var selection = window.getSelection();
+    var from = selection && !selection.isCollapsed ? paragraphOf(selection.anchorNode) : null;
+    var to = from !== null ? paragraphOf(selection.focusNode) : null;
+    if (from === null || to === null || from === to) {
+      if (!offer.contains(document.activeElement)) offer.hidden = true;
+      return;
+    }
+    selected = {first: Math.min(from, to), last: Math.max(from, to)};
+    offerButton.textContent = "Copy link to paras " + selected.first + "–" + selected.last;
+    offerStatus.textContent = "";
+    var box = selection.getRangeAt(0).getBoundingClientRect();
+    offer.style.top = (window.scrollY + box.bottom + 8) + "px";
+    offer.style.left = Math.max(8, window.scrollX + Math.min(box.left, document.documentElement.clientWidth - 280)) + "px";
+    offer.hidden = false;
+  }
+  var waiting = 0;
+  document.addEventListener("selectionchange", function () {
+    window.clearTimeout(waiting);
+    waiting = window.setTimeout(offerRange, 120);
+  });
+  offerButton.addEventListener("mousedown", function (event) { event.preventDefault(); });   // keep the selection
+  offerButton.addEventListener("click", function () {
+    if (!selected) return;
+    var link = base + fragment(selected.first, selected.last);
+    copy(link, offerButton, offerStatus, "Link copied: " + link);
+  });
 })();
