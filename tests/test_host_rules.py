@@ -4,6 +4,7 @@ tests/js/package-lock.json) and with `digest serve`'s app on a real port, on a s
 stored in shards. The rules stay few at any size (a synthetic digest of thousands)."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import http.client
 import json
@@ -51,11 +52,13 @@ def netlify_engine():
     assert node and npm, "Netlify's engine runs on Node.js: apt-get install -y nodejs npm"
     lock = hashlib.sha256((JS / "package-lock.json").read_bytes()).hexdigest()
     stamp = JS / "node_modules" / ".installed-from"
-    if not stamp.is_file() or stamp.read_text() != lock:
-        installed = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS,
-                                   capture_output=True, text=True, timeout=600, check=False)
-        assert installed.returncode == 0, installed.stdout + installed.stderr
-        stamp.write_text(lock)
+    with open(JS / ".install.lock", "w") as held:       # test processes running side by side install once
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not stamp.is_file() or stamp.read_text() != lock:
+            installed = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS,
+                                       capture_output=True, text=True, timeout=600, check=False)
+            assert installed.returncode == 0, installed.stdout + installed.stderr
+            stamp.write_text(lock)
 
     def answers(site: Path, urls: list[str]) -> dict[str, dict]:
         run = subprocess.run([node, str(ENGINE), str(site), str(NETLIFY)], input="\n".join(urls), cwd=JS,

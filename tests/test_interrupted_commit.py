@@ -99,19 +99,22 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     return Archive(tmp_path_factory.mktemp("archive"))
 
 
-def kill_during_commit(archive: Archive, rng: random.Random) -> None:
-    """Start a build and `kill -9` it (with its workers) at a random moment after its commit began."""
+def kill_during_commit(archive: Archive, rng: random.Random) -> bool:
+    """Start a build and `kill -9` it (with its workers) at a random moment after its commit began. False
+    when the build ended before its commit was seen (this process was not given the core in time)."""
     process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(archive.content),
                                 "--out", str(archive.out), "--quiet"], cwd=ROOT, start_new_session=True)
     delay = rng.uniform(0, 0.95 * archive.commit_seconds)
     try:
         while not (archive.out / MARKER).exists():
-            assert process.poll() is None, "the build ended before its commit was seen"
+            if process.poll() is not None:
+                return False
             time.sleep(0.0002)
         time.sleep(delay)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    return True
 
 
 def titles(out: Path) -> set[str]:
@@ -126,11 +129,14 @@ def titles(out: Path) -> set[str]:
 def test_a_build_killed_at_random_points_of_its_commit_leaves_a_marked_folder_that_the_next_start_completes(
         archive: Archive) -> None:
     rng = random.Random(19)
-    mixed = marked_kills = point = 0
+    mixed = marked_kills = point = missed = 0
     # A kill can land after a short commit ended: a few more, until one has left a mixed site.
     while point < KILL_POINTS or (not mixed and point < KILL_POINTS + 4):
         archive.restore()
-        kill_during_commit(archive, rng)
+        if not kill_during_commit(archive, rng):
+            missed += 1
+            assert missed < 5, "five builds ended before their commit was seen"
+            continue
         done = tree_differences(archive.out, archive.clean) == []
         marked = (archive.out / MARKER).exists()
         assert marked or done, f"kill {point}: the site differs from the new one, and is not marked unfinished"
