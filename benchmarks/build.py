@@ -8,16 +8,19 @@ The corpus (benchmarks/corpus.py) and a copy of templates/ are written to a work
 `--keep DIR` uses and keeps DIR, otherwise a temporary folder is removed at the end). `digest build` then
 runs as a subprocess (`--jobs N` is passed to it), its cache beside the output, and the figures are:
 
-  - cold build: `--clean`, with no output folder and an empty cache    <= Hugo's cold build (ratio <= 1.0)
+  - cold build: `--clean`, with no output folder and an empty cache    <= Hugo's cold build + Pagefind's index
+                                                                        of it (ratio <= 1.0); beside Hugo alone
+                                                                        (information: Hugo makes no index)
   - no-change rebuild                                                   <= 1 s
   - one-edit rebuild: one word of one paragraph changed                 (information)
   - template edit: an HTML comment added to decision.html               <= the cold build
   - one edit -> browser reload under `digest serve`: the time from        median of 5 edits <= 300 ms
-    saving a decision to the livereload `reload` message; 5 edits of      (the largest is shown too),
+    saving a decision to the livereload `reload` message; 5 edits of      (500 ms past 20,000 decisions;
+                                                                        the largest is shown too),
     a paragraph, then 5 of a summary (which every list showing the        for each kind
     decision shows: its index pages, home, feeds and data are rewritten)
-  - peak RSS of the cold build's whole process tree (the main process     <= 1,024 MB (the target is set
-    and its workers, sampled from /proc every 20 ms)                      at 20,000 decisions)
+  - peak RSS of the cold build's whole process tree (the main process     <= 2,048 MB (the target is set
+    and its workers, sampled from /proc every 20 ms)                      at 60,000 decisions)
   - pages/s: HTML pages in the output / cold build seconds              (information)
 
 and the output's shape after the cold build, as a host sees it: files in the output, the fullest folder
@@ -91,7 +94,13 @@ SETTLE = 1.0                         # seconds for the server to go quiet before
 SERVE_START_TIMEOUT = 900.0
 RELOAD_TIMEOUT = 600.0
 LIVERELOAD = "http://livereload.com/protocols/official-7"
-TARGETS = {"hugo_ratio": 1.0, "no_change": 1.0, "reload_ms": 300.0, "rss_mb": 1024.0, "growth": 4.5}
+# Cold build: well ahead of Hugo + Pagefind (matching Hugo alone, with no search index, is no target);
+# edit -> reload: 300 ms up to 20,000 decisions, 500 ms at the whole archive's 60,000; memory at 60,000.
+TARGETS = {"pagefind_ratio": 1.0, "hugo_ratio": 1.0, "no_change": 1.0, "rss_mb": 2048.0, "growth": 4.5}
+
+
+def reload_target_ms(decisions: int) -> float:
+    return 300.0 if decisions <= 20_000 else 500.0
 GROWTH_FACTOR = 4
 MB = 1024 * 1024
 
@@ -530,6 +539,7 @@ class HugoFigures:
     cold: Timed
     pages: int
     warnings: list[str]
+    pagefind: Timed | None = None      # Pagefind indexing Hugo's decision pages, after Hugo's build
 
 
 def measure_hugo(hugo: Path, digest: Digest, work: Path, jobs: int | None) -> HugoFigures:
@@ -537,7 +547,20 @@ def measure_hugo(hugo: Path, digest: Digest, work: Path, jobs: int | None) -> Hu
     cold = hugo_cold_build(hugo, work, jobs)
     version = re.search(r"v\d+\.\d+\.\d+", cold.output)
     warnings = [text for text in cold.output.splitlines() if text.startswith(("WARN", "ERROR"))]
-    return HugoFigures(version.group(0) if version else "(version?)", cold, html_pages(work / "hugo-public"), warnings)
+    return HugoFigures(version.group(0) if version else "(version?)", cold, html_pages(work / "hugo-public"), warnings,
+                       pagefind_index(work / "hugo-public"))
+
+
+def pagefind_index(public: Path) -> Timed | None:
+    """Pagefind over Hugo's decision pages (as `benchmarks/search.py` runs it): the search index a Hugo user
+    adds. None when Pagefind is not installed (`pip install 'pagefind[bin]'`)."""
+    try:
+        metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return None
+    shutil.rmtree(public / "pagefind", ignore_errors=True)
+    return run([sys.executable, "-m", "pagefind", "--site", str(public), "--glob", "decisions/**/*.html",
+                "--output-subdir", "pagefind"])
 
 
 def hugo_cold_build(hugo: Path, work: Path, jobs: int | None) -> Timed:
@@ -568,30 +591,40 @@ def line(figure: str, value: str, target: str, met: bool | None) -> None:
     print(f"  {figure:<40} {value:>22}   {target:<30} {mark}")
 
 
-def reload_line(what: str, delays: list[float]) -> tuple[str, str, str, bool]:
+def reload_line(what: str, delays: list[float], target_ms: float) -> tuple[str, str, str, bool]:
     median_ms, max_ms = statistics.median(delays) * 1000, max(delays) * 1000
     return (f"one edit → browser reload: {what}", f"{median_ms:.0f} / {max_ms:.0f} ms",
-            f"median ≤ {TARGETS['reload_ms']:.0f} ms (median / max)", median_ms <= TARGETS["reload_ms"])
+            f"median ≤ {target_ms:.0f} ms (median / max)", median_ms <= target_ms)
+
+
+def against_hugo(cold: float, hugo: HugoFigures | None) -> list[tuple[str, str, str, bool | None]]:
+    if hugo is None:
+        return [("cold build", f"{cold:.2f} s", "vs Hugo: not installed", None)]
+    lines: list[tuple[str, str, str, bool | None]] = [
+        ("cold build", f"{cold:.2f} s ({cold / hugo.cold.seconds:.2f} × Hugo)", "(information: Hugo has no index)",
+         None)]
+    if hugo.pagefind is not None:
+        both = hugo.cold.seconds + hugo.pagefind.seconds
+        lines.append(("cold build / Hugo + Pagefind", f"{cold:.2f} / {both:.2f} s: {cold / both:.2f}",
+                      f"≤ {TARGETS['pagefind_ratio']:.1f}", cold / both <= TARGETS["pagefind_ratio"]))
+    return lines
 
 
 def report(n: int, builds: BuildFigures, reloads: tuple[list[float], list[float]],
            hugo: HugoFigures | None) -> bool:
     """Print one line per figure; True when every target is met."""
     cold = builds.cold.seconds
-    ratio = cold / hugo.cold.seconds if hugo else None
     rss_mb = builds.cold.peak_rss / MB
     results = [
-        ("cold build", f"{cold:.2f} s" + (f" ({ratio:.2f} × Hugo)" if hugo else ""),
-         f"≤ {TARGETS['hugo_ratio']:.1f} × Hugo" if hugo else "vs Hugo: not installed",
-         ratio <= TARGETS["hugo_ratio"] if hugo else None),
+        *against_hugo(cold, hugo),
         ("no-change rebuild", f"{builds.no_change:.2f} s", f"≤ {TARGETS['no_change']:.0f} s",
          builds.no_change <= TARGETS["no_change"]),
         ("one-edit rebuild (CLI)", f"{builds.one_edit:.2f} s", "(information)", None),
-        *(reload_line(what, delays) for what, delays in zip(("a paragraph", "a summary"), reloads)),
+        *(reload_line(what, delays, reload_target_ms(n)) for what, delays in zip(("a paragraph", "a summary"), reloads)),
         ("template edit", f"{builds.template_edit:.2f} s", f"≤ cold build ({cold:.2f} s)",
          builds.template_edit <= cold),
         ("peak RSS, cold build (process tree)", f"{rss_mb:,.0f} MB",
-         f"≤ {TARGETS['rss_mb']:,.0f} MB (set at 20,000)", rss_mb <= TARGETS["rss_mb"]),
+         f"≤ {TARGETS['rss_mb']:,.0f} MB (set at 60,000)", rss_mb <= TARGETS["rss_mb"]),
         ("pages/s, cold build", f"{builds.pages / cold:,.0f}", f"(information: {builds.pages:,} pages)", None),
     ]
     print(f"Figures at {n:,} decisions:")
@@ -635,6 +668,9 @@ def main(argv: list[str] | None = None) -> int:
         if hugo:
             print(f"Hugo {hugo.version} ({hugo_binary}): cold build {hugo.cold.seconds:.2f} s, "
                   f"peak RSS {hugo.cold.peak_rss / MB:,.0f} MB, {len(hugo.warnings)} warnings")
+            if hugo.pagefind is not None:
+                print(f"Pagefind {metadata.version('pagefind')} over Hugo's decision pages: {hugo.pagefind.seconds:.2f} s, "
+                      f"peak RSS {hugo.pagefind.peak_rss / MB:,.0f} MB")
             for warning in hugo.warnings:
                 print(f"  {warning}")
             print(f"HTML pages: ours {builds.pages:,}, Hugo {hugo.pages:,}")
