@@ -6,6 +6,7 @@ import resource
 import shutil
 import signal
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,16 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(CONTENT, root / "content")
     build(BuildRequest(root / "content", root / "site", TEMPLATES))
     return root / "site"
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    """`built_site` served as a static host serves it (its headers, its `_redirects`), on a free port."""
+    from .browser import StaticServer
+
+    server = StaticServer(built_site)
+    yield server.url
+    server.close()
 
 
 def file_size_limited(limit: int):

@@ -6,18 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from .browser import StaticServer, wait_for
+from .browser import wait_for
 
 BASE = "https://decisions-digest.netlify.app"
 DECISION = "/decisions/24-001-566/"
 MARKED = "id => getComputedStyle(document.getElementById(id)).backgroundColor"
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path):
-    server = StaticServer(built_site)
-    yield server.url
-    server.close()
 
 
 def test_a_range_link_marks_exactly_its_paragraphs_as_a_single_target_is_marked(guarded_page, site_url: str) -> None:

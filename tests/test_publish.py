@@ -29,7 +29,7 @@ from generator.site.indexes import make_taxonomies
 from generator.site.pages import plan_pages
 from generator.site.templates import make_environment
 
-from .browser import NETLIFY, StaticServer, wait_for
+from .browser import NETLIFY, wait_for
 from .conftest import CONTENT, TEMPLATES
 from .pin_urls import GOLDEN
 from .sitecheck import file_for, follow, html_pages, soup, url_of
@@ -309,13 +309,6 @@ def test_no_inline_script_and_assets_are_fingerprinted(built_site: Path) -> None
 
 
 # ------------------------------------------------------------ copying links and citations
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path):
-    server = StaticServer(built_site)
-    yield server.url
-    server.close()
-
 
 def test_copy_citation_for_a_paragraph(guarded_page, site_url: str) -> None:
     page = guarded_page(site_url)

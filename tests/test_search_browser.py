@@ -83,13 +83,6 @@ def seeds() -> list[Doc]:
     return docs_of(CONTENT)
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    server = StaticServer(Path(built_site))
-    yield server.url
-    server.close()
-
-
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 
