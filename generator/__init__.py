@@ -6,10 +6,14 @@ Two pipelines, a folder for each stage (data flows one way: no stage imports a l
     importer/     text.py, saved_page.py (bytes or a saved page -> clean lines), statement.py (lines -> a
                   Decision: structure, printed fields, body), remedy.py (the agreed action -> the remedy)
     content/      format.py (one content file, read and written), folder.py (the folder), files.py
+    importing.py  the import as a run: many statements on a process pool, written as they are read, with a
+                  record of what was imported (a re-run skips it)
 
   build   content files -> site/
-    content/      folder.py (every decision file, read again only when it changed), settings.py (site.yaml)
-    site/         entries, indexes, markdown, pages, templates, charts, feeds, links, downloads, assets, units
+    content/      folder.py (every decision file, read again only when it changed), settings.py (site.yaml),
+                  collections.py (collections/<slug>.yaml)
+    site/         entries, indexes, markdown, pages, templates, charts, feeds, links, downloads, assets,
+                  related (each decision's related decisions), collections (their pages), units
     search/       text (words and terms), packing, reading (one decision), postings (the index as data),
                   files (the index files)
     incremental/  state (kept per output folder), memory (the preview's), inputs, guards, plan, decisions,
