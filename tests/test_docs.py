@@ -144,9 +144,26 @@ def test_the_walkthrough_prints_what_the_readme_shows(tmp_path: Path) -> None:
 
     imported = digest("import", str(SEEDS / "000_3361a64780ec40b8.txt"))
     assert imported.splitlines()[0] in readme
+    assert imported.splitlines()[1].split(" in ")[0] in readme          # the summary, but its seconds
     listed = digest("check").splitlines()
     start = listed.index("content/decisions/24-013-077.md: needs review:")
-    assert "\n".join(listed[start:start + 5]) in readme
+    assert "\n".join(listed[start:start + 5]) in readme and listed[-1] in readme
+
+
+def test_the_publishing_step_leaves_a_digest_that_builds(tmp_path: Path) -> None:
+    """Step 6: without the examples (and the collection that quotes them), one's own decisions build."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    removed = re.search(r"`git rm ([^`]+)`", README.read_text(encoding="utf-8"))
+    assert removed, "the README no longer says what to remove"
+    for pattern in removed.group(1).split():
+        for path in tmp_path.glob(pattern):
+            path.unlink()
+    for command in (["import", str(SEEDS / "002_58b6955ca68011e7.txt")], ["build", "--out", "site"]):
+        run = subprocess.run([sys.executable, "-m", "generator", *command], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=120, check=False)
+        assert run.returncode == 0, run.stderr
+    assert [p.parent.name for p in (tmp_path / "site" / "decisions").glob("*-*-*/index.html")] == ["24-001-146"]
 
 
 def png_size(path: Path) -> tuple[int, int]:
