@@ -2,6 +2,7 @@
 with their confirmation beside the button, in the style chosen and remembered."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,34 @@ def test_a_range_link_marks_exactly_its_paragraphs_as_a_single_target_is_marked(
     assert page.inner_text("#cite .cite-text") == "Essex County Council (24 001 566), paras 12–14"
     page.goto(site_url + DECISION + "#para-3")                  # another target: the range is no longer marked
     assert not page.query_selector_all(".in-range")
+
+
+IN_RANGE = "() => [...document.querySelectorAll('.decision-text li.in-range')].map(li => +li.id.slice(5))"
+CITED = "() => [document.querySelector('#cite .cite-text').textContent, document.querySelector('#cite .cite-url').textContent]"
+
+
+def test_a_range_past_the_last_paragraph_opens_at_once_and_ends_at_the_last(guarded_page, site_url: str) -> None:
+    page = guarded_page(site_url)                            # 24 001 566 has paragraphs 1 to 33
+    start = time.monotonic()
+    page.goto(site_url + DECISION + "#para-1-99999999999999999999", timeout=10_000)      # a full load
+    assert time.monotonic() - start < 5
+    assert page.evaluate(IN_RANGE) == list(range(1, 34))
+    assert page.evaluate(CITED) == ["Essex County Council (24 001 566), paras 1–33", f"{BASE}{DECISION}#para-1-33"]
+    page.set_default_timeout(5_000)
+    for fragment, marked, cited in [("#para-1-99999999", list(range(1, 34)), "paras 1–33"),
+                                    ("#para-30-40", [30, 31, 32, 33], "paras 30–33"),
+                                    ("#para-33-40", [33], "para 33"),
+                                    ("#para-012-14", [], ""),              # not how the site writes one
+                                    ("#para-40-50", [], "")]:             # no such paragraph: the whole decision
+        page.goto(site_url + DECISION + fragment)                          # hashchange on the same page
+        assert page.evaluate(IN_RANGE) == marked, fragment
+        text, address = page.evaluate(CITED)
+        assert text == "Essex County Council (24 001 566)" + (f", {cited}" if cited else ""), fragment
+        assert address == BASE + DECISION + ("" if not marked else
+                                             f"#para-{marked[0]}" + (f"-{marked[-1]}" if len(marked) > 1 else ""))
+    page.goto(site_url + DECISION + "#para-33-40")
+    top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", "para-33")
+    assert page.evaluate("window.scrollY") > 0 and 0 <= top <= 300, top     # scrolled to: no element has its id
 
 
 def test_without_javascript_a_range_link_still_opens_the_decision(chromium, site_url: str) -> None:

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from generator.build import BuildRequest, build
-from generator.content.collections import read_collection
+from generator.content.collections import Span, read_collection
 from generator.content.folder import load_decisions
 from generator.content.settings import load_config
+from generator.errors import ContentError
 from generator.model import FrontMatter, Remedy
 from generator.serve import Preview
 from generator.site.entries import make_entries
@@ -59,7 +63,7 @@ def test_paras_take_a_number_a_range_a_list_or_all(content_copy: Path, tmp_path:
                  '  - {reference: "24001566", paras: [3, "12-13"]}\n  - {reference: 24-013-077, paras: all}\n'
                  '  - {reference: 23 999 001, paras: 2}\n')
     collection = read_collection(path)
-    assert [item.paras for item in collection.items] == [(3, 12, 13), (), (2,)]
+    assert [item.paras for item in collection.items] == [(Span(3, 3, 4), Span(12, 13, 4)), (), (Span(2, 2, 6),)]
     assert [item.whole for item in collection.items] == [False, True, False]
     build(BuildRequest(content_copy, tmp_path / "site", TEMPLATES))
     page = soup(tmp_path / "site", "/collections/mixed/")
@@ -98,6 +102,79 @@ def test_an_unknown_reference_or_paragraph_is_a_file_line_error_from_build_and_c
     write(path, "title: A course\nitems:\n  - reference: &r 24 001 566\n")
     refused = digest("build", "--content", content_copy, "--out", out)
     assert refused.returncode == 1 and f"{path}:3: the file uses the YAML anchor &r" in refused.stderr
+
+
+def test_paragraphs_a_decision_lacks_are_named_at_their_own_line_and_errors_come_in_line_order(
+        content_copy: Path, tmp_path: Path) -> None:
+    path = write(content_copy / "collections" / "course.yaml", "title: A course\nitems:\n"
+                 '  - reference: 24 001 566\n    paras: "1-100000"\n'            # far past its 33 paragraphs
+                 "  - reference: 24 013 077\n    paras:\n      - 3\n      - 77\n"
+                 "  - reference: 99 999 999\n")
+    out = tmp_path / "site"
+    expected = [f"error: {path}:4: 24 001 566 has no paragraph 100000 (it has paragraphs 1-33): check paras",
+                f"error: {path}:8: 24 013 077 has no paragraph 77 (it has paragraphs 1-11): check paras",
+                f"error: {path}:9: reference '99 999 999' is not a decision in the digest: check it, or import "
+                "the decision first"]
+    built = digest("build", "--content", content_copy, "--out", out)
+    assert built.returncode == 1 and built.stderr.splitlines()[:-1] == expected
+    checked = digest("check", "--content", content_copy, "--out", out)
+    assert [line for line in checked.stdout.splitlines() if line.startswith("error")] == expected
+
+
+def test_paras_are_written_with_the_digits_0_to_9(tmp_path: Path) -> None:
+    for written in ("١-٣", "１２", "3-٥"):
+        path = write(tmp_path / "collections" / "course.yaml",
+                     f'title: A course\nitems:\n  - reference: 24 001 566\n    paras: ["2", "{written}"]\n')
+        with pytest.raises(ContentError) as refused:
+            read_collection(path)
+        assert str(refused.value) == f"{path}:4: items[1]: write paragraph numbers with the digits 0-9, not {written!r}"
+    write(path, 'title: A course\nitems:\n  - reference: 24 001 566\n    paras: "1-99999999999999999999999"\n')
+    with pytest.raises(ContentError, match=r":4: items\[1\]: no decision has a paragraph 999999999999\.\.\."):
+        read_collection(path)
+
+
+def test_a_collection_too_big_to_be_a_reading_list_is_refused_without_counting_it_out(content_copy: Path,
+                                                                                   tmp_path: Path) -> None:
+    folder = content_copy / "collections"
+    path = write(folder / "many.yaml", "title: Many\nitems:\n" + "  - reference: 24 001 566\n" * 501)
+    with pytest.raises(ContentError, match=r"many.yaml:2: items: 501 of them, and a collection has at most 500"):
+        read_collection(path)
+    path = write(folder / "many.yaml", "title: Many\nitems:\n  - reference: 24 001 566\n    paras:\n"
+                 + '      - "1-500"\n' * 20_000)                             # 160 KB
+    tracemalloc.start()
+    try:
+        with pytest.raises(ContentError, match=r"many.yaml:5005: paras: more than 5,000 paragraphs quoted in all"):
+            read_collection(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 60_000_000, peak                     # the YAML read; ten million numbers were 300 MB
+    write(path, "title: Many\nitems:\n" + "  - reference: 24 001 566\n    paras: all\n" * 160)    # 160 x 33
+    checked = digest("check", "--content", content_copy, "--out", tmp_path / "site")
+    assert checked.returncode == 1
+    assert f"error: {path}:306: paras: more than 5,000 paragraphs quoted in all: split the collection into " \
+        "smaller ones" in checked.stdout.splitlines()
+
+
+def test_a_folder_is_not_a_collection_and_a_yml_file_is_one(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    folder = content_copy / "collections"
+    (folder / "dir.yaml").mkdir()
+    assert digest("build", "--content", content_copy, "--out", out).returncode == 0
+    assert digest("build", "--content", content_copy, "--out", out, "--clean").returncode == 0
+    checked = digest("check", "--content", content_copy, "--out", out)
+    assert checked.returncode == 0 and "dir.yaml" not in checked.stdout
+    assert not (out / "collections" / "dir").exists()
+    short = write(folder / "short.yml", "title: Short\nitems:\n  - reference: 24 001 566\n    paras: 3\n")
+    incremental = digest("build", "--content", content_copy, "--out", out)
+    assert incremental.returncode == 0, incremental.stderr
+    assert soup(out, "/collections/short/").select_one("a.para-num")["href"] == "/decisions/24-001-566/#para-3"
+    assert [a["href"] for a in soup(out, "/collections/").select(".collection-list a")] == \
+        [SAMPLE, "/collections/short/"]
+    twin = write(folder / "short.yaml", short.read_text(encoding="utf-8"))
+    refused = digest("build", "--content", content_copy, "--out", out)
+    assert refused.returncode == 1 and refused.stderr.splitlines()[0] == \
+        f"error: {short}: {twin.name} is this collection too (the address /collections/short/): keep one of the two files"
 
 
 def test_the_preview_rebuilds_a_collection_after_an_edit_to_it_or_to_a_quoted_paragraph(content_copy: Path,

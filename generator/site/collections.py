@@ -4,12 +4,14 @@ bodies, rendered here (the build keeps only front matter), and is among each pag
 quoted paragraph renders its collection again and an edit elsewhere does not."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import count
 
 from jinja2 import Environment
 
-from ..content.collections import Collection, Collections, Item
+from ..content.collections import MAX_QUOTED, Collection, Collections, Item
 from ..content.settings import SiteConfig
 from ..digest import digest
 from ..errors import ContentError, DigestError
@@ -32,30 +34,37 @@ class Quote:
 
 @dataclass(frozen=True)
 class Quoting:
-    """The collections read, the paragraphs of each decision they quote (slug -> number -> plain text), and a
-    digest of both: with the facts of the decisions listed, all that the collections' pages show."""
+    """The collections read, the paragraphs of each decision they quote (slug -> number -> plain text), the
+    numbers each item quotes ((collection slug, item's index) -> numbers), and a digest of it all: with the
+    facts of the decisions listed, all that the collections' pages show."""
     collections: tuple[Collection, ...] = ()
     texts: dict[str, dict[int, str]] = field(default_factory=dict)
+    quoted: dict[tuple[str, int], tuple[int, ...]] = field(default_factory=dict)
     made_from: str = ""
 
 
 def quoting(found: Collections, body_of: Callable[[str], str | None]) -> tuple[Quoting, list[DigestError]]:
-    """`found` with its quoted paragraphs' text; the errors of `found`, and of paragraphs not there."""
-    texts, errors = quoted_paragraphs(found.found, body_of)
+    """`found` with its quoted paragraphs' text; the errors of `found`, and of paragraphs not there, each
+    file's in the order of their lines."""
+    texts, quoted, errors = quoted_paragraphs(found.found, body_of)
     made_from = digest(*(repr((c.slug, c.title, c.intro, c.items)) for c in found.found),
                        *(f"{slug}:{number}={text}" for slug in sorted(texts) for number, text in texts[slug].items()))
-    return Quoting(found.found, texts, made_from), [*found.errors, *errors]
+    in_order = sorted([*found.errors, *errors], key=lambda error: (str(error.path), error.line or 0))
+    return Quoting(found.found, texts, quoted, made_from), in_order
 
 
 def quoted_paragraphs(collections: tuple[Collection, ...], body_of: Callable[[str], str | None]
-                      ) -> tuple[dict[str, dict[int, str]], list[DigestError]]:
-    """The numbered paragraphs (number -> plain text) of each decision some item quotes, by slug, and an
-    error (with the item's line) for each paragraph asked for that the decision does not have. `body_of`:
-    a decision's body, None when its file could not be read (its own error says so)."""
+                      ) -> tuple[dict[str, dict[int, str]], dict[tuple[str, int], tuple[int, ...]], list[DigestError]]:
+    """The numbered paragraphs (number -> plain text) of each decision some item quotes, by slug; the numbers
+    each item quotes; and an error (with its line) for each item asking for a paragraph its decision does not
+    have, and for a collection quoting more than `MAX_QUOTED` paragraphs. `body_of`: a decision's body, None
+    when its file could not be read (its own error says so)."""
     texts: dict[str, dict[int, str]] = {}
+    quoted: dict[tuple[str, int], tuple[int, ...]] = {}
     errors: list[DigestError] = []
     for collection in collections:
-        for item in collection.items:
+        total = 0
+        for at, item in enumerate(collection.items):
             if item.paras is None:
                 continue
             if item.slug not in texts:
@@ -63,13 +72,39 @@ def quoted_paragraphs(collections: tuple[Collection, ...], body_of: Callable[[st
                 if body is None:
                     continue
                 texts[item.slug] = dict(render_body(body).paragraphs)
-            missing = [number for number in item.paras if number not in texts[item.slug]]
-            if missing or (item.whole and not texts[item.slug]):
-                have = f"it has paragraphs 1-{max(texts[item.slug])}" if texts[item.slug] else "it has none numbered"
-                what = f"paragraph {missing[0]}" if missing else "numbered paragraphs"
-                errors.append(ContentError(collection.path, f"{item.reference} has no {what} ({have}): check paras",
-                                           line=item.paras_line))
-    return texts, errors
+            numbers, lacking = numbers_quoted(item, sorted(texts[item.slug]))
+            if lacking is not None:
+                errors.append(ContentError(collection.path, lacking[0], line=lacking[1]))
+                continue
+            total += len(numbers)
+            if total > MAX_QUOTED:
+                errors.append(ContentError(collection.path, f"paras: more than {MAX_QUOTED:,} paragraphs quoted in "
+                                           "all: split the collection into smaller ones", line=item.paras_line))
+                break
+            quoted[(collection.slug, at)] = numbers
+    return texts, quoted, errors
+
+
+def numbers_quoted(item: Item, have: list[int]) -> tuple[tuple[int, ...], tuple[str, int] | None]:
+    """The numbers `item` quotes, in the order given, each once (`have`: its decision's paragraphs, in
+    order); or (what it asks for that the decision lacks, the line where it asks). A range is walked over
+    `have` only, never counted out: `"1-100000"` is paragraph 100000 lacking, found at once."""
+    where = f"it has paragraphs 1-{have[-1]}" if have else "it has none numbered"
+    if item.whole:
+        lacks = f"{item.reference} has no numbered paragraphs ({where}): check paras"
+        return tuple(have), None if have else (lacks, item.paras_line)
+    numbers: dict[int, None] = {}
+    for span in item.paras or ():
+        inside = have[bisect_left(have, span.first):bisect_right(have, span.last)]
+        if not inside or inside[0] != span.first:
+            missing: int | None = span.first
+        else:
+            missing = next((n for n, number in zip(count(span.first), inside) if n != number),
+                           None if inside[-1] == span.last else span.last)
+        if missing is not None:
+            return (), (f"{item.reference} has no paragraph {missing} ({where}): check paras", span.line)
+        numbers.update(dict.fromkeys(inside))
+    return tuple(numbers), None
 
 
 def shelved(quoting: Quoting, entries: list[Entry]) -> list[tuple[Collection, tuple[Quote, ...]]]:
@@ -79,10 +114,10 @@ def shelved(quoting: Quoting, entries: list[Entry]) -> list[tuple[Collection, tu
     shelf = []
     for collection in quoting.collections:
         quotes = []
-        for item in collection.items:
+        for at, item in enumerate(collection.items):
             paragraphs = None
             if item.paras is not None:
-                numbers = sorted(texts[item.slug]) if item.whole else item.paras
+                numbers = quoting.quoted[(collection.slug, at)]
                 paragraphs = tuple((number, texts[item.slug][number]) for number in numbers)
             quotes.append(Quote(item, by_slug[item.slug], line_of(by_slug[item.slug]), paragraphs))
         shelf.append((collection, tuple(quotes)))

@@ -3,7 +3,8 @@
 // link, or legal style; remembered in localStorage); clicking a paragraph number or section anchor copies its
 // link. Each confirmation appears beside its button, in a live region screen readers announce.
 // Paragraph ranges: /decisions/<slug>/#para-12-14 scrolls to paragraph 12 and marks 12 to 14 as a single
-// #para-12 is marked; selecting text over several paragraphs offers a link to them.
+// #para-12 is marked (a range past the last paragraph ends at it); selecting text over several paragraphs
+// offers a link to them.
 (function () {
   "use strict";
   var article = document.querySelector("article.decision");
@@ -44,12 +45,23 @@
     return first === last ? "#para-" + first : "#para-" + first + "-" + last;
   }
 
+  // The numbered paragraphs on the page, in order: a range is only ever walked over these, never counted
+  // through (`#para-1-99999999999999999999` is no loop of 10^20 steps).
+  var numbers = Array.prototype.map.call(
+    document.querySelectorAll(".decision-text li[id^='para-']"), function (item) { return +item.id.slice(5); });
+
+  // The paragraphs `#para-12` or `#para-12-14` names, as far as the page has them: a range running past the
+  // last paragraph ends at it (`#para-30-40` on a decision of 33 is 30 to 33), so the "Cite as" box never
+  // names a paragraph that is not there. Null when the first paragraph is not on the page.
   function targeted() {
-    var match = /^#para-(\d+)(?:-(\d+))?$/.exec(window.location.hash);
-    if (!match) return null;
-    var first = +match[1], last = match[2] ? +match[2] : first;
-    if (last < first || !document.getElementById("para-" + first)) return null;
-    return {first: first, last: last};
+    var match = /^#para-([1-9][0-9]{0,8})(?:-([1-9][0-9]*))?$/.exec(window.location.hash);
+    if (!match || !document.getElementById("para-" + match[1])) return null;
+    var first = +match[1];
+    var asked = match[2] ? (match[2].length > 9 ? Infinity : +match[2]) : first;
+    if (asked < first) return null;
+    var within = numbers.filter(function (n) { return n >= first && n <= asked; });
+    if (!within.length) return null;
+    return {first: first, last: within[within.length - 1], numbers: within, range: !!match[2]};
   }
 
   function showTargeted(scroll) {
@@ -57,11 +69,8 @@
       item.classList.remove("in-range");
     });
     var target = targeted();
-    if (target && target.last > target.first) {
-      for (var n = target.first; n <= target.last; n++) {
-        var item = document.getElementById("para-" + n);
-        if (item) item.classList.add("in-range");
-      }
+    if (target && target.range) {            // a single #para-12 is the browser's :target, scrolled to by it
+      target.numbers.forEach(function (n) { document.getElementById("para-" + n).classList.add("in-range"); });
       if (scroll) document.getElementById("para-" + target.first).scrollIntoView();
     }
     var where = target ? span(target.first, target.last) : "";
