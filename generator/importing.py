@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_context, parent_process
 from pathlib import Path
 from typing import IO, NamedTuple, TypeVar
 
@@ -54,7 +54,6 @@ RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
 STDIN = "-"                                      # the path that stands for standard input
 RECORD_FORMAT = 1
 CHUNK = 16                                       # inputs a pool task reads: 100-200 ms of work
-WATCH_EVERY = 0.2                                # seconds between a pool process's looks at the import
 IN_FLIGHT = 4                                    # tasks a process has queued or running, at most
 # `write_atomically`'s temporary files: ".<name>.<8 random characters>.tmp", for a decision or its backup.
 LEFT_BY_A_KILL = re.compile(r"^\..+\.(?:md|bak)\.[a-z0-9_]{8}\.tmp$")
@@ -257,6 +256,8 @@ def write_one(task: Task) -> Written:
     for decision in decisions:
         if decision.slug in task.leave_out:
             continue
+        if importer_gone():                     # killed: it wants nothing more, and its lock is gone
+            os._exit(1)
         try:
             saved = save_decision(decision, task.content_dir, force=task.force)
         except OSError as error:                # disk full, no permission: written whole or not at all
@@ -289,35 +290,29 @@ def pool_for(jobs: int | None, inputs: int) -> Iterator[Pool | None]:
     context = get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload([__name__])
-    executor = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    executor = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
     with shut_down_after(executor, wait=True):
         yield Pool(executor, count)
 
 
-def _start_worker(importer: int) -> None:
+def _start_worker() -> None:
     """A pool process ends when the import does, even a killed one (nothing else tells it: it waits for work
     forever): SIGTERM, which a write in progress holds back until its file is whole."""
-    threading.Thread(target=_watch, args=(importer,), daemon=True).start()
+    threading.Thread(target=_watch, daemon=True).start()
 
 
-def _watch(importer: int) -> None:
-    while _alive(importer):
-        time.sleep(WATCH_EVERY)
-    os.kill(os.getpid(), signal.SIGTERM)
+def _watch() -> None:
+    importer = parent_process()
+    if importer is not None:
+        importer.join()                          # its end of a pipe closes when it ends, however it ends
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _alive(pid: int) -> bool:
-    """A process that ended and is waiting to be reaped (a zombie) counts as ended."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-    except OSError:                              # no /proc: ask the system
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+def importer_gone() -> bool:
+    """In a pool process: the import that started it has ended (killed), so nothing more is to be written.
+    Asked before each write: the watching thread's signal comes too late for the writes queued meanwhile."""
+    importer = parent_process()
+    return importer is not None and not importer.is_alive()
 
 
 def in_order(pool: Pool | None, run: Callable[[T], R], items: list[T]) -> Iterator[R]:

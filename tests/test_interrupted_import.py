@@ -89,3 +89,24 @@ except KeyboardInterrupt:
         assert done.stdout.splitlines()[1:] == ["interrupted after"]
     else:
         assert done.returncode == -signal.SIGTERM and "not stopped" not in done.stdout
+
+
+def test_nothing_more_is_written_once_a_killed_import_is_gone(tmp_path: Path) -> None:
+    """The pool's processes had statements queued when the import was killed: they write none of them (a
+    write already begun ends whole, one a process at most)."""
+    raw, content = tmp_path / "raw", tmp_path / "content"
+    many_raw_decisions(raw, 300)
+    decisions = content / "decisions"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(raw), "--content", str(content),
+                                "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(list(decisions.glob("*.md"))) < 20 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.002)
+    process.kill()
+    process.wait()
+    at_the_kill = len(list(decisions.glob("*.md")))
+    time.sleep(1)
+    later = len(list(decisions.glob("*.md")))
+    assert at_the_kill < 300, "the import was not stopped half-way"
+    assert later - at_the_kill <= 2
+    assert load_decisions(content).errors == []
