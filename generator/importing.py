@@ -47,7 +47,7 @@ from .content.folder import save_decision
 from .digest import digest
 from .errors import DigestError, RawFormatError
 from .importer.statement import read_statements, statement_references
-from .importer.text import decode, read_limited
+from .importer.text import check_size, decode, read_limited
 from .model import reference_slug
 
 RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
@@ -82,7 +82,12 @@ class RawInput:
     data: bytes = b""
 
     def read(self) -> bytes:
-        return self.data if self.path is None else read_limited(self.path)
+        if self.path is not None:
+            return read_limited(self.path)
+        if not self.data.strip():               # the reader's "the file is empty" would puzzle
+            raise RawFormatError(self.where, "the pasted text is empty; paste the whole decision statement, then "
+                                             "press Ctrl-D on a line of its own")
+        return check_size(self.data, self.where, "the pasted text")   # standard input is read up to the limit + 1
 
 
 @dataclass(frozen=True)
