@@ -168,7 +168,8 @@ def _counted(progress: Progress | None, label: str, total: int) -> Callable[[int
 
 
 def raw_inputs(request: ImportRequest, told: Told) -> list[RawInput]:
-    """Files named, the raw-looking files of folders named (sorted), standard input for "-" (once)."""
+    """Files named, the raw-looking files of folders named (sorted), standard input for "-" (once). A file
+    reached twice (named twice, or through a link) is read once."""
     found: list[RawInput] = []
     for path in request.paths:
         if str(path) == STDIN:
@@ -176,13 +177,42 @@ def raw_inputs(request: ImportRequest, told: Told) -> list[RawInput]:
                 name = request.stdin_name or "stdin"
                 found.append(RawInput(name, name, None, request.stdin))
         elif path.is_dir():
-            found.extend(RawInput(p.name, str(p), p) for p in sorted(path.rglob("*"))
-                         if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not p.name.startswith("."))
+            files = [RawInput(p.name, str(p), p) for p in sorted(path.rglob("*"))
+                     if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not p.name.startswith(".")]
+            if not files:
+                told(DigestError(None, f"no statement files found in {path} (names ending .txt, .text, .html, "
+                                       ".htm or no extension)"))
+            found.extend(files)
         elif not path.exists():
             told(RawFormatError(path, "no such file or folder"))
         else:
             found.append(RawInput(path.name, str(path), path))
-    return list({raw.where: raw for raw in reversed(found)}.values())[::-1]        # a file named twice: once
+    return once_each(found)
+
+
+def once_each(inputs: list[RawInput]) -> list[RawInput]:
+    """Each file once, where it is first reached, under its own name rather than a link's when both are
+    there (the name is the content's `source`)."""
+    chosen: dict[object, RawInput] = {}
+    for raw in inputs:
+        same = _identity(raw)
+        if same not in chosen or (_linked(chosen[same]) and not _linked(raw)):
+            chosen[same] = raw
+    return list(chosen.values())
+
+
+def _linked(raw: RawInput) -> bool:
+    return raw.path is not None and raw.path.is_symlink()
+
+
+def _identity(raw: RawInput) -> object:
+    if raw.path is None:
+        return STDIN
+    try:
+        info = raw.path.stat()
+    except OSError:                              # told when it is read
+        return raw.where
+    return info.st_dev, info.st_ino
 
 
 def survey(pool: Pool | None, inputs: list[RawInput], told: Told,
