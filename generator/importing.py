@@ -139,6 +139,25 @@ def import_statements(request: ImportRequest, tell: Told, progress: Progress | N
             report.recorded += item.recorded
         tell(item)
 
+    try:
+        _import(request, told, progress, report)
+    except KeyboardInterrupt:
+        report.seconds = time.monotonic() - started
+        raise Interrupted(report) from None
+    report.seconds = time.monotonic() - started
+    return report
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C: the import stopped, and this is what it had told of by then (every file told of is written
+    whole and in the import record: the same import again goes on from there)."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+def _import(request: ImportRequest, told: Told, progress: Progress | None, report: ImportReport) -> None:
     decisions = request.content_dir / "decisions"
     with import_lock(request.content_dir) as folder:
         inputs = raw_inputs(request, told)
@@ -156,8 +175,6 @@ def import_statements(request: ImportRequest, tell: Told, progress: Progress | N
                 tasks = sorted(((raw, found[raw.where]) for raw in todo if raw.where in found),
                                key=lambda task: task[1])
                 write_all(pool, tasks, twice, request, record, told, _counted(progress, "Importing", len(tasks)))
-    report.seconds = time.monotonic() - started
-    return report
 
 
 def _counted(progress: Progress | None, label: str, total: int) -> Callable[[int], None] | None:

@@ -1,6 +1,7 @@
 """An import killed or interrupted half-way leaves every content file whole: old or new, never partial."""
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -43,13 +44,13 @@ def test_import_stopped_half_way_leaves_the_content_folder_whole(content_copy: P
     decisions = content_copy / "decisions"
     before = snapshot(decisions)
     process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(raw), "--content", str(content_copy),
-                                "--force"], cwd=ROOT, preexec_fn=interruptible, stdout=subprocess.DEVNULL,
+                                "--force"], cwd=ROOT, preexec_fn=interruptible, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(list(decisions.glob("23-*.md"))) < 30 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.005)
     process.send_signal(stop)
-    _, stderr = process.communicate(timeout=30)
+    stdout, stderr = process.communicate(timeout=30)
     written = list(decisions.glob("23-*.md"))
     assert 30 <= len(written) < 600, "the import was not stopped half-way"
     assert "Traceback" not in stderr
@@ -61,6 +62,12 @@ def test_import_stopped_half_way_leaves_the_content_folder_whole(content_copy: P
         assert after[name] == data or (name == "24-001-566.md" and b"Mrs X said the Council failed" in after[name])
     if stop == signal.SIGINT:
         assert process.returncode == 130 and "interrupted" in stderr
+        summary = re.fullmatch(r"([\d,]+) statements: ([\d,]+) written, 0 unchanged, 0 kept, ([\d,]+) replaced, "
+                               r"0 skipped, 0 errors in [\d.]+ s", stdout.splitlines()[-1])
+        assert summary, stdout.splitlines()[-1]                 # what was done before the Ctrl-C
+        lines = stdout.splitlines()[:-1]                        # (counted, then printed: one may be cut between)
+        printed = sum("  written: " in line or "  replaced: " in line for line in lines)
+        assert 0 <= int(summary[2]) + int(summary[3]) - printed <= 1
         assert not [p for p in decisions.iterdir() if p.name.endswith(".tmp")]   # nothing left behind
 
 
