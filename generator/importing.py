@@ -342,9 +342,22 @@ def pool_for(jobs: int | None, inputs: int) -> Iterator[Pool | None]:
     context = get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload([__name__])
+    _start_resource_tracker_quietly()
     executor = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
     with shut_down_after(executor, wait=True):
         yield Pool(executor, count)
+
+
+def _start_resource_tracker_quietly() -> None:
+    """Start multiprocessing's resource tracker (the pool would) without its warning of "leaked semaphore
+    objects": after a kill, it frees the pool's semaphores, as it should, and that is all it tells of."""
+    from multiprocessing import resource_tracker
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"        # handed to the tracker as -W
+    sys.warnoptions.append(quiet)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.warnoptions.remove(quiet)
 
 
 def _start_worker() -> None:
