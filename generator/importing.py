@@ -5,9 +5,9 @@ A run, in order:
 
 1. Take the content folder's import lock (one import at a time writes into a folder) and remove the
    temporary files an import killed in the middle of a write left there (`content/files.py` names them).
-2. List the inputs and digest each (its name and bytes: the name is the front matter's `source`). An input
-   the import record vouches for (it wrote these content files, and they have the size and mtime it left
-   them with) is unchanged, and is not read.
+2. List the inputs (a file reached twice, by two names or a link, once) and digest each (its name and
+   bytes: the name is the front matter's `source`). An input the import record vouches for (it wrote these
+   content files, and they have the size and mtime it left them with) is unchanged, and is not read.
 3. Survey the rest: each input's statement references, from its title lines alone (a tenth of a reading).
 4. A reference in more than one place of the set is an error, and none of its statements is written.
 5. Read and write the rest, in the order of their first reference, and note each in the import record as
@@ -16,7 +16,9 @@ A run, in order:
    one-process import writes.
 
 A file is written whole or not at all, so an import stopped anywhere (Ctrl-C, a kill) keeps every file it
-wrote, and the next run finds them in the record and goes on from there.
+wrote, and the next run finds them in the record and goes on from there. A pool process asks, before each
+write, whether the import that started it is still there: a killed import's processes write nothing more.
+Ctrl-C ends the run with `Interrupted`, which carries the report of what was done until then.
 
 The import record lives beside the build's state: `<parent of content>/.digest-cache/import-<content
 folder's name>-<8 hex of its path>/record.jsonl`. After a header line naming the format and the code, one
