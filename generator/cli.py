@@ -108,7 +108,7 @@ def positive_int(text: str) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from .importer.text import MAX_BYTES                # the reader: not loaded for every build
-    from .importing import STDIN, ImportRequest, import_statements
+    from .importing import STDIN, ImportRequest, Interrupted, import_statements
 
     stdin = b""
     if any(str(path) == STDIN for path in args.paths):
@@ -128,12 +128,18 @@ def run_import(args: argparse.Namespace) -> int:
         elif not args.quiet:
             print(outcome_line(item))
 
+    stopped = False
     try:
         report = import_statements(request, tell, progress=bar)
+    except Interrupted as stop:                 # Ctrl-C: what was done by then, as always
+        report, stopped = stop.report, True
     finally:
         if bar:
             bar.close()
     print(report.summary())
+    if stopped:
+        print("interrupted: the files written are kept; the same command again goes on from there", file=sys.stderr)
+        return 130
     return 1 if report.errors else 0
 
 

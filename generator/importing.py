@@ -5,9 +5,9 @@ A run, in order:
 
 1. Take the content folder's import lock (one import at a time writes into a folder) and remove the
    temporary files an import killed in the middle of a write left there (`content/files.py` names them).
-2. List the inputs and digest each (its name and bytes: the name is the front matter's `source`). An input
-   the import record vouches for (it wrote these content files, and they have the size and mtime it left
-   them with) is unchanged, and is not read.
+2. List the inputs (a file reached twice, by two names or a link, once) and digest each (its name and
+   bytes: the name is the front matter's `source`). An input the import record vouches for (it wrote these
+   content files, and they have the size and mtime it left them with) is unchanged, and is not read.
 3. Survey the rest: each input's statement references, from its title lines alone (a tenth of a reading).
 4. A reference in more than one place of the set is an error, and none of its statements is written.
 5. Read and write the rest, in the order of their first reference, and note each in the import record as
@@ -16,7 +16,9 @@ A run, in order:
    one-process import writes.
 
 A file is written whole or not at all, so an import stopped anywhere (Ctrl-C, a kill) keeps every file it
-wrote, and the next run finds them in the record and goes on from there.
+wrote, and the next run finds them in the record and goes on from there. A pool process asks, before each
+write, whether the import that started it is still there: a killed import's processes write nothing more.
+Ctrl-C ends the run with `Interrupted`, which carries the report of what was done until then.
 
 The import record lives beside the build's state: `<parent of content>/.digest-cache/import-<content
 folder's name>-<8 hex of its path>/record.jsonl`. After a header line naming the format and the code, one
@@ -39,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_context, parent_process
 from pathlib import Path
 from typing import IO, NamedTuple, TypeVar
 
@@ -47,14 +49,13 @@ from .content.folder import save_decision
 from .digest import digest
 from .errors import DigestError, RawFormatError
 from .importer.statement import read_statements, statement_references
-from .importer.text import decode, read_limited
+from .importer.text import check_size, decode, read_limited
 from .model import reference_slug
 
 RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
 STDIN = "-"                                      # the path that stands for standard input
 RECORD_FORMAT = 1
 CHUNK = 16                                       # inputs a pool task reads: 100-200 ms of work
-WATCH_EVERY = 0.2                                # seconds between a pool process's looks at the import
 IN_FLIGHT = 4                                    # tasks a process has queued or running, at most
 # `write_atomically`'s temporary files: ".<name>.<8 random characters>.tmp", for a decision or its backup.
 LEFT_BY_A_KILL = re.compile(r"^\..+\.(?:md|bak)\.[a-z0-9_]{8}\.tmp$")
@@ -83,7 +84,12 @@ class RawInput:
     data: bytes = b""
 
     def read(self) -> bytes:
-        return self.data if self.path is None else read_limited(self.path)
+        if self.path is not None:
+            return read_limited(self.path)
+        if not self.data.strip():               # the reader's "the file is empty" would puzzle
+            raise RawFormatError(self.where, "the pasted text is empty; paste the whole decision statement, then "
+                                             "press Ctrl-D on a line of its own")
+        return check_size(self.data, self.where, "the pasted text")   # standard input is read up to the limit + 1
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,25 @@ def import_statements(request: ImportRequest, tell: Told, progress: Progress | N
             report.recorded += item.recorded
         tell(item)
 
+    try:
+        _import(request, told, progress, report)
+    except KeyboardInterrupt:
+        report.seconds = time.monotonic() - started
+        raise Interrupted(report) from None
+    report.seconds = time.monotonic() - started
+    return report
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C: the import stopped, and this is what it had told of by then (every file told of is written
+    whole and in the import record: the same import again goes on from there)."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+def _import(request: ImportRequest, told: Told, progress: Progress | None, report: ImportReport) -> None:
     decisions = request.content_dir / "decisions"
     with import_lock(request.content_dir) as folder:
         inputs = raw_inputs(request, told)
@@ -152,8 +177,6 @@ def import_statements(request: ImportRequest, tell: Told, progress: Progress | N
                 tasks = sorted(((raw, found[raw.where]) for raw in todo if raw.where in found),
                                key=lambda task: task[1])
                 write_all(pool, tasks, twice, request, record, told, _counted(progress, "Importing", len(tasks)))
-    report.seconds = time.monotonic() - started
-    return report
 
 
 def _counted(progress: Progress | None, label: str, total: int) -> Callable[[int], None] | None:
@@ -164,7 +187,8 @@ def _counted(progress: Progress | None, label: str, total: int) -> Callable[[int
 
 
 def raw_inputs(request: ImportRequest, told: Told) -> list[RawInput]:
-    """Files named, the raw-looking files of folders named (sorted), standard input for "-" (once)."""
+    """Files named, the raw-looking files of folders named (sorted), standard input for "-" (once). A file
+    reached twice (named twice, or through a link) is read once."""
     found: list[RawInput] = []
     for path in request.paths:
         if str(path) == STDIN:
@@ -172,13 +196,42 @@ def raw_inputs(request: ImportRequest, told: Told) -> list[RawInput]:
                 name = request.stdin_name or "stdin"
                 found.append(RawInput(name, name, None, request.stdin))
         elif path.is_dir():
-            found.extend(RawInput(p.name, str(p), p) for p in sorted(path.rglob("*"))
-                         if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not p.name.startswith("."))
+            files = [RawInput(p.name, str(p), p) for p in sorted(path.rglob("*"))
+                     if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not p.name.startswith(".")]
+            if not files:
+                told(DigestError(None, f"no statement files found in {path} (names ending .txt, .text, .html, "
+                                       ".htm or no extension)"))
+            found.extend(files)
         elif not path.exists():
             told(RawFormatError(path, "no such file or folder"))
         else:
             found.append(RawInput(path.name, str(path), path))
-    return list({raw.where: raw for raw in reversed(found)}.values())[::-1]        # a file named twice: once
+    return once_each(found)
+
+
+def once_each(inputs: list[RawInput]) -> list[RawInput]:
+    """Each file once, where it is first reached, under its own name rather than a link's when both are
+    there (the name is the content's `source`)."""
+    chosen: dict[object, RawInput] = {}
+    for raw in inputs:
+        same = _identity(raw)
+        if same not in chosen or (_linked(chosen[same]) and not _linked(raw)):
+            chosen[same] = raw
+    return list(chosen.values())
+
+
+def _linked(raw: RawInput) -> bool:
+    return raw.path is not None and raw.path.is_symlink()
+
+
+def _identity(raw: RawInput) -> object:
+    if raw.path is None:
+        return STDIN
+    try:
+        info = raw.path.stat()
+    except OSError:                              # told when it is read
+        return raw.where
+    return info.st_dev, info.st_ino
 
 
 def survey(pool: Pool | None, inputs: list[RawInput], told: Told,
@@ -257,6 +310,8 @@ def write_one(task: Task) -> Written:
     for decision in decisions:
         if decision.slug in task.leave_out:
             continue
+        if importer_gone():                     # killed: it wants nothing more, and its lock is gone
+            os._exit(1)
         try:
             saved = save_decision(decision, task.content_dir, force=task.force)
         except OSError as error:                # disk full, no permission: written whole or not at all
@@ -289,35 +344,42 @@ def pool_for(jobs: int | None, inputs: int) -> Iterator[Pool | None]:
     context = get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload([__name__])
-    executor = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    _start_resource_tracker_quietly()
+    executor = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
     with shut_down_after(executor, wait=True):
         yield Pool(executor, count)
 
 
-def _start_worker(importer: int) -> None:
+def _start_resource_tracker_quietly() -> None:
+    """Start multiprocessing's resource tracker (the pool would) without its warning of "leaked semaphore
+    objects": after a kill, it frees the pool's semaphores, as it should, and that is all it tells of."""
+    from multiprocessing import resource_tracker
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"        # handed to the tracker as -W
+    sys.warnoptions.append(quiet)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.warnoptions.remove(quiet)
+
+
+def _start_worker() -> None:
     """A pool process ends when the import does, even a killed one (nothing else tells it: it waits for work
     forever): SIGTERM, which a write in progress holds back until its file is whole."""
-    threading.Thread(target=_watch, args=(importer,), daemon=True).start()
+    threading.Thread(target=_watch, daemon=True).start()
 
 
-def _watch(importer: int) -> None:
-    while _alive(importer):
-        time.sleep(WATCH_EVERY)
-    os.kill(os.getpid(), signal.SIGTERM)
+def _watch() -> None:
+    importer = parent_process()
+    if importer is not None:
+        importer.join()                          # its end of a pipe closes when it ends, however it ends
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _alive(pid: int) -> bool:
-    """A process that ended and is waiting to be reaped (a zombie) counts as ended."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-    except OSError:                              # no /proc: ask the system
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+def importer_gone() -> bool:
+    """In a pool process: the import that started it has ended (killed), so nothing more is to be written.
+    Asked before each write: the watching thread's signal comes too late for the writes queued meanwhile."""
+    importer = parent_process()
+    return importer is not None and not importer.is_alive()
 
 
 def in_order(pool: Pool | None, run: Callable[[T], R], items: list[T]) -> Iterator[R]:

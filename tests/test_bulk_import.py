@@ -164,6 +164,33 @@ def test_standard_input_is_read_as_a_file_named_stdin_or_as_named(tmp_path: Path
                            "with the organisation and reference, e.g. 'Essex County Council (24 001 566)'"]
 
 
+def test_standard_input_over_the_size_limit_is_refused_not_cut_short(tmp_path: Path) -> None:
+    """The limit is in bytes, as for a file: text of curly quotes (three bytes each) passes a count of
+    characters after being cut at the limit, and would import the statement's first paragraphs only."""
+    text = ESSEX.read_text(encoding="utf-8")
+    long = text.replace("  2. Mrs X said this", "  2. Mrs X said " + "\u2019" * 1_800_000 + " this", 1).encode()
+    content = tmp_path / "content"
+    for name in ((), ("--name", "essex.txt")):
+        pasted = digest("import", "-", "--content", content, *name, stdin=long)
+        assert pasted.returncode == 1
+        assert err(pasted) == [f"error: {name[-1] if name else 'stdin'}: the pasted text is bigger than 5.0 MB, too "
+                               "big to be a decision statement; check this is the right text"]
+        assert not (content / "decisions").exists()
+    raw = tmp_path / "long.txt"
+    raw.write_bytes(long)
+    assert err(digest("import", raw, "--content", content)) == [
+        f"error: {raw}: the file is 5.2 MB, too big to be a decision statement (the limit is 5.0 MB); check this "
+        "is the right file"]
+
+
+def test_empty_standard_input_is_called_pasted_text(tmp_path: Path) -> None:
+    for name in ((), ("--name", "essex.txt")):
+        pasted = digest("import", "-", "--content", tmp_path, *name, stdin=b" \n\n")
+        assert pasted.returncode == 1
+        assert err(pasted) == [f"error: {name[-1] if name else 'stdin'}: the pasted text is empty; paste the whole "
+                               "decision statement, then press Ctrl-D on a line of its own"]
+
+
 def test_force_never_overwrites_a_backup_and_names_it(tmp_path: Path) -> None:
     content = tmp_path / "content"
     raw = tmp_path / "essex.txt"

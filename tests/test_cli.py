@@ -74,6 +74,34 @@ def test_unreadable_inputs_get_one_line_each_and_the_rest_still_import(tmp_path:
 
 
 
+def test_a_file_reached_twice_through_a_link_is_read_once(tmp_path: Path) -> None:
+    """Not "the same reference is in raw/a.txt and raw/dup.txt" with neither imported: one file, read once,
+    under its own name (the link sorts first)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "essex.txt").write_bytes((SEEDS / "004_c63c2500b19da48a.txt").read_bytes())
+    (raw / "a-link.txt").symlink_to("essex.txt")
+    (raw / "dup.txt").symlink_to(raw / "essex.txt")
+    content = tmp_path / "content"
+    result = digest("import", raw, raw / "essex.txt", "--content", content)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("1 statement: 1 written, 0 unchanged")
+    assert "source: essex.txt\n" in (content / "decisions" / "24-001-566.md").read_text(encoding="utf-8")
+
+
+def test_a_folder_without_statement_files_is_an_error(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (raw / ".hidden.txt").write_text("Essex County Council (24 001 566)", encoding="utf-8")
+    result = digest("import", raw, "--content", tmp_path / "content")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"error: no statement files found in {raw} (names ending .txt, .text, "
+                                          ".html, .htm or no extension)"]
+    assert result.stdout.splitlines() == ["0 statements: 0 written, 0 unchanged, 0 kept, 0 replaced, 0 skipped, "
+                                          "1 error in " + result.stdout.split(" in ")[-1].strip()]
+
+
 def test_a_content_file_that_cannot_be_written_is_one_line_and_is_not_left_half_written(tmp_path: Path) -> None:
     limit = 12_000                                 # bytes a file may hold: some decisions' files are larger
     result = subprocess.run([sys.executable, "-m", "generator", "import", str(SEEDS), "--content", str(tmp_path)],

@@ -1,6 +1,7 @@
 """An import killed or interrupted half-way leaves every content file whole: old or new, never partial."""
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -43,13 +44,13 @@ def test_import_stopped_half_way_leaves_the_content_folder_whole(content_copy: P
     decisions = content_copy / "decisions"
     before = snapshot(decisions)
     process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(raw), "--content", str(content_copy),
-                                "--force"], cwd=ROOT, preexec_fn=interruptible, stdout=subprocess.DEVNULL,
+                                "--force"], cwd=ROOT, preexec_fn=interruptible, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(list(decisions.glob("23-*.md"))) < 30 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.005)
     process.send_signal(stop)
-    _, stderr = process.communicate(timeout=30)
+    stdout, stderr = process.communicate(timeout=30)
     written = list(decisions.glob("23-*.md"))
     assert 30 <= len(written) < 600, "the import was not stopped half-way"
     assert "Traceback" not in stderr
@@ -61,6 +62,12 @@ def test_import_stopped_half_way_leaves_the_content_folder_whole(content_copy: P
         assert after[name] == data or (name == "24-001-566.md" and b"Mrs X said the Council failed" in after[name])
     if stop == signal.SIGINT:
         assert process.returncode == 130 and "interrupted" in stderr
+        summary = re.fullmatch(r"([\d,]+) statements: ([\d,]+) written, 0 unchanged, 0 kept, ([\d,]+) replaced, "
+                               r"0 skipped, 0 errors in [\d.]+ s", stdout.splitlines()[-1])
+        assert summary, stdout.splitlines()[-1]                 # what was done before the Ctrl-C
+        lines = stdout.splitlines()[:-1]                        # (counted, then printed: one may be cut between)
+        printed = sum("  written: " in line or "  replaced: " in line for line in lines)
+        assert 0 <= int(summary[2]) + int(summary[3]) - printed <= 1
         assert not [p for p in decisions.iterdir() if p.name.endswith(".tmp")]   # nothing left behind
 
 
@@ -89,3 +96,26 @@ except KeyboardInterrupt:
         assert done.stdout.splitlines()[1:] == ["interrupted after"]
     else:
         assert done.returncode == -signal.SIGTERM and "not stopped" not in done.stdout
+
+
+def test_nothing_more_is_written_once_a_killed_import_is_gone(tmp_path: Path) -> None:
+    """The pool's processes had statements queued when the import was killed: they write none of them (a
+    write already begun ends whole, one a process at most). multiprocessing's resource tracker frees what the
+    import held without calling it leaked."""
+    raw, content = tmp_path / "raw", tmp_path / "content"
+    many_raw_decisions(raw, 300)
+    decisions = content / "decisions"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(raw), "--content", str(content),
+                                "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(list(decisions.glob("*.md"))) < 20 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.002)
+    process.kill()
+    process.wait()
+    at_the_kill = len(list(decisions.glob("*.md")))
+    time.sleep(1)
+    later = len(list(decisions.glob("*.md")))
+    assert at_the_kill < 300, "the import was not stopped half-way"
+    assert later - at_the_kill <= 2
+    assert load_decisions(content).errors == []
+    assert process.stderr and process.stderr.read() == ""           # no "leaked semaphore objects" either

@@ -51,9 +51,14 @@ def read_limited(path: Path) -> bytes:
             data = stream.read(MAX_BYTES + 1)      # the file may have grown since stat()
     except OSError as error:
         raise RawFormatError(path, f"cannot read the file: {error.strerror or error}") from None
+    return check_size(data, path)
+
+
+def check_size(data: bytes, where: Path | str, what: str = "the file") -> bytes:
+    """`data`, read as `MAX_BYTES + 1` bytes at most, refused if that is more than the limit."""
     if len(data) > MAX_BYTES:
-        raise RawFormatError(path, f"the file is bigger than {_megabytes(MAX_BYTES)}, too big to be a decision "
-                                   f"statement; check this is the right file")
+        raise RawFormatError(where, f"{what} is bigger than {_megabytes(MAX_BYTES)}, too big to be a decision "
+                                    f"statement; check this is the right {what.split()[-1]}")
     return data
 
 
