@@ -3,7 +3,7 @@ build or preview start, the output folder carries `.digest-unfinished` (and `dig
 it, the site is the one a clean build makes.
 
 The kill test changes the title of a site, so every page changes, and `kill -9`s the build at random
-points of its commit: two points of a 500-decision site's by default; with DIGEST_KILL_POINTS set (at least
+points of its commit: two points of a 300-decision site's by default; with DIGEST_KILL_POINTS set (at least
 20 for a real run), that many points of a 2,000-decision site's. The other tests stop a commit at every point of a small site's, deterministically.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .conftest import CONTENT, ROOT, TEMPLATES
 from .test_incremental import tree_differences
 
 KILL_POINTS = int(os.environ.get("DIGEST_KILL_POINTS") or 2)
-KILL_DECISIONS = 2000 if os.environ.get("DIGEST_KILL_POINTS") else 500
+KILL_DECISIONS = 2000 if os.environ.get("DIGEST_KILL_POINTS") else 300
 OLD_TITLE, NEW_TITLE = "Decisions Digest", "Decisions Digest (archive)"
 
 
