@@ -22,7 +22,7 @@ from ..content.settings import SiteConfig
 from ..digest import digest
 from ..search.files import IndexMemo, index_files, text_file, text_group_at, text_groups, text_path
 from ..search.postings import SearchState, common_prefix, drop_from, extend_state, replace_reading
-from ..search.reading import Reading, text_record
+from ..search.reading import Reading, packed_record, text_record, unpacked_record
 from ..site.entries import Entry
 from ..site.related import Line
 from ..site.markdown import render_body
@@ -144,7 +144,7 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
                    config: SiteConfig, memo: IndexMemo | None) -> SearchRecord:
     """Stage each decision's files as they come, and bring the search index up to date."""
     index = dp.search.index
-    texts: dict[str, str] = {}
+    texts: dict[str, bytes] = {}
     if not dp.search_fresh:
         drop_from(index, dp.keep, (_earlier(next(results)) for _ in range(dp.dropping)))
 
@@ -180,7 +180,7 @@ def take_decisions(plan: Plan, dp: DecisionPlan, results: Iterator[Done], tick: 
 TEXT_UNIT = "search-text:"
 
 
-def stage_texts(plan: Plan, dp: DecisionPlan, texts: dict[str, str]) -> None:
+def stage_texts(plan: Plan, dp: DecisionPlan, texts: dict[str, bytes]) -> None:
     """Each search text file made again if one of its decisions changed (or it has new neighbours), else
     kept. Texts come from this build's jobs; a neighbour left alone is read here (an edit has one at most).
     In a patch only the files near the edited decisions are looked at; the rest stay as they were."""
@@ -205,9 +205,9 @@ def stage_texts(plan: Plan, dp: DecisionPlan, texts: dict[str, str]) -> None:
         for slug in group:
             if slug not in texts:
                 decision = dp.sources[f"{slug}.md"].full()
-                texts[slug] = text_record(decision, render_body(decision.body).paragraphs)
+                texts[slug] = packed_record(text_record(decision, render_body(decision.body).paragraphs))
         path = text_path(group)
-        plan.staging.add(path, text_file(group, texts).encode("utf-8"))
+        plan.staging.add(path, text_file(group, {slug: unpacked_record(texts[slug]) for slug in group}).encode("utf-8"))
         plan.add_decision(name, Unit(made_from, (path,)))
 
 

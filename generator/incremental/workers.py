@@ -28,7 +28,7 @@ from jinja2 import Environment
 from ..content.folder import Reader, Source, Stamp, read_files
 from ..content.settings import SiteConfig
 from ..errors import ContentError
-from ..search.reading import Reading, read_decision, text_record
+from ..search.reading import Reading, packed_record, read_decision, text_record
 from ..site.assets import Assets
 from ..site.entries import Entry
 from ..site.markdown import render_body
@@ -62,7 +62,7 @@ class Done:
     files: tuple[StagedFile, ...]       # its page, if made
     reading: Reading | None
     earlier: Reading | None
-    text: str | None = None             # its `text_record`
+    text: bytes | None = None           # its `text_record`, packed (`packed_record`)
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def run(job: Job) -> Done:
     if job.entry is not None:
         decision = job.entry.decision.with_body(job.body.decode("utf-8"))
         body = render_body(decision.body)
-        text = text_record(decision, body.paragraphs)
+        text = packed_record(text_record(decision, body.paragraphs))
         if job.read:
             reading = read_decision(decision, body.paragraphs)
         if job.page:
