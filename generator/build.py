@@ -177,7 +177,7 @@ def collections_of(content_dir: Path, loaded: Loaded) -> Quoting:
     found = load_collections(content_dir, loaded)
     if loaded.errors:
         raise BuildErrors([*loaded.errors, *found.errors])
-    made, errors = quoting(found, lambda slug: loaded.sources[f"{slug}.md"].body.decode("utf-8"))
+    made, errors = quoting(found, lambda slug: loaded.sources[f"{slug}.md"].body_text())
     if errors:
         raise BuildErrors(errors)
     return made

@@ -244,7 +244,7 @@ def run_check(args: argparse.Namespace) -> int:
 def collection_errors(content: Path, loaded: Loaded) -> list[DigestError]:
     """What the build would report of the collections: unknown references, paragraphs a decision lacks."""
     found = load_collections(content, loaded)
-    _, errors = quoting(found, lambda slug: loaded.sources[f"{slug}.md"].body.decode("utf-8")
+    _, errors = quoting(found, lambda slug: loaded.sources[f"{slug}.md"].body_text()
                         if f"{slug}.md" in loaded.sources else None)
     return errors
 

@@ -37,7 +37,7 @@ def write(path: Path, text: str) -> Path:
 def test_a_collection_quotes_its_paragraphs_each_linked_and_a_summary(built_site: Path) -> None:
     page = soup(built_site, SAMPLE)
     loaded = load_decisions(CONTENT)
-    body = render_body(loaded.sources["24-001-566.md"].body.decode("utf-8"))
+    body = render_body(loaded.sources["24-001-566.md"].body_text())
     first, second = page.select("li.collection-item")
     quoted = first.select("ol.quoted > li")
     assert [li.a["href"] for li in quoted] == ["/decisions/24-001-566/#para-12", "/decisions/24-001-566/#para-13"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -60,12 +61,25 @@ class Source:
     digest: str                   # of the whole file
     front_digest: str             # of the front matter alone: what index pages, feeds and data show
     front: FrontMatter            # the decision's facts; its body is kept apart:
-    body: bytes                   # UTF-8, half the memory of the text: at archive scale bodies are most of it
+    body: bytes                   # packed (`pack_body`): at archive scale bodies are most of the memory
     warnings: tuple[DigestError, ...]
 
     def full(self) -> Decision:
         """The decision with its body."""
-        return self.front.with_body(self.body.decode("utf-8"))
+        return self.front.with_body(self.body_text())
+
+    def body_text(self) -> str:
+        return unpack_body(self.body)
+
+
+def pack_body(text: str) -> bytes:
+    """A body as the build keeps it, UTF-8 packed by zlib at its quickest: a third of its bytes, a sixth of a
+    str's (a curly quote makes a str two bytes a character)."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack_body(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -270,7 +284,7 @@ def _read_source(path: Path, before: Source | None, stamp: Stamp) -> Source:
     yaml_text, body = split_front_matter(decode_content(data, path), path)
     decision, unknown = parse_parts(yaml_text, body, path)
     front_digest = digest(yaml_text)
-    return Source(size, mtime_ns, file_digest, front_digest, decision.front_matter(), decision.body.encode("utf-8"),
+    return Source(size, mtime_ns, file_digest, front_digest, decision.front_matter(), pack_body(decision.body),
                   tuple(unknown))
 
 

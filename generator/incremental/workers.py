@@ -25,7 +25,7 @@ from typing import Iterator, NamedTuple, TypeVar
 
 from jinja2 import Environment
 
-from ..content.folder import Reader, Source, Stamp, read_files
+from ..content.folder import Reader, Source, Stamp, read_files, unpack_body
 from ..content.settings import SiteConfig
 from ..errors import ContentError
 from ..search.reading import Reading, packed_record, read_decision, text_record
@@ -43,7 +43,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Job:
     entry: Entry | None = None          # render this decision's page and search text
-    body: bytes = b""                   # its body (entries are kept without), UTF-8
+    body: bytes = b""                   # its body (entries are kept without), packed (`pack_body`)
     related: tuple[Line, ...] = ()      # its related decisions, as its page lists them
     page: bool = True                   # render its page
     read: bool = False                  # read it for the index
@@ -125,7 +125,7 @@ def run(job: Job) -> Done:
     reading = earlier = None
     text = None
     if job.entry is not None:
-        decision = job.entry.decision.with_body(job.body.decode("utf-8"))
+        decision = job.entry.decision.with_body(unpack_body(job.body))
         body = render_body(decision.body)
         text = packed_record(text_record(decision, body.paragraphs))
         if job.read:
